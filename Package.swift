@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Backprop",
+  platforms: [.macOS(.v13)],
+  // MARK: - Public API
+  products: [
+    .library(name: "Backprop", targets: ["Backprop"]),
+    .executable(name: "backprop", targets: ["backprop"]),
+  ],
+  dependencies: [
+    // Generic elementary functions (exp, log, tanh, atan) over Float and Double.
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    // The command line: subcommands, options, generated --help.
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // MARK: - Implementation details
+    .target(
+      name: "Backprop",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+    ),
+    .executableTarget(
+      name: "backprop",
+      dependencies: [
+        "Backprop",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // MARK: - Tests
+    .target(
+      name: "BackpropTestSupport",
+      dependencies: ["Backprop"],
+      path: "Tests/BackpropTestSupport"
+    ),
+    .testTarget(
+      name: "BackpropTests",
+      dependencies: ["Backprop", "BackpropTestSupport"],
+      path: "Tests/BackpropTests"
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)
