@@ -6,6 +6,11 @@ struct BackpropCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "backprop",
     abstract: "Build, train and run deep fully connected neural networks, as the deeplearning.ai notes write them.",
-    subcommands: []
+    discussion: """
+      Start with `backprop demo` (no files needed). Train on your own NumPy arrays with
+      `backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL`; check backpropagation with
+      `backprop gradcheck`. Each command has its own --help.
+      """,
+    subcommands: [Demo.self, Train.self, GradientCheckCommand.self]
   )
 }

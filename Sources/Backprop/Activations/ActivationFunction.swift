@@ -1,0 +1,99 @@
+import RealModule
+
+/// Which activation a layer uses: a value you can store, print, parse and save.
+///
+/// Each case stands for one type of this folder (``Sigmoid``, ``ReLU`` …);
+/// the layer turns the case into that type once per call, and the kernels run
+/// specialised for it.
+public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// g(z) = z.
+  case identity
+  /// g(z) = [z ≥ 0]; g' = 0, so it cannot learn by gradient descent (see ``BinaryStep``).
+  case step
+  /// The logistic σ(z) = 1 / (1 + e^(−z)).
+  case sigmoid
+  /// tanh(z).
+  case tanh
+  /// tan⁻¹(z).
+  case arctan
+  /// max(0, z).
+  case relu
+  /// z for z > 0, slope·z otherwise; slope fixed.
+  case leakyReLU(slope: Double)
+  /// z for z > 0, αᵢ·z otherwise; α learned per unit, starting at `initialAlpha`.
+  case prelu(initialAlpha: Double)
+  /// z for z > 0, α(e^z − 1) otherwise.
+  case elu(alpha: Double)
+  /// ln(1 + e^z).
+  case softplus
+  /// e^(zₖ) / Σⱼ e^(zⱼ) per column; output layer only.
+  case softmax
+
+  /// The names the command line accepts for hidden layers, in the notes' order.
+  public static let hiddenLayerNames = [
+    "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus", "leaky-relu",
+  ]
+
+  /// Parses a command-line name: `relu`, `leaky-relu`, `prelu`, `elu`,
+  /// and the hyperparameterised forms `leaky-relu:0.1`, `elu:0.5`, `prelu:0.1`.
+  ///
+  /// - Throws: ``ConfigurationError`` naming `option` for an unknown name or a bad parameter.
+  public init(name: String, option: String = "--activation") throws(ConfigurationError) {
+    let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+    let base = parts.first ?? ""
+    var parameter: Double?
+    if parts.count == 2 {
+      guard let value = Double(parts[1]), value.isFinite else {
+        throw ConfigurationError(option: option, "'\(name)': the parameter after ':' must be a finite number")
+      }
+      parameter = value
+    }
+    switch base {
+    case "identity", "linear": self = .identity
+    case "step", "binary-step": self = .step
+    case "sigmoid", "logistic": self = .sigmoid
+    case "tanh": self = .tanh
+    case "arctan", "atan": self = .arctan
+    case "relu": self = .relu
+    case "leaky-relu", "leakyrelu", "leaky_relu": self = .leakyReLU(slope: parameter ?? 0.01)
+    case "prelu": self = .prelu(initialAlpha: parameter ?? PReLU.defaultInitialAlpha)
+    case "elu": self = .elu(alpha: parameter ?? 1)
+    case "softplus": self = .softplus
+    case "softmax": self = .softmax
+    default:
+      throw ConfigurationError(
+        option: option,
+        "unknown activation '\(name)'; choose one of \(Self.hiddenLayerNames.joined(separator: ", "))")
+    }
+    if parameter != nil, !Self.takesParameter(base) {
+      throw ConfigurationError(option: option, "'\(name)': \(base) takes no parameter")
+    }
+  }
+
+  private static func takesParameter(_ base: String) -> Bool {
+    ["leaky-relu", "leakyrelu", "leaky_relu", "prelu", "elu"].contains(base)
+  }
+
+  /// The command-line name, with its parameter when it is not the default.
+  public var description: String {
+    switch self {
+    case .identity: "identity"
+    case .step: "step"
+    case .sigmoid: "sigmoid"
+    case .tanh: "tanh"
+    case .arctan: "arctan"
+    case .relu: "relu"
+    case .leakyReLU(let slope): slope == 0.01 ? "leaky-relu" : "leaky-relu:\(slope)"
+    case .prelu(let alpha): alpha == PReLU.defaultInitialAlpha ? "prelu" : "prelu:\(alpha)"
+    case .elu(let alpha): alpha == 1 ? "elu" : "elu:\(alpha)"
+    case .softplus: "softplus"
+    case .softmax: "softmax"
+    }
+  }
+
+  /// Whether the layer has a learned parameter besides W and b (PReLU's α).
+  public var hasLearnedSlope: Bool {
+    if case .prelu = self { return true }
+    return false
+  }
+}

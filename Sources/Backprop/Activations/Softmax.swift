@@ -1,0 +1,22 @@
+import RealModule
+
+/// Softmax over each column (example), for a multi-class output layer.
+///
+///     g(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ)
+///
+/// Computed as e^(zₖ − max z) / Σⱼ e^(zⱼ − max z), which never overflows.
+/// Softmax is not elementwise: its derivative is the Jacobian
+/// diag(a) − a·aᵀ. Backprop uses it only in the output layer paired with
+/// cross-entropy, where the Jacobian and the loss's derivative collapse to the
+/// notes' dZ[L] = A[L] − Y (see ``SoftmaxCrossEntropy``).
+public enum Softmax {
+  /// The stable log-sum-exp of one column, log Σⱼ e^(zⱼ).
+  @inlinable public static func logSumExp<Scalar: MatrixScalar>(_ z: UnsafeBufferPointer<Scalar>) -> Scalar {
+    var maximum = -Scalar.infinity
+    for v in z where v > maximum { maximum = v }
+    if !maximum.isFinite { return maximum }
+    var sum: Scalar = 0
+    for v in z { sum += Scalar.exp(v - maximum) }
+    return maximum + Scalar.log(sum)
+  }
+}

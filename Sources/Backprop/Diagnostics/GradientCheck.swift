@@ -1,0 +1,145 @@
+/// Gradient checking: backpropagation's gradients against two-sided finite differences.
+///
+///     dθ_approx[i] = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε
+///     error = ‖dθ − dθ_approx‖₂ / (‖dθ‖₂ + ‖dθ_approx‖₂)
+///
+/// over every parameter W[l], b[l] and (PReLU) α[l], in Double, reported per
+/// layer and overall (the course's `gradient_check_n`). Below 1e-7 the
+/// gradients are right; above 1e-3 something is wrong. Keep inputs away from
+/// the kinks of ReLU-like activations, where the derivative jumps.
+public enum GradientCheck {
+  /// The outcome: the relative error of each layer and of all parameters together.
+  public struct Report: Sendable {
+    /// The relative error of layer l's parameters, at index l − 1.
+    public var layerErrors: [Double]
+    /// The relative error over every parameter.
+    public var overallError: Double
+    /// ε used for the differences.
+    public var epsilon: Double
+    /// How many scalars were checked.
+    public var parameterCount: Int
+
+    /// Whether the overall error is below `threshold` (1e-7 by default).
+    public func passes(threshold: Double = 1e-7) -> Bool { overallError < threshold }
+  }
+
+  /// Runs the check on `network` for the batch (X, Y).
+  /// - Parameter epsilon: ε, 1e-7 by default.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0.
+  public static func run(
+    _ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, epsilon: Double = 1e-7
+  ) throws -> Report {
+    guard epsilon > 0, epsilon.isFinite else {
+      throw ConfigurationError(option: "epsilon", "\(epsilon) must be a positive finite number")
+    }
+    let analytic = try network.backward(network.forward(x), labels: y)
+    var layerErrors = [Double]()
+    var total = Norms()
+    var count = 0
+    for l in network.layers.indices {
+      var norms = Norms()
+      let layer = network.layers[l]
+      func check(_ parameter: WritableKeyPath<Dense<Double>, Matrix<Double>>, gradient: Matrix<Double>) throws {
+        var probe = network
+        for k in 0..<layer[keyPath: parameter].count {
+          let original = layer[keyPath: parameter].scalars[k]
+          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original + epsilon }
+          let plus = try probe.cost(probe.forward(x), labels: y)
+          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original - epsilon }
+          let minus = try probe.cost(probe.forward(x), labels: y)
+          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original }
+          norms.add(analytic: gradient.scalars[k], approximate: (plus - minus) / (2 * epsilon))
+        }
+        count += layer[keyPath: parameter].count
+      }
+      try check(\.weight, gradient: analytic[l].dW)
+      try check(\.bias, gradient: analytic[l].db)
+      if layer.alpha != nil, let dAlpha = analytic[l].dAlpha {
+        try check(\.slopes, gradient: dAlpha)
+      }
+      layerErrors.append(norms.relativeError)
+      total.merge(norms)
+    }
+    return Report(layerErrors: layerErrors, overallError: total.relativeError, epsilon: epsilon, parameterCount: count)
+  }
+
+  /// Running sums for ‖g − g_approx‖², ‖g‖², ‖g_approx‖².
+  private struct Norms {
+    var difference = 0.0
+    var analytic = 0.0
+    var approximate = 0.0
+
+    mutating func add(analytic g: Double, approximate a: Double) {
+      difference += (g - a) * (g - a)
+      analytic += g * g
+      approximate += a * a
+    }
+
+    mutating func merge(_ other: Norms) {
+      difference += other.difference
+      analytic += other.analytic
+      approximate += other.approximate
+    }
+
+    /// ‖g − g_approx‖ / (‖g‖ + ‖g_approx‖); 0 when both gradients are zero.
+    var relativeError: Double {
+      let denominator = analytic.squareRoot() + approximate.squareRoot()
+      return denominator == 0 ? 0 : difference.squareRoot() / denominator
+    }
+  }
+
+  /// A small random problem to check: a network with random W and b, inputs X
+  /// and labels Y fitting the output, with every hidden Z at least `margin`
+  /// away from 0 so ReLU-like kinks never fall inside ±ε.
+  ///
+  /// - Parameters:
+  ///   - layerSizes: n[0], …, n[L].
+  ///   - examples: m.
+  /// - Throws: ``ConfigurationError`` for unusable sizes or activations.
+  public static func randomProblem(
+    layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output, examples: Int = 5,
+    seed: UInt64 = 1, margin: Double = 1e-3
+  ) throws -> (network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>) {
+    guard examples >= 1 else { throw ConfigurationError(option: "examples", "needs at least 1 example") }
+    var generator = DefaultGenerator(seed: seed)
+    var network = try Network<Double>(
+      layerSizes: layerSizes, hiddenActivation: hiddenActivation, output: output, initializer: .xavier,
+      using: &generator)
+    for l in network.layers.indices {
+      // Non-zero biases, so db is exercised; PReLU slopes away from the default.
+      network.layers[l].bias = Matrix.randomNormal(rows: layerSizes[l + 1], columns: 1, using: &generator)
+      if let alpha = network.layers[l].alpha {
+        network.layers[l].alpha = try Matrix(
+          rows: alpha.rows, columns: 1, columnMajor: (0..<alpha.rows).map { _ in 0.1 + 0.3 * generator.nextUniform() })
+      }
+    }
+    var x = Matrix<Double>(rows: layerSizes[0], columns: examples)
+    for _ in 0..<100 {
+      x = Matrix.randomNormal(rows: layerSizes[0], columns: examples, using: &generator)
+      let pass = try network.forward(x)
+      let hidden = pass.caches.dropLast()
+      if hidden.allSatisfy({ $0.z.scalars.allSatisfy { Swift.abs($0) > margin } }) { break }
+    }
+    let units = layerSizes[layerSizes.count - 1]
+    var y: Matrix<Double>
+    switch output {
+    case .sigmoid:
+      y = Matrix(rows: units, columns: examples)
+      for k in 0..<y.count { y[k % units, k / units] = generator.nextUniform() < 0.5 ? 0 : 1 }
+    case .softmax:
+      y = Matrix(rows: 1, columns: examples)
+      for j in 0..<examples { y[0, j] = Double(Int(generator.nextUniform() * Double(units)) % units) }
+    case .identity:
+      y = Matrix.randomNormal(rows: units, columns: examples, using: &generator)
+    }
+    return (network, x, y)
+  }
+}
+
+extension Dense {
+  /// PReLU's α as a non-optional key path target for the gradient check (empty for other layers).
+  var slopes: Matrix<Scalar> {
+    get { alpha ?? Matrix(rows: 0, columns: 0) }
+    set { alpha = newValue }
+  }
+}

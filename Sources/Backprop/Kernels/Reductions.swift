@@ -1,0 +1,45 @@
+extension Kernels {
+  /// The sum over columns, scaled — the notes' bias gradient:
+  ///
+  ///     db = scale · Σ_columns dZ        (scale = 1/m; result (rows, 1))
+  @inlinable
+  public static func sumColumns<Scalar: MatrixScalar>(
+    _ x: Matrix<Scalar>, scale: Scalar, into result: inout Matrix<Scalar>
+  ) {
+    result.reshape(to: Shape(x.rows, 1))
+    let rows = x.rows
+    let columns = x.columns
+    x.withUnsafeBufferPointer { xp in
+      result.withUnsafeMutableBufferPointer { rp in
+        for i in 0..<rows { rp[i] = 0 }
+        for j in 0..<columns {
+          let offset = j * rows
+          for i in 0..<rows { rp[i] += xp[offset + i] }
+        }
+        for i in 0..<rows { rp[i] *= scale }
+      }
+    }
+  }
+
+  /// y ← y + α·x, the BLAS `axpy`; the gradient-descent update is
+  /// `axpy(-learningRate, dW, &W)`.
+  @inlinable
+  public static func axpy<Scalar: MatrixScalar>(_ alpha: Scalar, _ x: Matrix<Scalar>, _ y: inout Matrix<Scalar>) {
+    precondition(x.shape == y.shape, "axpy: x \(x.shape) and y \(y.shape) differ")
+    let count = x.count
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeMutableBufferPointer { yp in
+        for k in 0..<count { yp[k] += alpha * xp[k] }
+      }
+    }
+  }
+
+  /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
+  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) -> Double {
+    x.withUnsafeBufferPointer { xp in
+      var sum = 0.0
+      for v in xp { sum += Double(v) * Double(v) }
+      return sum
+    }
+  }
+}

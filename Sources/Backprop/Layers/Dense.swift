@@ -1,0 +1,214 @@
+/// A fully connected layer l of the notes: parameters W[l], b[l] and the activation g[l].
+///
+///     Z[l] = W[l]·A[l-1] + b[l]        A[l] = g[l](Z[l])
+///
+/// `weight` is W[l] with shape (n[l], n[l-1]) and `bias` is b[l] with shape
+/// (n[l], 1) — PyTorch's names, the notes' shapes. A batch A[l-1] is
+/// (n[l-1], m), one example per column.
+///
+/// ```swift
+/// let layer = Dense<Double>(weight: w, bias: b, activation: .relu)
+/// let cache = try layer.forward(aPrev, layer: 1)           // Z and A, kept for backward
+/// let (dAPrev, grads) = try layer.backward(dA, cache: cache, layer: 1)
+/// ```
+public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
+  /// W[l], shape (n[l], n[l-1]).
+  public var weight: Matrix<Scalar>
+  /// b[l], shape (n[l], 1).
+  public var bias: Matrix<Scalar>
+  /// PReLU's learned slopes α, shape (n[l], 1); nil for every other activation.
+  public var alpha: Matrix<Scalar>?
+  /// g[l].
+  public var activation: ActivationFunction
+
+  /// A layer from its parameters.
+  ///
+  /// For `.prelu(initialAlpha:)` without `alpha`, α starts at `initialAlpha` for every unit.
+  /// - Throws: ``ShapeError`` when b is not (n[l], 1) or α not (n[l], 1).
+  public init(
+    weight: Matrix<Scalar>, bias: Matrix<Scalar>, alpha: Matrix<Scalar>? = nil,
+    activation: ActivationFunction, layer l: Int = 1
+  ) throws(ShapeError) {
+    guard bias.shape == Shape(weight.rows, 1) else {
+      throw ShapeError("layer \(l): W[\(l)] is \(weight.shape) so b[\(l)] must be (\(weight.rows), 1), got \(bias.shape)")
+    }
+    var slopes = alpha
+    if case .prelu(let initial) = activation {
+      let given = slopes ?? Matrix(rows: weight.rows, columns: 1, repeating: Scalar(initial))
+      guard given.shape == Shape(weight.rows, 1) else {
+        throw ShapeError("layer \(l): PReLU α[\(l)] must be (\(weight.rows), 1), got \(given.shape)")
+      }
+      slopes = given
+    } else if alpha != nil {
+      throw ShapeError("layer \(l): α is only a parameter of PReLU layers, not \(activation)")
+    }
+    self.weight = weight
+    self.bias = bias
+    self.alpha = slopes
+    self.activation = activation
+  }
+
+  /// n[l-1], the number of inputs.
+  public var inputSize: Int { weight.columns }
+  /// n[l], the number of units.
+  public var outputSize: Int { weight.rows }
+  /// The number of learned scalars: W, b and α.
+  public var parameterCount: Int { weight.count + bias.count + (alpha?.count ?? 0) }
+
+  /// What forward keeps for backward: the course's `cache`.
+  public struct Cache: Sendable {
+    /// A[l-1], the layer's input.
+    public var aPrev: Matrix<Scalar>
+    /// Z[l] = W[l]·A[l-1] + b[l].
+    public var z: Matrix<Scalar>
+    /// A[l] = g[l](Z[l]).
+    public var a: Matrix<Scalar>
+
+    public init(aPrev: Matrix<Scalar> = Matrix(rows: 0, columns: 0), z: Matrix<Scalar> = Matrix(rows: 0, columns: 0),
+                a: Matrix<Scalar> = Matrix(rows: 0, columns: 0)) {
+      self.aPrev = aPrev
+      self.z = z
+      self.a = a
+    }
+  }
+
+  /// The gradients of the cost with respect to the layer's parameters, shaped like them.
+  public struct Gradients: Sendable, Hashable {
+    /// dW[l] = ∂J/∂W[l], shape (n[l], n[l-1]).
+    public var dW: Matrix<Scalar>
+    /// db[l] = ∂J/∂b[l], shape (n[l], 1).
+    public var db: Matrix<Scalar>
+    /// dα[l] = ∂J/∂α[l] for PReLU, shape (n[l], 1).
+    public var dAlpha: Matrix<Scalar>?
+
+    public init(dW: Matrix<Scalar>, db: Matrix<Scalar>, dAlpha: Matrix<Scalar>? = nil) {
+      self.dW = dW
+      self.db = db
+      self.dAlpha = dAlpha
+    }
+  }
+
+  /// Forward propagation through layer l:
+  ///
+  ///     Z[l] = W[l]·A[l-1] + b[l]        A[l] = g[l](Z[l])
+  ///
+  /// - Parameter l: the layer's number, for error messages.
+  /// - Throws: ``ShapeError`` naming the layer and both shapes when A[l-1] does not have n[l-1] rows.
+  public func forward(_ aPrev: Matrix<Scalar>, layer l: Int) throws(ShapeError) -> Cache {
+    var cache = Cache()
+    try forward(aPrev, layer: l, into: &cache)
+    return cache
+  }
+
+  /// Forward propagation into an existing cache, reusing its buffers.
+  public func forward(_ aPrev: Matrix<Scalar>, layer l: Int, into cache: inout Cache) throws(ShapeError) {
+    guard aPrev.rows == inputSize else {
+      throw ShapeError(
+        "layer \(l): W[\(l)] is \(weight.shape) but A[\(l - 1)] is \(aPrev.shape): "
+          + "W[\(l)]·A[\(l - 1)] needs A[\(l - 1)] to have \(inputSize) rows")
+    }
+    cache.aPrev = aPrev
+    // Z = W·A_prev
+    gemm(weight, aPrev, into: &cache.z)
+    // Z += b;  A = g(Z)
+    switch activation {
+    case .identity: Kernels.biasActivation(z: &cache.z, bias: bias, activation: Identity(), into: &cache.a)
+    case .step: Kernels.biasActivation(z: &cache.z, bias: bias, activation: BinaryStep(), into: &cache.a)
+    case .sigmoid: Kernels.biasActivation(z: &cache.z, bias: bias, activation: Sigmoid(), into: &cache.a)
+    case .tanh: Kernels.biasActivation(z: &cache.z, bias: bias, activation: Tanh(), into: &cache.a)
+    case .arctan: Kernels.biasActivation(z: &cache.z, bias: bias, activation: Arctan(), into: &cache.a)
+    case .relu: Kernels.biasActivation(z: &cache.z, bias: bias, activation: ReLU(), into: &cache.a)
+    case .leakyReLU(let s):
+      Kernels.biasActivation(z: &cache.z, bias: bias, activation: LeakyReLU(slope: s), into: &cache.a)
+    case .elu(let alpha): Kernels.biasActivation(z: &cache.z, bias: bias, activation: ELU(alpha: alpha), into: &cache.a)
+    case .softplus: Kernels.biasActivation(z: &cache.z, bias: bias, activation: SoftPlus(), into: &cache.a)
+    case .prelu:
+      let slopes = alpha ?? Matrix(rows: outputSize, columns: 1, repeating: Scalar(PReLU.defaultInitialAlpha))
+      Kernels.biasPReLU(z: &cache.z, bias: bias, alpha: slopes, into: &cache.a)
+    case .softmax: Kernels.biasSoftmax(z: &cache.z, bias: bias, into: &cache.a)
+    }
+  }
+
+  /// Backward propagation through layer l, from dA[l]:
+  ///
+  ///     dZ[l] = dA[l] ⊙ g[l]'(Z[l])
+  ///
+  /// then ``backward(dZ:cache:layer:needsInputGradient:)``.
+  ///
+  /// - Parameters:
+  ///   - dA: ∂L/∂A[l] per example, shape (n[l], m).
+  ///   - needsInputGradient: false for layer 1, whose dA[0] nobody needs (saves one product).
+  /// - Throws: ``ShapeError`` when dA's shape differs from A[l]'s, or for softmax
+  ///   (whose gradient is taken with the loss, as dZ[L] = A[L] − Y).
+  public func backward(
+    _ dA: Matrix<Scalar>, cache: Cache, layer l: Int, needsInputGradient: Bool = true
+  ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
+    guard dA.shape == cache.z.shape else {
+      throw ShapeError("layer \(l): dA[\(l)] is \(dA.shape) but Z[\(l)] is \(cache.z.shape)")
+    }
+    var dZ = Matrix<Scalar>(rows: 0, columns: 0)
+    var dAlpha: Matrix<Scalar>?
+    let m = Scalar(cache.z.columns)
+    // dZ = dA ⊙ g'(Z)
+    switch activation {
+    case .identity: dZ = dA
+    case .step: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: BinaryStep(), into: &dZ)
+    case .sigmoid: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Sigmoid(), into: &dZ)
+    case .tanh: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Tanh(), into: &dZ)
+    case .arctan: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Arctan(), into: &dZ)
+    case .relu: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: ReLU(), into: &dZ)
+    case .leakyReLU(let s):
+      Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: LeakyReLU(slope: s), into: &dZ)
+    case .elu(let alpha):
+      Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: ELU(alpha: alpha), into: &dZ)
+    case .softplus: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: SoftPlus(), into: &dZ)
+    case .prelu:
+      var slopeGradient = Matrix<Scalar>(rows: 0, columns: 0)
+      let slopes = alpha ?? Matrix(rows: outputSize, columns: 1, repeating: Scalar(PReLU.defaultInitialAlpha))
+      Kernels.preluGradient(dA: dA, z: cache.z, alpha: slopes, scale: 1 / m, into: &dZ, dAlpha: &slopeGradient)
+      dAlpha = slopeGradient
+    case .softmax:
+      throw ShapeError(
+        "layer \(l): softmax is an output activation; its gradient is taken with the cross-entropy loss (dZ = A − Y)")
+    }
+    var result = try backward(dZ: dZ, cache: cache, layer: l, needsInputGradient: needsInputGradient)
+    result.gradients.dAlpha = dAlpha
+    return result
+  }
+
+  /// Backward propagation through layer l from dZ[l] (the output layer, where
+  /// the loss gives dZ[L] = A[L] − Y directly):
+  ///
+  ///     dW[l] = (1/m) dZ[l]·A[l-1]ᵀ
+  ///     db[l] = (1/m) Σ_columns dZ[l]
+  ///     dA[l-1] = W[l]ᵀ·dZ[l]
+  ///
+  /// - Throws: ``ShapeError`` when dZ's shape differs from Z[l]'s.
+  public func backward(
+    dZ: Matrix<Scalar>, cache: Cache, layer l: Int, needsInputGradient: Bool = true
+  ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
+    guard dZ.shape == cache.z.shape, cache.aPrev.columns == dZ.columns else {
+      throw ShapeError("layer \(l): dZ[\(l)] is \(dZ.shape) but Z[\(l)] is \(cache.z.shape)")
+    }
+    let m = Scalar(dZ.columns)
+    var dW = Matrix<Scalar>(rows: 0, columns: 0)
+    var db = Matrix<Scalar>(rows: 0, columns: 0)
+    // dW = (1/m) dZ·A_prevᵀ
+    gemm(dZ, cache.aPrev, transposeB: true, alpha: 1 / m, into: &dW)
+    // db = (1/m) Σ_columns dZ
+    Kernels.sumColumns(dZ, scale: 1 / m, into: &db)
+    var dAPrev: Matrix<Scalar>?
+    if needsInputGradient {
+      // dA_prev = Wᵀ·dZ
+      var product = Matrix<Scalar>(rows: 0, columns: 0)
+      gemm(weight, transposeA: true, dZ, into: &product)
+      dAPrev = product
+    }
+    return (dAPrev, Gradients(dW: dW, db: db))
+  }
+
+  /// Inference: A[l] = g[l](W[l]·A[l-1] + b[l]), keeping nothing.
+  public func callAsFunction(_ aPrev: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
+    try forward(aPrev, layer: 1).a
+  }
+}

@@ -1,0 +1,33 @@
+/// A loss L(a, y) paired with the output activation that makes its gradient
+/// the notes' dZ[L] = A[L] − Y, and the cost J = (1/m) Σ L(a⁽ⁱ⁾, y⁽ⁱ⁾).
+///
+/// Labels Y are a matrix with one column per example: (1, m) class labels for
+/// binary and multi-class outputs, (n[L], m) targets for regression.
+public protocol Loss: Sendable {
+  /// g[L], the output activation this loss is paired with.
+  var outputActivation: ActivationFunction { get }
+
+  /// Checks that labels fit an output of `outputUnits` units over `examples` examples.
+  /// - Throws: ``DataError`` naming the problem (shape, a label out of range, NaN).
+  func validate<Scalar: MatrixScalar>(labels y: Matrix<Scalar>, outputUnits: Int, examples m: Int) throws(DataError)
+
+  /// J = (1/m) Σ L(a, y), computed from Z[L] where that is more stable than
+  /// from A[L]; accumulated in Double.
+  func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double
+
+  /// dZ[L] = A[L] − Y, the loss's derivative taken through g[L], per example
+  /// (the layers apply the 1/m).
+  func outputGradient<Scalar: MatrixScalar>(a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>)
+}
+
+extension Loss {
+  /// Checks that `y` is (rows, m) and holds no NaN or infinity.
+  func validateShape<Scalar: MatrixScalar>(_ y: Matrix<Scalar>, rows: Int, examples m: Int) throws(DataError) {
+    guard y.shape == Shape(rows, m) else {
+      throw DataError("labels Y are \(y.shape) but the output A[L] is (\(rows), \(m)): Y must be (\(rows), \(m))")
+    }
+    if let index = y.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw DataError("label of example \(index / max(rows, 1)) is \(y.scalars[index]); labels must be finite")
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/// Plain gradient descent, the notes' update rule:
+///
+///     W[l] := W[l] − α·dW[l]        b[l] := b[l] − α·db[l]
+///
+/// (α here is the learning rate, not PReLU's slope; the slope is a parameter
+/// and moves by the same rule.) Stateless.
+public struct GradientDescent<Scalar: MatrixScalar>: Optimizer {
+  /// α, the learning rate.
+  public var learningRate: Scalar
+
+  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless it is positive and finite.
+  public init(learningRate: Scalar) throws(ConfigurationError) {
+    guard learningRate > 0, learningRate.isFinite else {
+      throw ConfigurationError(
+        option: "--learning-rate", "\(learningRate) is not usable: the learning rate must be a positive finite number")
+    }
+    self.learningRate = learningRate
+  }
+
+  public func makeState(for parameter: Matrix<Scalar>) {}
+
+  public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout Void) {
+    // θ := θ − α·dθ
+    Kernels.axpy(-learningRate, gradient, &parameter)
+  }
+}

@@ -1,0 +1,52 @@
+extension Network {
+  /// Class predictions for a batch, the course's `predict`: for a sigmoid
+  /// output 1 where A > 0.5 else 0 (per output unit), for softmax the arg-max
+  /// class index per column. For an identity output, A[L] itself.
+  /// - Throws: ``ShapeError`` when X does not have n[0] rows.
+  public func predict(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
+    let a = try self(x)
+    switch output {
+    case .identity:
+      return a
+    case .sigmoid:
+      var p = a
+      p.withUnsafeMutableBufferPointer { buffer in
+        for k in buffer.indices { buffer[k] = buffer[k] > 0.5 ? 1 : 0 }
+      }
+      return p
+    case .softmax:
+      var p = Matrix<Scalar>(rows: 1, columns: a.columns)
+      for j in 0..<a.columns {
+        var best = 0
+        for k in 1..<a.rows where a[k, j] > a[best, j] { best = k }
+        p[0, j] = Scalar(best)
+      }
+      return p
+    }
+  }
+
+  /// The fraction of labels predicted exactly, (1/m) Σ [ŷ = y] over all entries.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit.
+  public func accuracy(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
+    let p = try predict(x)
+    try output.loss.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: x.columns)
+    guard p.count > 0 else { return 0 }
+    var correct = 0
+    for k in 0..<p.count where p.scalars[k] == y.scalars[k] { correct += 1 }
+    return Double(correct) / Double(p.count)
+  }
+
+  /// The mean squared error over all entries, mean((A[L] − Y)²), for regression.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit.
+  public func meanSquaredError(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
+    let a = try self(x)
+    try output.loss.validate(labels: y, outputUnits: a.rows, examples: a.columns)
+    guard a.count > 0 else { return 0 }
+    var sum = 0.0
+    for k in 0..<a.count {
+      let d = Double(a.scalars[k]) - Double(y.scalars[k])
+      sum += d * d
+    }
+    return sum / Double(a.count)
+  }
+}

@@ -1,0 +1,66 @@
+/// The notes' training loop, the course's `L_layer_model`: for each iteration,
+/// forward propagation, the cost, backward propagation, the update.
+///
+///     for i in 0..<iterations:
+///         A[L], caches = forward(X)
+///         J = cost(A[L], Y)
+///         grads = backward(A[L], Y, caches)
+///         parameters = update(parameters, grads, α)
+///
+/// Full batch, so the cost reported at iteration i is the cost *before* the
+/// i-th update, as in the course.
+public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scalar == Scalar {
+  /// The update rule.
+  public var optimizer: O
+  /// How many passes over the batch.
+  public var iterations: Int
+
+  /// - Throws: ``ConfigurationError`` naming `--iterations` when it is negative.
+  public init(optimizer: O, iterations: Int) throws(ConfigurationError) {
+    guard iterations >= 0 else {
+      throw ConfigurationError(option: "--iterations", "\(iterations) is negative; give 0 or more iterations")
+    }
+    self.optimizer = optimizer
+    self.iterations = iterations
+  }
+
+  /// Trains `network` on X (n[0], m) and Y, calling `progress` after each
+  /// iteration's cost is known.
+  ///
+  /// - Parameter progress: called with (i, J at iteration i); return false to stop early.
+  /// - Returns: the cost of every iteration.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``DivergenceError``
+  ///   when the cost becomes NaN or infinite (the network keeps its last finite parameters).
+  @discardableResult
+  public func train(
+    _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
+    progress: (_ iteration: Int, _ cost: Double) -> Bool = { _, _ in true }
+  ) throws -> [Double] {
+    var state = OptimizerState(for: network, optimizer: optimizer)
+    var pass = try network.forward(x)
+    var costs = [Double]()
+    costs.reserveCapacity(iterations)
+    for i in 0..<iterations {
+      if i > 0 { try network.forward(x, into: &pass) }
+      let cost = try network.cost(pass, labels: y)
+      guard cost.isFinite else { throw DivergenceError(iteration: i, cost: cost) }
+      let gradients = try network.backward(pass, labels: y)
+      network.apply(gradients, optimizer: optimizer, state: &state)
+      costs.append(cost)
+      if !progress(i, cost) { break }
+    }
+    return costs
+  }
+}
+
+/// Training stopped because the cost became NaN or infinite.
+public struct DivergenceError: Error, Sendable, CustomStringConvertible {
+  /// The iteration whose cost was not finite.
+  public var iteration: Int
+  /// The cost.
+  public var cost: Double
+
+  public var description: String {
+    "the cost became \(cost) at iteration \(iteration): training diverged; try a lower learning rate"
+  }
+}
