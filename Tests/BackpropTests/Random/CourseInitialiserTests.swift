@@ -1,0 +1,58 @@
+import Backprop
+import BackpropTestSupport
+import Testing
+
+extension RandomTests {
+  /// The course notebooks' initialisers, reproduced bit for bit with ``NumPyLegacyGenerator``.
+  @Suite struct CourseInitialisers {
+    /// `initialize_parameters_deep(layers_dims)` of the week 4 application notebook:
+    /// `np.random.seed(1)`, then for l = 1…L
+    /// `W[l] = np.random.randn(n[l], n[l-1]) / np.sqrt(n[l-1])` (b[l] is zeros, no draws).
+    static func deepWeights(dims: [Int], using rng: inout some RandomGenerator) -> [Matrix<Double>] {
+      (1..<dims.count).map { l in
+        let w = Matrix<Double>.randomNormal(rows: dims[l], columns: dims[l - 1], using: &rng)
+        let scale = Double(dims[l - 1]).squareRoot()
+        var scaled = w
+        scaled.withUnsafeMutableBufferPointer { values in
+          for k in values.indices { values[k] = values[k] / scale }  // division, as NumPy does
+        }
+        return scaled
+      }
+    }
+
+    @Test func deepInitialiserMatchesNumPy() throws {
+      let expected = try NumPyFixture.load().course.deep
+      var rng = NumPyLegacyGenerator(seed: expected.seed)
+      let weights = Self.deepWeights(dims: expected.layerDims, using: &rng)
+      #expect(weights.map(\.shape) == [Shape(20, 12288), Shape(7, 20), Shape(5, 7), Shape(1, 5)])
+      for (l, w) in weights.enumerated() {
+        #expect(SHA256.hexDigest(littleEndian: w.rowMajorScalars) == expected.weightSHA256[l], "W\(l + 1)")
+      }
+      let w1Head = (0..<5).map { weights[0][0, $0] }
+      #expect(w1Head.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w1Row0Head)).map(\.bitPattern))
+      #expect(weights[3].rowMajorScalars.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w4)).map(\.bitPattern))
+    }
+
+    @Test func deepInitialiserThroughGeneratorKind() throws {
+      let expected = try NumPyFixture.load().course.deep
+      var rng = try GeneratorKind.numpy.makeGenerator(seed: UInt64(expected.seed))
+      let weights = Self.deepWeights(dims: expected.layerDims, using: &rng)
+      #expect(SHA256.hexDigest(littleEndian: weights[0].rowMajorScalars) == expected.weightSHA256[0])
+      #expect(SHA256.hexDigest(littleEndian: weights[3].rowMajorScalars) == expected.weightSHA256[3])
+    }
+
+    /// `initialize_parameters(n_x, n_h, n_y)` of the week 3 planar notebook:
+    /// `np.random.seed(2)`, `W1 = np.random.randn(n_h, n_x) * 0.01`, `W2 = np.random.randn(n_y, n_h) * 0.01`.
+    @Test func shallowInitialiserMatchesNumPy() throws {
+      let expected = try NumPyFixture.load().course.shallow
+      let dims = expected.layerDims
+      var rng = NumPyLegacyGenerator(seed: expected.seed)
+      let w1 = Matrix<Double>.randomNormal(rows: dims[1], columns: dims[0], using: &rng)
+        .rowMajorScalars.map { $0 * 0.01 }
+      let w2 = Matrix<Double>.randomNormal(rows: dims[2], columns: dims[1], using: &rng)
+        .rowMajorScalars.map { $0 * 0.01 }
+      #expect(w1.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w1)).map(\.bitPattern))
+      #expect(w2.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w2)).map(\.bitPattern))
+    }
+  }
+}
