@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
         initializer: initializer, using: &generator)
     }
     // Check the labels before the first iteration, with a clear message.
-    try network.output.loss.validate(labels: training.y, outputUnits: sizes[sizes.count - 1], examples: training.x.columns)
+    try network.output.validate(labels: training.y, outputUnits: sizes[sizes.count - 1], examples: training.x.columns)
 
     let trainer = try Trainer(optimizer: GradientDescent(learningRate: Scalar(learningRate)), iterations: iterations)
     let start = Date()

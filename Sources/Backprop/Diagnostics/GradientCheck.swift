@@ -24,15 +24,24 @@ public enum GradientCheck {
   }
 
   /// Runs the check on `network` for the batch (X, Y).
-  /// - Parameter epsilon: ε, 1e-7 by default.
-  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0.
+  /// - Parameters:
+  ///   - epsilon: ε, 1e-7 by default.
+  ///   - gradients: the gradients to check; by default the network's own backpropagation.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0
+  ///   or gradients that do not match the network's layers.
   public static func run(
-    _ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, epsilon: Double = 1e-7
+    _ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, epsilon: Double = 1e-7,
+    gradients: [Dense<Double>.Gradients]? = nil
   ) throws -> Report {
     guard epsilon > 0, epsilon.isFinite else {
       throw ConfigurationError(option: "epsilon", "\(epsilon) must be a positive finite number")
     }
-    let analytic = try network.backward(network.forward(x), labels: y)
+    let analytic = try gradients ?? network.backward(network.forward(x), labels: y)
+    guard analytic.count == network.depth,
+      zip(analytic, network.layers).allSatisfy({ $0.dW.shape == $1.weight.shape && $0.db.shape == $1.bias.shape })
+    else {
+      throw ConfigurationError(option: "gradients", "the gradients do not have the network's layers and shapes")
+    }
     var layerErrors = [Double]()
     var total = Norms()
     var count = 0

@@ -41,3 +41,36 @@ public enum Output: String, CaseIterable, Sendable, Codable, CustomStringConvert
     }
   }
 }
+
+// Each case calls its concrete loss directly, so the compiler specialises the
+// loss for the scalar type (a call through `any Loss` could not be).
+extension Output {
+  /// Checks that labels fit the output; see ``Loss/validate(labels:outputUnits:examples:)``.
+  public func validate<Scalar: MatrixScalar>(
+    labels y: Matrix<Scalar>, outputUnits: Int, examples m: Int
+  ) throws(DataError) {
+    switch self {
+    case .sigmoid: try BinaryCrossEntropy().validate(labels: y, outputUnits: outputUnits, examples: m)
+    case .softmax: try SoftmaxCrossEntropy().validate(labels: y, outputUnits: outputUnits, examples: m)
+    case .identity: try MeanSquaredError().validate(labels: y, outputUnits: outputUnits, examples: m)
+    }
+  }
+
+  /// J = (1/m) Σ L(a, y); see ``Loss/cost(z:a:y:)``.
+  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+    switch self {
+    case .sigmoid: BinaryCrossEntropy().cost(z: z, a: a, y: y)
+    case .softmax: SoftmaxCrossEntropy().cost(z: z, a: a, y: y)
+    case .identity: MeanSquaredError().cost(z: z, a: a, y: y)
+    }
+  }
+
+  /// dZ[L] = A[L] − Y; see ``Loss/outputGradient(a:y:into:)``.
+  public func outputGradient<Scalar: MatrixScalar>(a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>) {
+    switch self {
+    case .sigmoid: BinaryCrossEntropy().outputGradient(a: a, y: y, into: &dZ)
+    case .softmax: SoftmaxCrossEntropy().outputGradient(a: a, y: y, into: &dZ)
+    case .identity: MeanSquaredError().outputGradient(a: a, y: y, into: &dZ)
+    }
+  }
+}

@@ -32,6 +32,8 @@ public struct OptimizerState<O: Optimizer>: Sendable {
 extension Network {
   /// One update step over every parameter, W[l], b[l] and α[l] for l = 1…L.
   /// - Precondition: `gradients` come from ``backward(_:labels:)`` of this network.
+  @_specialize(where Scalar == Float, O == GradientDescent<Float>)
+  @_specialize(where Scalar == Double, O == GradientDescent<Double>)
   public mutating func apply<O: Optimizer>(
     _ gradients: [Dense<Scalar>.Gradients], optimizer: O, state: inout OptimizerState<O>
   ) where O.Scalar == Scalar {

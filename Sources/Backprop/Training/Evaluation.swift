@@ -3,6 +3,8 @@ extension Network {
   /// output 1 where A > 0.5 else 0 (per output unit), for softmax the arg-max
   /// class index per column. For an identity output, A[L] itself.
   /// - Throws: ``ShapeError`` when X does not have n[0] rows.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func predict(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
     let a = try self(x)
     switch output {
@@ -27,9 +29,11 @@ extension Network {
 
   /// The fraction of labels predicted exactly, (1/m) Σ [ŷ = y] over all entries.
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func accuracy(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
     let p = try predict(x)
-    try output.loss.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: x.columns)
+    try output.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: x.columns)
     guard p.count > 0 else { return 0 }
     var correct = 0
     for k in 0..<p.count where p.scalars[k] == y.scalars[k] { correct += 1 }
@@ -38,9 +42,11 @@ extension Network {
 
   /// The mean squared error over all entries, mean((A[L] − Y)²), for regression.
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func meanSquaredError(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
     let a = try self(x)
-    try output.loss.validate(labels: y, outputUnits: a.rows, examples: a.columns)
+    try output.validate(labels: y, outputUnits: a.rows, examples: a.columns)
     guard a.count > 0 else { return 0 }
     var sum = 0.0
     for k in 0..<a.count {

@@ -109,6 +109,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// Forward propagation reusing the buffers of an earlier pass.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward(_ x: Matrix<Scalar>, into pass: inout ForwardPass) throws(ShapeError) {
     if pass.caches.count != layers.count {
       pass.caches = Array(repeating: Dense<Scalar>.Cache(), count: layers.count)
@@ -127,10 +129,12 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
 
   /// The cost J = (1/m) Σ L(A[L], Y) of a forward pass, the course's `compute_cost`.
   /// - Throws: ``DataError`` when Y does not fit the output (see ``Loss/validate(labels:outputUnits:examples:)``).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func cost(_ pass: ForwardPass, labels y: Matrix<Scalar>) throws(DataError) -> Double {
     let last = pass.caches[pass.caches.count - 1]
-    try output.loss.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
-    return output.loss.cost(z: last.z, a: last.a, y: y)
+    try output.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
+    return output.cost(z: last.z, a: last.a, y: y)
   }
 
   /// Backward propagation, the course's `L_model_backward`:
@@ -141,18 +145,20 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   ///
   /// - Returns: the gradients of layers 1…L, `gradients[l - 1]` for layer l.
   /// - Throws: ``DataError`` when Y does not fit the output; ``ShapeError`` when the pass is not this network's.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backward(_ pass: ForwardPass, labels y: Matrix<Scalar>) throws -> [Dense<Scalar>.Gradients] {
     guard pass.caches.count == layers.count else {
       throw ShapeError("the forward pass has \(pass.caches.count) layers but the network has \(layers.count)")
     }
     let L = layers.count
     let last = pass.caches[L - 1]
-    try output.loss.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
+    try output.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
     var gradients = [Dense<Scalar>.Gradients]()
     gradients.reserveCapacity(L)
     // dZ[L] = A[L] − Y
     var dZ = Matrix<Scalar>(rows: 0, columns: 0)
-    output.loss.outputGradient(a: last.a, y: y, into: &dZ)
+    output.outputGradient(a: last.a, y: y, into: &dZ)
     var (dA, grads) = try layers[L - 1].backward(dZ: dZ, cache: last, layer: L, needsInputGradient: L > 1)
     gradients.append(grads)
     for l in stride(from: L - 1, through: 1, by: -1) {

@@ -32,6 +32,8 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``DivergenceError``
   ///   when the cost becomes NaN or infinite (the network keeps its last finite parameters).
   @discardableResult
+  @_specialize(where Scalar == Float, O == GradientDescent<Float>)
+  @_specialize(where Scalar == Double, O == GradientDescent<Double>)
   public func train(
     _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
     progress: (_ iteration: Int, _ cost: Double) -> Bool = { _, _ in true }
