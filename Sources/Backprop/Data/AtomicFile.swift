@@ -1,0 +1,47 @@
+import Foundation
+
+/// Writes files all at once: the bytes go to a temporary file in the same
+/// folder, which is then renamed over the destination, so a reader never sees
+/// a half-written file and a failed write leaves the old file (if any) intact.
+///
+/// ```swift
+/// try AtomicFile.write(bytes, to: "model/W1.npy")
+/// ```
+public enum AtomicFile {
+  /// Writes `data` to `path`, replacing any file there only once every byte is written.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path` when the folder is missing or
+  ///   not writable, the disk is full, or the rename fails; the temporary file
+  ///   is removed.
+  public static func write(_ data: Data, to path: String) throws(FileFormatError) {
+    let destination = URL(fileURLWithPath: path)
+    let folder = destination.deletingLastPathComponent()
+    let temporary = folder.appendingPathComponent(
+      ".\(destination.lastPathComponent).\(UUID().uuidString).tmp", isDirectory: false)
+    do {
+      try data.write(to: temporary, options: [.withoutOverwriting])
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw FileFormatError(path: path, "cannot write: \(Self.reason(error))")
+    }
+    if rename(temporary.path, destination.path) != 0 {
+      let code = errno
+      try? FileManager.default.removeItem(at: temporary)
+      throw FileFormatError(path: path, "cannot replace the file: \(String(cString: strerror(code)))")
+    }
+  }
+
+  /// Writes `bytes` to `path`, replacing any file there only once every byte is written.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path` when the write or the rename fails.
+  public static func write(_ bytes: [UInt8], to path: String) throws(FileFormatError) {
+    try write(Data(bytes), to: path)
+  }
+
+  private static func reason(_ error: any Error) -> String {
+    if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
+      return String(cString: strerror(underlying.code.rawValue))
+    }
+    return (error as NSError).localizedDescription
+  }
+}
