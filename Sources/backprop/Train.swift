@@ -27,10 +27,12 @@ struct Train: ParsableCommand {
   @Option(help: ArgumentHelp("Random generator: default, or numpy (NumPy's legacy np.random.seed/randn, bit for bit).", valueName: "name"))
   var rng: GeneratorKind = .default
 
-  @Option(help: ArgumentHelp("Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes).", valueName: "file.npz"))
+  @Option(
+    name: .customLong("init"),
+    help: ArgumentHelp("Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes).", valueName: "file.npz"))
   var initFile: String?
 
-  @Option(help: "α, the learning rate of gradient descent.")
+  @Option(parsing: .unconditional, help: "α, the learning rate of gradient descent.")
   var learningRate: Double = 0.0075
 
   @Option(help: "Number of gradient-descent iterations over the full batch.")
@@ -66,6 +68,7 @@ struct Train: ParsableCommand {
   }
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type) throws {
+    if let save { try AtomicFile.checkWritable(save) }
     let training = try data.trainingSet(as: Scalar.self)
     let test = try data.testSet(as: Scalar.self)
     let sizes = architecture.layers.sizes

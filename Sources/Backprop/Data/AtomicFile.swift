@@ -38,6 +38,25 @@ public enum AtomicFile {
     try write(Data(bytes), to: path)
   }
 
+  /// Checks, before long work, that `path` can be written: its folder exists
+  /// and is writable, and `path` is not itself a folder.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path` and what is wrong.
+  public static func checkWritable(_ path: String) throws(FileFormatError) {
+    let destination = URL(fileURLWithPath: path)
+    let folder = destination.deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw FileFormatError(path: path, "cannot write: the folder \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+      throw FileFormatError(path: path, "cannot write: the folder \(folder) is not writable")
+    }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw FileFormatError(path: path, "cannot write: it is a folder")
+    }
+  }
+
   private static func reason(_ error: any Error) -> String {
     if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
       return String(cString: strerror(underlying.code.rawValue))
