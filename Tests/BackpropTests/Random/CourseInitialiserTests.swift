@@ -7,23 +7,18 @@ extension RandomTests {
   @Suite struct CourseInitialisers {
     /// `initialize_parameters_deep(layers_dims)` of the week 4 application notebook:
     /// `np.random.seed(1)`, then for l = 1…L
-    /// `W[l] = np.random.randn(n[l], n[l-1]) / np.sqrt(n[l-1])` (b[l] is zeros, no draws).
-    static func deepWeights(dims: [Int], using rng: inout some RandomGenerator) -> [Matrix<Double>] {
-      (1..<dims.count).map { l in
-        let w = Matrix<Double>.randomNormal(rows: dims[l], columns: dims[l - 1], using: &rng)
-        let scale = Double(dims[l - 1]).squareRoot()
-        var scaled = w
-        scaled.withUnsafeMutableBufferPointer { values in
-          for k in values.indices { values[k] = values[k] / scale }  // division, as NumPy does
-        }
-        return scaled
-      }
+    /// `W[l] = np.random.randn(n[l], n[l-1]) / np.sqrt(n[l-1])` (b[l] is zeros, no draws) —
+    /// through ``Network/init(layerSizes:hiddenActivation:output:initializer:using:)`` with `.course`.
+    static func deepWeights(dims: [Int], using rng: inout some RandomGenerator) throws -> [Matrix<Double>] {
+      try Network<Double>(
+        layerSizes: dims, hiddenActivation: .relu, output: .sigmoid, initializer: .course, using: &rng
+      ).layers.map(\.weight)
     }
 
     @Test func deepInitialiserMatchesNumPy() throws {
       let expected = try NumPyFixture.load().course.deep
       var rng = NumPyLegacyGenerator(seed: expected.seed)
-      let weights = Self.deepWeights(dims: expected.layerDims, using: &rng)
+      let weights = try Self.deepWeights(dims: expected.layerDims, using: &rng)
       #expect(weights.map(\.shape) == [Shape(20, 12288), Shape(7, 20), Shape(5, 7), Shape(1, 5)])
       for (l, w) in weights.enumerated() {
         #expect(SHA256.hexDigest(littleEndian: w.rowMajorScalars) == expected.weightSHA256[l], "W\(l + 1)")
@@ -36,7 +31,7 @@ extension RandomTests {
     @Test func deepInitialiserThroughGeneratorKind() throws {
       let expected = try NumPyFixture.load().course.deep
       var rng = try GeneratorKind.numpy.makeGenerator(seed: UInt64(expected.seed))
-      let weights = Self.deepWeights(dims: expected.layerDims, using: &rng)
+      let weights = try Self.deepWeights(dims: expected.layerDims, using: &rng)
       #expect(SHA256.hexDigest(littleEndian: weights[0].rowMajorScalars) == expected.weightSHA256[0])
       #expect(SHA256.hexDigest(littleEndian: weights[3].rowMajorScalars) == expected.weightSHA256[3])
     }
@@ -47,10 +42,11 @@ extension RandomTests {
       let expected = try NumPyFixture.load().course.shallow
       let dims = expected.layerDims
       var rng = NumPyLegacyGenerator(seed: expected.seed)
-      let w1 = Matrix<Double>.randomNormal(rows: dims[1], columns: dims[0], using: &rng)
-        .rowMajorScalars.map { $0 * 0.01 }
-      let w2 = Matrix<Double>.randomNormal(rows: dims[2], columns: dims[1], using: &rng)
-        .rowMajorScalars.map { $0 * 0.01 }
+      let network = try Network<Double>(
+        layerSizes: dims, hiddenActivation: .tanh, output: .sigmoid, initializer: .small, using: &rng)
+      let w1 = network.layers[0].weight.rowMajorScalars
+      let w2 = network.layers[1].weight.rowMajorScalars
+      #expect(network.layers.allSatisfy { $0.bias.scalars.allSatisfy { $0 == 0 } })
       #expect(w1.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w1)).map(\.bitPattern))
       #expect(w2.map(\.bitPattern) == (try NumPyFixture.doubles(expected.w2)).map(\.bitPattern))
     }
