@@ -84,6 +84,10 @@ extension Kernels {
   /// β is applied on the first KC block only (later blocks accumulate with
   /// β = 1); β = 0 stores without reading C. α scales the finished tile sum.
   ///
+  /// A short, wide product (m ≤ 64, n ≥ 4m, k ≥ 32: `W1·X` and `dZ1·Xᵀ` with
+  /// 20 hidden units against 12288 inputs) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ,
+  /// so that the big operand is the cheaply packed Ã; see ``shouldSwap(_:)``.
+  ///
   /// ## The parameters, and why
   ///
   /// - **MR × NR = 2W × 4** (4 × 4 for Double, 8 × 4 for Float): the tile of C
@@ -107,11 +111,15 @@ extension Kernels {
   ///
   /// ## Threads
   ///
-  /// A product of at least ``Kernels/parallelThreshold`` multiply-adds is cut into
-  /// one block of C per thread along its larger dimension (columns, or rows
-  /// for tall products), in multiples of the tile; each thread runs the whole
-  /// blocked algorithm on its block with its own pack buffers, so threads
-  /// write disjoint parts of C and share nothing mutable.
+  /// A product of at least ``Kernels/parallelThreshold`` multiply-adds is cut
+  /// along its larger dimension (columns, or rows for tall products) into
+  /// equal blocks of C, in whole tiles: one per thread, or up to four per
+  /// thread while each stays at least 256 wide, which `concurrentPerform`
+  /// hands out as threads free up (a core busy with something else then
+  /// delays the product less). Each block runs the whole blocked algorithm
+  /// with its own pack buffers, so threads write disjoint parts of C and
+  /// share nothing mutable; the split changes no element's arithmetic, so the
+  /// result is the same bit for bit whatever the thread count.
   enum BlockedGEMM<V: SIMD & SendableMetatype> where V.Scalar: MatrixScalar {
     typealias Scalar = V.Scalar
 
@@ -361,15 +369,14 @@ extension Kernels {
       // C(i, j) is at c[i·rowStride + j·columnStride].
       let rowStride = cTransposed ? ldc : 1
       let columnStride = cTransposed ? 1 : ldc
-      let aPanels = UnsafeRawPointer(packedA).assumingMemoryBound(to: V.self)
-      let aPanelSize = kc * 2  // vectors
+      let aPanelBytes = kc * mr * MemoryLayout<Scalar>.stride
       let bPanelSize = kc * nr  // vectors
       var jr = 0
       var bPanel = UnsafePointer(packedB)
       while jr < nc {
         let cols = min(nr, nc - jr)
         var ir = 0
-        var aPanel = aPanels
+        var aPanel = UnsafeRawPointer(packedA)
         while ir < mc {
           let rows = min(mr, mc - ir)
           let acc = microKernel(kc: kc, a: aPanel, b: bPanel)
@@ -395,7 +402,7 @@ extension Kernels {
             }
           }
           ir += mr
-          aPanel += aPanelSize
+          aPanel += aPanelBytes
         }
         jr += nr
         bPanel += bPanelSize
@@ -406,15 +413,16 @@ extension Kernels {
     /// (`cIJ` holds rows I·W ..< (I+1)·W of column J).
     @inline(__always)
     static func microKernel(
-      kc: Int, a: UnsafePointer<V>, b: UnsafePointer<V>
+      kc: Int, a: UnsafeRawPointer, b: UnsafePointer<V>
     ) -> (V, V, V, V, V, V, V, V) {
       var c00 = V(), c10 = V(), c01 = V(), c11 = V()
       var c02 = V(), c12 = V(), c03 = V(), c13 = V()
       var a = a
       var b = b
       for _ in 0..<kc {
-        let a0 = a[0]
-        let a1 = a[1]
+        // Ã is bound to Scalar; its 16-byte aligned pairs are read as vectors.
+        let a0 = a.load(as: V.self)
+        let a1 = a.load(fromByteOffset: MemoryLayout<V>.stride, as: V.self)
         let b0 = b[0]
         c00 = c00 + a0 * b0
         c10 = c10 + a1 * b0
@@ -427,7 +435,7 @@ extension Kernels {
         let b3 = b[3]
         c03 = c03 + a0 * b3
         c13 = c13 + a1 * b3
-        a += 2
+        a += 2 * MemoryLayout<V>.stride
         b += 4
       }
       return (c00, c10, c01, c11, c02, c12, c03, c13)

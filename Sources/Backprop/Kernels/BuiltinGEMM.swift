@@ -14,10 +14,15 @@ extension Kernels {
   /// - when `beta` is zero, C's old contents are not read (NaN or ±∞ in C do
   ///   not leak through), so C may be uninitialised.
   ///
-  /// Float and Double run the packed, cache-blocked SIMD kernel described in
-  /// ``Kernels/BlockedGEMM``; products of more than about 10⁶ multiply-adds are
-  /// split across ``Kernels/threadCount`` threads. Any other `MatrixScalar`
-  /// falls back to a plain loop.
+  /// Float and Double run a packed, cache-blocked SIMD kernel in the
+  /// BLIS/GotoBLAS style (internal `Kernels.BlockedGEMM`, which documents the
+  /// blocking): register tiles of 4 × 4 (Double) or 8 × 4 (Float), blocks of
+  /// KC = 256 along k, MC = 128 / 256 rows and NC = 1024 columns. Products of
+  /// at least 2²⁰ (about 10⁶) multiply-adds are split across up to
+  /// `Kernels.threadCount` threads: the environment variable
+  /// `BACKPROP_THREADS`, or else the number of active processors. The result
+  /// does not depend on the thread count. Any other `MatrixScalar` falls back
+  /// to a plain loop.
   public static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
