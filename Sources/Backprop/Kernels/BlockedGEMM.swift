@@ -113,7 +113,7 @@ extension Kernels {
   ///
   /// A product of at least ``Kernels/parallelThreshold`` multiply-adds is cut
   /// along its larger dimension (columns, or rows for tall products) into
-  /// equal blocks of C, in whole tiles: one per thread, or up to four per
+  /// equal blocks of C, in whole tiles: one per thread, or two to four per
   /// thread while each stays at least 256 wide, which `concurrentPerform`
   /// hands out as threads free up (a core busy with something else then
   /// delays the product less). Each block runs the whole blocked algorithm
@@ -145,10 +145,12 @@ extension Kernels {
       let extent = splitColumns ? n : m
       let unit = splitColumns ? nr : mr
       let tiles = (extent + unit - 1) / unit
-      // A few chunks per thread (concurrentPerform hands them out as threads
-      // free up, which evens out a busy core), but each at least 256 wide so
-      // that re-packing the shared operand per chunk stays a small cost.
-      let parts = big ? min(tiles, max(threads, min(4 * threads, extent / 256))) : 1
+      // Up to four chunks per thread (concurrentPerform hands them out as
+      // threads free up, which evens out a busy core), each at least 256 wide
+      // so that re-packing the shared operand per chunk stays a small cost,
+      // and a whole number per thread so that idle cores finish together.
+      let perThread = max(1, min(4, extent / (256 * max(threads, 1))))
+      let parts = big ? min(tiles, threads * perThread) : 1
       if threads <= 1 || parts <= 1 {
         serial(problem)
         return
