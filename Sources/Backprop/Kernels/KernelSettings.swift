@@ -1,0 +1,58 @@
+import Dispatch
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+extension Kernels {
+  /// The most threads one kernel call may use (at least 1).
+  ///
+  /// Defaults to the environment variable `BACKPROP_THREADS` when it holds a
+  /// positive integer, otherwise to the number of active processors. Setting
+  /// it affects the calls that start afterwards. Products too small to pay for
+  /// threads run on the calling thread whatever this says.
+  static var threadCount: Int {
+    get { threadSetting.value }
+    set { threadSetting.value = max(1, newValue) }
+  }
+
+  /// The thread count from the environment: `BACKPROP_THREADS`, else the
+  /// active processor count.
+  static func defaultThreadCount() -> Int {
+    let info = ProcessInfo.processInfo
+    if let text = info.environment["BACKPROP_THREADS"], let value = Int(text), value > 0 {
+      return value
+    }
+    return max(1, info.activeProcessorCount)
+  }
+
+  /// The number of multiply-adds (m·n·k) from which a product is split across
+  /// threads: about 1 ms of work on one core, well above the cost of waking
+  /// the others.
+  static let parallelThreshold = 1 << 20
+
+  private static let threadSetting = LockedInt(defaultThreadCount())
+}
+
+/// An `Int` behind a lock, for settings that any thread may read.
+private final class LockedInt: @unchecked Sendable {
+  private let lock = DispatchSemaphore(value: 1)
+  private var stored: Int
+
+  init(_ value: Int) { stored = value }
+
+  var value: Int {
+    get {
+      lock.wait()
+      defer { lock.signal() }
+      return stored
+    }
+    set {
+      lock.wait()
+      stored = newValue
+      lock.signal()
+    }
+  }
+}

@@ -1,0 +1,313 @@
+@testable import Backprop
+import Testing
+
+/// `Kernels.gemm` against an independent triple loop accumulated in Double.
+///
+/// Tolerance, per element of C: the classical bound for a length-k dot product,
+/// `|ĉ − c| ≤ γ_(k+2) · (|α|·Σ_p |a_ip|·|b_pj| + |β|·|c_ij|)` with
+/// `γ_n ≈ n·ε` (ε the scalar's machine epsilon), with a factor 2 to spare. With
+/// entries in [−1, 1] that is at most about `2·(k+2)·ε·k·max|a|·max|b|`.
+@Suite struct GEMMTests {
+  // MARK: - Against the reference
+
+  @Test func floatAllTransposesAndScalings() { transposesAndScalings(Float.self) }
+  @Test func doubleAllTransposesAndScalings() { transposesAndScalings(Double.self) }
+
+  @Test func floatEdgesAroundTilesAndBlocks() { edgesAroundTilesAndBlocks(Float.self) }
+  @Test func doubleEdgesAroundTilesAndBlocks() { edgesAroundTilesAndBlocks(Double.self) }
+
+  @Test func floatLeadingDimensionsLargerThanRows() { leadingDimensions(Float.self) }
+  @Test func doubleLeadingDimensionsLargerThanRows() { leadingDimensions(Double.self) }
+
+  @Test func floatMultiThreaded() { multiThreaded(Float.self) }
+  @Test func doubleMultiThreaded() { multiThreaded(Double.self) }
+
+  @Test func floatEmptyAndDegenerate() { emptyAndDegenerate(Float.self) }
+  @Test func doubleEmptyAndDegenerate() { emptyAndDegenerate(Double.self) }
+
+  /// All four transpose combinations × α/β combinations × small awkward shapes
+  /// (1×1, 1×N, N×1, primes).
+  func transposesAndScalings<T: MatrixScalar>(_: T.Type) {
+    var rng = SplitMix64(seed: 1)
+    let shapes = [
+      (1, 1, 1), (1, 17, 5), (17, 1, 5), (1, 1, 31), (7, 13, 31), (31, 7, 13), (13, 97, 7),
+      (97, 13, 3), (4, 4, 4), (2, 3, 1),
+    ]
+    let scalings: [(alpha: T, beta: T)] = [(1, 0), (1, 1), (0.5, 0), (0.5, 1), (-1.5, 0.25), (2, -1)]
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+      for (m, n, k) in shapes {
+        for (alpha, beta) in scalings {
+          check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
+        }
+      }
+    }
+  }
+
+  /// Sizes just below, at and above the register tile (MR = 4 Double / 8
+  /// Float, NR = 4) and the cache blocks (KC = 256, MC = 128 / 256, NC = 1024),
+  /// including the short-and-wide shapes that are computed swapped.
+  func edgesAroundTilesAndBlocks<T: MatrixScalar>(_: T.Type) {
+    var rng = SplitMix64(seed: 2)
+    let shapes = [
+      (3, 3, 3), (5, 5, 5), (8, 4, 2), (9, 5, 3), (7, 3, 9), (16, 8, 1), (15, 9, 4),
+      (127, 5, 3), (129, 3, 2), (255, 2, 3), (257, 6, 2),  // MC
+      (5, 1023, 2), (3, 1025, 3),  // NC
+      (5, 6, 255), (9, 7, 256), (6, 5, 257), (3, 2, 513),  // KC
+      (20, 90, 40), (12, 50, 257), (3, 50, 33), (48, 200, 32),  // swapped: m ≤ 64, n ≥ 4m, k ≥ 32
+    ]
+    var combination = 0
+    for (m, n, k) in shapes {
+      for (alpha, beta) in [(T(1), T(0)), (T(0.5), T(-1))] {
+        let ta = combination & 1 == 1
+        let tb = combination & 2 == 2
+        combination += 1
+        check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
+        check(T.self, !ta, !tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
+      }
+    }
+  }
+
+  /// lda, ldb, ldc larger than the rows: the padding (filled with NaN in A and
+  /// B, a sentinel in C) must be neither read nor written.
+  func leadingDimensions<T: MatrixScalar>(_: T.Type) {
+    var rng = SplitMix64(seed: 3)
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+      for (m, n, k) in [(5, 7, 3), (13, 9, 31), (20, 100, 40), (33, 17, 260)] {
+        check(
+          T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padA: 3, padB: 1, padC: 2, rng: &rng)
+        check(
+          T.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, padA: 1, padB: 5, padC: 7, rng: &rng)
+      }
+    }
+  }
+
+  /// Products split across threads, along the columns, the rows, and swapped;
+  /// bit-for-bit the single-threaded result. One is above the real threshold
+  /// (m·n·k ≥ 2²⁰); the others lower it, to stay fast in a debug build.
+  func multiThreaded<T: MatrixScalar>(_: T.Type) {
+    var rng = SplitMix64(seed: 4)
+    let cases = [
+      (false, false, 67, 131, 129, Kernels.parallelThreshold),  // columns split
+      (true, true, 29, 61, 37, 1),
+      (true, false, 150, 21, 37, 1),  // rows split
+      (false, true, 13, 300, 40, 1),  // swapped, then rows split
+    ]
+    for (ta, tb, m, n, k, threshold) in cases {
+      #expect(m * n * k >= threshold)
+      let one = check(T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padC: 1, rng: &rng)
+      let three = check(
+        T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padC: 1, threads: 3,
+        parallelThreshold: threshold, operands: one.operands, verify: false, rng: &rng)
+      #expect(one.c == three.c, "threads 1 vs 3 differ for \(ta ? "T" : "N")\(tb ? "T" : "N") \(m)×\(n)×\(k)")
+    }
+  }
+
+  /// m = 0, n = 0 (nothing happens), k = 0 and α = 0 (C ← β·C, A and B unread;
+  /// β = 0 writes zeros over NaN).
+  func emptyAndDegenerate<T: MatrixScalar>(_: T.Type) {
+    // m = 0 or n = 0: C untouched, pointers may be nil.
+    var c: [T] = [.nan, 7]
+    c.withUnsafeMutableBufferPointer { pc in
+      Kernels.gemm(
+        transposeA: false, transposeB: false, m: 0, n: 2, k: 3, alpha: T(1), a: nil, lda: 1,
+        b: nil, ldb: 3, beta: T(0), c: pc.baseAddress, ldc: 1)
+      Kernels.gemm(
+        transposeA: false, transposeB: false, m: 2, n: 0, k: 3, alpha: T(1), a: nil, lda: 2,
+        b: nil, ldb: 3, beta: T(0), c: pc.baseAddress, ldc: 2)
+    }
+    #expect(c[0].isNaN && c[1] == 7)
+
+    // k = 0: C ← β·C with A and B nil.
+    for (beta, expected) in [(T(0), [T(0), 0, 0, 0, 0, 0]), (T(2), [2, 4, 6, 8, 10, 12]), (T(1), [1, 2, 3, 4, 5, 6])] {
+      var c: [T] = beta == 0 ? [.nan, .infinity, .nan, 1, 2, 3] : [1, 2, 3, 4, 5, 6]
+      c.withUnsafeMutableBufferPointer { pc in
+        Kernels.gemm(
+          transposeA: false, transposeB: true, m: 3, n: 2, k: 0, alpha: T(1), a: nil, lda: 3,
+          b: nil, ldb: 2, beta: beta, c: pc.baseAddress, ldc: 3)
+      }
+      #expect(c == expected)
+    }
+
+    // α = 0: A and B are not read (NaN in them does not matter).
+    let a = [T](repeating: .nan, count: 6)
+    let b = [T](repeating: .nan, count: 6)
+    var c2: [T] = [1, 2, 3, 4]
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        c2.withUnsafeMutableBufferPointer { pc in
+          Kernels.gemm(
+            transposeA: false, transposeB: false, m: 2, n: 2, k: 3, alpha: T(0), a: pa.baseAddress,
+            lda: 2, b: pb.baseAddress, ldb: 3, beta: T(0.5), c: pc.baseAddress, ldc: 2)
+        }
+      }
+    }
+    #expect(c2 == [0.5, 1, 1.5, 2])
+  }
+
+  // MARK: - The Matrix-level API
+
+  @Test func matrixProductsOfTheNotes() {
+    let w = Matrix<Double>(rowMajor: [[1, 2, 3], [4, 5, 6]])  // (2, 3)
+    let x = Matrix<Double>(rowMajor: [[1, 0], [0, 1], [1, 1]])  // (3, 2)
+    var z = Matrix<Double>(rows: 5, columns: 5, repeating: .nan)
+    gemm(w, x, into: &z)  // β = 0 reshapes C and ignores its NaN
+    #expect(z == Matrix(rowMajor: [[4, 5], [10, 11]]))
+
+    var dW = Matrix<Double>(rows: 1, columns: 1)
+    gemm(z, x, transposeB: true, alpha: 0.5, into: &dW)  // (2, 2)·(2, 3)
+    #expect(dW == Matrix(rowMajor: [[2, 2.5, 4.5], [5, 5.5, 10.5]]))
+
+    var dA = Matrix<Double>(rows: 3, columns: 2, repeating: 1)
+    gemm(w, transposeA: true, z, beta: 1, into: &dA)  // Wᵀ·Z + dA
+    #expect(dA == Matrix(rowMajor: [[45, 50], [59, 66], [73, 82]]))
+
+    var both = Matrix<Double>(rows: 0, columns: 0)
+    gemm(x, transposeA: true, w, transposeB: true, into: &both)  // (2, 3)·(3, 2)
+    #expect(both == Matrix(rowMajor: [[4, 10], [5, 11]]))
+  }
+
+  @Test func matrixProductFloatAgainstReference() {
+    var rng = SplitMix64(seed: 5)
+    let a = Matrix<Float>(rows: 13, columns: 40, rng: &rng)
+    let b = Matrix<Float>(rows: 29, columns: 40, rng: &rng)
+    var c = Matrix<Float>(rows: 0, columns: 0)
+    gemm(a, b, transposeB: true, alpha: 2, into: &c)
+    #expect(c.shape == Shape(13, 29))
+    let tolerance: Double = 2 * 42 * Double(Float.ulpOfOne) * 2 * 40
+    for i in 0..<13 {
+      for j in 0..<29 {
+        var sum = 0.0
+        for p in 0..<40 { sum += Double(a[i, p]) * Double(b[j, p]) }
+        let error: Double = abs(Double(c[i, j]) - 2 * sum)
+        #expect(error <= tolerance)
+      }
+    }
+  }
+
+  @Test func threadCountIsPositive() {
+    #expect(Kernels.threadCount >= 1)
+    #expect(Kernels.defaultThreadCount() >= 1)
+  }
+}
+
+// MARK: - The reference and the harness
+
+/// The operands of one checked product, column-major with their leading
+/// dimensions (padding included).
+struct GEMMOperands<T: MatrixScalar> {
+  var a: [T]
+  var b: [T]
+  var c: [T]
+}
+
+/// Runs one product through `Kernels.gemm` and checks every element of C
+/// against a Double-accumulated triple loop, and that the padding rows of C
+/// are untouched. Returns the operands and the result.
+@discardableResult
+func check<T: MatrixScalar>(
+  _: T.Type, _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, alpha: T, beta: T,
+  padA: Int = 0, padB: Int = 0, padC: Int = 0, threads: Int = 1,
+  parallelThreshold: Int = Kernels.parallelThreshold,
+  operands: GEMMOperands<T>? = nil, verify: Bool = true,
+  rng: inout SplitMix64, sourceLocation: SourceLocation = #_sourceLocation
+) -> (c: [T], operands: GEMMOperands<T>) {
+  let (rowsA, colsA) = ta ? (k, m) : (m, k)
+  let (rowsB, colsB) = tb ? (n, k) : (k, n)
+  let lda = max(1, rowsA + padA)
+  let ldb = max(1, rowsB + padB)
+  let ldc = m + padC
+  let sentinel = T(-12345)
+  // Padding in A and B is NaN (it must not be read); in C a sentinel (it must
+  // not be written). With β = 0, C's own elements are NaN as well.
+  func fill(rows: Int, columns: Int, ld: Int, inside: () -> T, padding: T) -> [T] {
+    var out = [T](repeating: padding, count: ld * columns)
+    for j in 0..<columns { for i in 0..<rows { out[i + j * ld] = inside() } }
+    return out
+  }
+  let ops =
+    operands
+    ?? GEMMOperands(
+      a: fill(rows: rowsA, columns: colsA, ld: lda, inside: { rng.uniform() }, padding: .nan),
+      b: fill(rows: rowsB, columns: colsB, ld: ldb, inside: { rng.uniform() }, padding: .nan),
+      c: fill(rows: m, columns: n, ld: ldc, inside: { beta == 0 ? .nan : rng.uniform() }, padding: sentinel))
+  var c = ops.c
+  ops.a.withUnsafeBufferPointer { pa in
+    ops.b.withUnsafeBufferPointer { pb in
+      c.withUnsafeMutableBufferPointer { pc in
+        Kernels.gemm(
+          transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress, lda: lda,
+          b: pb.baseAddress, ldb: ldb, beta: beta, c: pc.baseAddress, ldc: ldc, threads: threads,
+          parallelThreshold: parallelThreshold)
+      }
+    }
+  }
+  if !verify { return (c, ops) }
+  let name = "\(T.self) \(ta ? "T" : "N")\(tb ? "T" : "N") m=\(m) n=\(n) k=\(k) α=\(alpha) β=\(beta)"
+  let eps = Double(T.ulpOfOne)
+  // The reference reads Double copies through raw buffers: debug builds are slow.
+  let a64 = ops.a.map { Double($0) }
+  let b64 = ops.b.map { Double($0) }
+  let (aRow, aStep) = ta ? (lda, 1) : (1, lda)  // op(A)(i, p) at i·aRow + p·aStep
+  let (bColumn, bStep) = tb ? (1, ldb) : (ldb, 1)  // op(B)(p, j) at j·bColumn + p·bStep
+  var failures = 0
+  for j in 0..<n {
+    for i in 0..<m {
+      var sum = 0.0
+      var magnitude = 0.0
+      a64.withUnsafeBufferPointer { a in
+        b64.withUnsafeBufferPointer { b in
+          var ia = i * aRow
+          var ib = j * bColumn
+          for _ in 0..<k {
+            let product = a[ia] * b[ib]
+            sum += product
+            magnitude += abs(product)
+            ia += aStep
+            ib += bStep
+          }
+        }
+      }
+      let old = Double(ops.c[i + j * ldc])
+      let expected = Double(alpha) * sum + (beta == 0 ? 0 : Double(beta) * old)
+      let bound = abs(Double(alpha)) * magnitude + (beta == 0 ? 0 : abs(Double(beta) * old))
+      let tolerance = 2 * Double(k + 2) * eps * bound
+      let got = Double(c[i + j * ldc])
+      if !(abs(got - expected) <= tolerance) {
+        failures += 1
+        if failures <= 3 {
+          Issue.record(
+            "\(name): C[\(i), \(j)] = \(got), expected \(expected) ± \(tolerance)",
+            sourceLocation: sourceLocation)
+        }
+      }
+    }
+    for i in m..<ldc where c[i + j * ldc] != sentinel {
+      Issue.record("\(name): padding C[\(i), \(j)] was written", sourceLocation: sourceLocation)
+    }
+  }
+  return (c, ops)
+}
+
+/// A small deterministic generator (SplitMix64) for test data.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// Uniform in [−1, 1).
+  mutating func uniform<T: MatrixScalar>() -> T {
+    T(Double(next() >> 11) * 0x1p-52 - 1)
+  }
+}
+
+extension Matrix {
+  init(rows: Int, columns: Int, rng: inout SplitMix64) {
+    self.init(rows: rows, columns: columns)
+    for j in 0..<columns { for i in 0..<rows { self[i, j] = rng.uniform() } }
+  }
+}
