@@ -60,17 +60,9 @@ public struct DefaultGenerator: RandomGenerator, Hashable {
       cachedGaussian = nil
       return cached
     }
-    var x1: Double
-    var x2: Double
-    var r2: Double
-    repeat {
-      x1 = 2.0 * nextUniform() - 1.0
-      x2 = 2.0 * nextUniform() - 1.0
-      r2 = x1 * x1 + x2 * x2
-    } while r2 >= 1.0 || r2 == 0.0
-    let f = (-2.0 * PortableLog.log(r2) / r2).squareRoot()
-    cachedGaussian = f * x1
-    return f * x2
+    let pair = polarGaussianPair(log: PortableLog.log)
+    cachedGaussian = pair.first
+    return pair.second
   }
 
   /// A uniform integer in 0..<`bound` by Lemire's nearly divisionless method (2019):
