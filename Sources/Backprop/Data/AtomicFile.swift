@@ -18,11 +18,27 @@ public enum AtomicFile {
     let folder = destination.deletingLastPathComponent()
     let temporary = folder.appendingPathComponent(
       ".\(destination.lastPathComponent).\(UUID().uuidString).tmp", isDirectory: false)
-    do {
-      try data.write(to: temporary, options: [.withoutOverwriting])
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw FileFormatError(path: path, "cannot write: \(Self.reason(error))")
+    // Write every byte, flush it to the disk (fsync), and only then rename.
+    let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard descriptor >= 0 else {
+      throw FileFormatError(path: path, "cannot write: \(String(cString: strerror(errno)))")
+    }
+    let failure: Int32? = data.withUnsafeBytes { buffer -> Int32? in
+      var offset = 0
+      while offset < buffer.count, let base = buffer.baseAddress {
+        let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += written
+      }
+      return fsync(descriptor) == 0 ? nil : errno
+    }
+    let closed = close(descriptor)
+    if let code = failure ?? (closed == 0 ? nil : errno) {
+      unlink(temporary.path)
+      throw FileFormatError(path: path, "cannot write: \(String(cString: strerror(code)))")
     }
     if rename(temporary.path, destination.path) != 0 {
       let code = errno
@@ -55,12 +71,5 @@ public enum AtomicFile {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
       throw FileFormatError(path: path, "cannot write: it is a folder")
     }
-  }
-
-  private static func reason(_ error: any Error) -> String {
-    if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
-      return String(cString: strerror(underlying.code.rawValue))
-    }
-    return (error as NSError).localizedDescription
   }
 }
