@@ -11,6 +11,6 @@ struct BackpropCommand: ParsableCommand {
       `backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL`; check backpropagation with
       `backprop gradcheck`. Each command has its own --help.
       """,
-    subcommands: [Demo.self, Train.self, GradientCheckCommand.self]
+    subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self]
   )
 }

@@ -4,17 +4,23 @@ import Foundation
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train an L-layer network by gradient descent on NumPy arrays (the course's L_layer_model).",
+    abstract: "Train an L-layer network by gradient descent (the course's L_layer_model).",
     discussion: """
-      Inputs are .npy files with one example per row (the first axis is the sample axis; the other
-      axes are flattened in C order into features, as x.reshape(m, -1) does). Labels are (m,), (m, 1)
-      or (1, m): 0/1 for a sigmoid output, class indices 0…K−1 for softmax, real targets for identity.
+      Examples come from array files (--x/--y: .npy, .npz, MNIST's IDX, plain or .gz; one example per
+      row, the other axes flattened in C order as x.reshape(m, -1) does) or from a CSV table (--data,
+      --target). Labels: 0/1 for a sigmoid output, class indices 0…K−1 (or text labels in a CSV) for
+      softmax, real targets for identity.
 
       The course's cat classifier, reproducing its published numbers:
         backprop train --x train_x.npy --y train_y.npy --test-x test_x.npy --test-y test_y.npy \\
           --scale 255 --layers 12288,20,7,5,1 --activation relu --output sigmoid \\
           --learning-rate 0.0075 --iterations 2500 --dtype float64 --rng numpy --seed 1 \\
           --initializer course --print-every 100
+
+      A table, standardised, with a test split, saved as a model PyTorch loads:
+        backprop train --data iris.csv --layers 4,16,3 --activation relu --output softmax \\
+          --standardize --test-split 0.2 --stratify --learning-rate 0.1 --iterations 2000 \\
+          --save iris.safetensors
       """
   )
 
@@ -44,7 +50,9 @@ struct Train: ParsableCommand {
   @Option(help: ArgumentHelp("Print 'Cost after iteration i: c' every K iterations (0: never).", valueName: "K"))
   var printEvery: Int = 100
 
-  @Option(help: ArgumentHelp("Write the trained parameters as W1, b1, …, WL, bL to this .npz.", valueName: "file.npz"))
+  @Option(help: ArgumentHelp(
+    "Save the trained model: .safetensors (the model with its preprocessing and class names; PyTorch loads it) "
+      + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
   mutating func validate() throws {
@@ -68,12 +76,19 @@ struct Train: ParsableCommand {
   }
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type) throws {
-    if let save { try AtomicFile.checkWritable(save) }
-    let training = try data.trainingSet(as: Scalar.self)
-    let test = try data.testSet(as: Scalar.self)
+    if let save { try checkSavePath(save) }
+    let sets = try data.load(seed: architecture.seed)
     let sizes = architecture.layers.sizes
-    try checkFeatures(training.x, sizes: sizes, file: data.x)
-    if let test { try checkFeatures(test.x, sizes: sizes, file: data.testX ?? "--test-x") }
+    try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
+    if let test = sets.test { try checkFeatures(test.x, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
+
+    // Fitted on the training examples only, then applied to every set.
+    let preprocessing = try Preprocessing.fit(
+      data.preprocessingMethod, to: sets.training.x, divisor: data.scale ?? 1)
+    func prepared(_ set: Dataset) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
+      (try preprocessing.apply(set.x).converted(to: Scalar.self), set.y.converted(to: Scalar.self))
+    }
+    let training = try prepared(sets.training)
 
     var network: Network<Scalar>
     if let initFile {
@@ -107,14 +122,59 @@ struct Train: ParsableCommand {
     let seconds = Date().timeIntervalSince(start)
 
     try report(network, x: training.x, y: training.y, name: "Train")
-    if let test { try report(network, x: test.x, y: test.y, name: "Test") }
+    if let validation = sets.validation {
+      let set = try prepared(validation)
+      try report(network, x: set.x, y: set.y, name: "Validation")
+    }
+    if let test = sets.test {
+      let set = try prepared(test)
+      try report(network, x: set.x, y: set.y, name: "Test")
+    }
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(training.x.columns) examples, "
         + "\(iterations) iterations in \(fixed(seconds, 2)) s")
     if let save {
-      try CourseParameters.write(network, to: save)
-      FileHandleOutput.standardError("Saved W1, b1, …, W\(network.depth), b\(network.depth) to \(save)")
+      if save.lowercased().hasSuffix(".npz") {
+        try CourseParameters.write(network, to: save)
+        FileHandleOutput.standardError("Saved W1, b1, …, W\(network.depth), b\(network.depth) to \(save)")
+        if preprocessing != .identity {
+          FileHandleOutput.standardError(
+            "Note: .npz holds the parameters only; save as .safetensors to keep the fitted preprocessing with them")
+        }
+      } else {
+        let model = Model(
+          network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
+          featureNames: sets.training.featureNames, targetName: sets.training.targetName,
+          hyperparameters: hyperparameters())
+        try ModelFile.write(model, to: save)
+        FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
+      }
     }
+  }
+
+  private func checkSavePath(_ path: String) throws {
+    let lower = path.lowercased()
+    guard lower.hasSuffix(".safetensors") || lower.hasSuffix(".npz") else {
+      throw ValidationError("--save \(path): the file must end in .safetensors (the model) or .npz (W1, b1, …)")
+    }
+    try AtomicFile.checkWritable(path)
+  }
+
+  /// What produced the model, as stored in its metadata.
+  private func hyperparameters() -> [String: String] {
+    var values = [
+      "layers": architecture.layers.description, "activation": architecture.activation.description,
+      "output": architecture.output.rawValue, "learning_rate": String(learningRate),
+      "iterations": String(iterations), "optimizer": "gradient-descent", "initializer": initializer.rawValue,
+      "rng": rng.rawValue, "seed": String(architecture.seed), "dtype": dtype.rawValue,
+      "preprocessing": data.preprocessingMethod.rawValue,
+    ]
+    if let scale = data.scale { values["scale"] = String(scale) }
+    if let split = data.validationSplit { values["validation_split"] = String(split) }
+    if let split = data.testSplit { values["test_split"] = String(split) }
+    if data.stratify { values["stratify"] = "true" }
+    if let initFile { values["init"] = initFile }
+    return values
   }
 
   private func checkFeatures<Scalar>(_ x: Matrix<Scalar>, sizes: [Int], file: String) throws {
@@ -131,42 +191,6 @@ struct Train: ParsableCommand {
     } else {
       print("\(name) mean squared error: \(fixed(try network.meanSquaredError(x, labels: y)))")
     }
-  }
-}
-
-/// `--x/--y/--test-x/--test-y/--scale`: where the examples come from.
-struct DataOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Training inputs, .npy, one example per row (first axis = examples).", valueName: "file.npy"))
-  var x: String
-
-  @Option(help: ArgumentHelp("Training labels, .npy, shaped (m,), (m, 1) or (1, m).", valueName: "file.npy"))
-  var y: String
-
-  @Option(name: .customLong("test-x"), help: ArgumentHelp("Test inputs, .npy (optional).", valueName: "file.npy"))
-  var testX: String?
-
-  @Option(name: .customLong("test-y"), help: ArgumentHelp("Test labels, .npy (with --test-x).", valueName: "file.npy"))
-  var testY: String?
-
-  @Option(help: ArgumentHelp("Divide every input by K (e.g. 255 for 8-bit pixels).", valueName: "K"))
-  var scale: Double?
-
-  mutating func validate() throws {
-    if (testX == nil) != (testY == nil) {
-      throw ValidationError("--test-x and --test-y go together: give both or neither")
-    }
-    if let scale, scale == 0 || !scale.isFinite {
-      throw ValidationError("--scale \(scale): must be a finite non-zero number")
-    }
-  }
-
-  func trainingSet<Scalar: MatrixScalar>(as _: Scalar.Type) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
-    try LabeledData.load(inputs: x, labels: y, scale: scale, as: Scalar.self)
-  }
-
-  func testSet<Scalar: MatrixScalar>(as _: Scalar.Type) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>)? {
-    guard let testX, let testY else { return nil }
-    return try LabeledData.load(inputs: testX, labels: testY, scale: scale, as: Scalar.self)
   }
 }
 

@@ -6,25 +6,7 @@ extension Network {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func predict(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
-    let a = try self(x)
-    switch output {
-    case .identity:
-      return a
-    case .sigmoid:
-      var p = a
-      p.withUnsafeMutableBufferPointer { buffer in
-        for k in buffer.indices { buffer[k] = buffer[k] > 0.5 ? 1 : 0 }
-      }
-      return p
-    case .softmax:
-      var p = Matrix<Scalar>(rows: 1, columns: a.columns)
-      for j in 0..<a.columns {
-        var best = 0
-        for k in 1..<a.rows where a[k, j] > a[best, j] { best = k }
-        p[0, j] = Scalar(best)
-      }
-      return p
-    }
+    output.predictions(from: try self(x))
   }
 
   /// The fraction of labels predicted exactly, (1/m) Σ [ŷ = y] over all entries.

@@ -1,0 +1,160 @@
+/// Examples and labels in the notes' layout, with what is known about them:
+/// X (n[0], m) raw inputs, one example per column, and Y (rows, m).
+///
+/// Loaded from NumPy/IDX files (``arrays(inputs:labels:inputKey:labelKey:)``)
+/// or a CSV table (``csv(path:target:classNames:)``), then split with
+/// ``split(fraction:seed:stratify:)``. Kept in Double until training picks the scalar type.
+public struct Dataset: Sendable {
+  /// Raw inputs X, (features, m).
+  public var x: Matrix<Double>
+  /// Labels Y, (1, m) class indices or targets, or (k, m) for multi-output regression.
+  public var y: Matrix<Double>
+  /// The input columns' names, when the file has them.
+  public var featureNames: [String]?
+  /// The target column's name, when the file has it.
+  public var targetName: String?
+  /// Class index → name when the labels were strings.
+  public var classNames: [String]?
+
+  public init(
+    x: Matrix<Double>, y: Matrix<Double>, featureNames: [String]? = nil, targetName: String? = nil,
+    classNames: [String]? = nil
+  ) throws(DataError) {
+    guard x.columns == y.columns else {
+      throw DataError("\(y.columns) labels for \(x.columns) examples; they must match one to one")
+    }
+    self.x = x
+    self.y = y
+    self.featureNames = featureNames
+    self.targetName = targetName
+    self.classNames = classNames
+  }
+
+  /// m, the number of examples.
+  public var count: Int { x.columns }
+
+  /// Reads inputs and labels from array files, each chosen by content: .npy,
+  /// .npz (with `inputKey`/`labelKey` naming the arrays), IDX, each plain or gzip.
+  ///
+  /// The inputs' first axis is the sample axis, the other axes are flattened in
+  /// C order. Labels may be (m,), (m, 1), (1, m), or one-hot (m, K) — turned
+  /// into class indices.
+  /// - Throws: ``FileFormatError`` naming the file; ``DataError`` when the counts
+  ///   differ or an input is NaN or infinite.
+  public static func arrays(
+    inputs: String, labels: String, inputKey: String? = nil, labelKey: String? = nil
+  ) throws -> Dataset {
+    let x = try ArrayFile.read(path: inputs, key: inputKey).samples(as: Double.self, path: inputs)
+    let labelArray = try ArrayFile.read(path: labels, key: labelKey)
+    let y = try oneHotToIndices(labelArray, path: labels) ?? labelArray.labels(as: Double.self, path: labels)
+    guard y.columns == x.columns else {
+      throw DataError(
+        "\(labels) holds \(y.columns) labels but \(inputs) holds \(x.columns) examples; they must match one to one")
+    }
+    try checkFinite(x, file: inputs)
+    try checkFinite(y, file: labels)
+    return try Dataset(x: x, y: y)
+  }
+
+  /// Reads a CSV table: every column but the target is a feature.
+  ///
+  /// - Parameters:
+  ///   - target: the label column (the last by default).
+  ///   - classNames: an existing class mapping (a model's), so string labels are encoded the same way.
+  /// - Throws: ``FileFormatError`` with `file:line:column` for bad cells.
+  public static func csv(path: String, target: TargetColumn = .last, classNames: [String]? = nil) throws -> Dataset {
+    let table = try CSVDataset.read(path: path, target: target, classNames: classNames)
+    return try Dataset(
+      x: table.features, y: Matrix(rowMajor: [table.targets]), featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
+  }
+
+  /// Divides every input by `divisor`, in place (the course's `x / 255.`).
+  public mutating func divideInputs(by divisor: Double) {
+    x.withUnsafeMutableBufferPointer { p in
+      for k in p.indices { p[k] = p[k] / divisor }
+    }
+  }
+
+  /// The examples at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> Dataset {
+    var xs = Matrix<Double>(rows: x.rows, columns: indices.count)
+    var ys = Matrix<Double>(rows: y.rows, columns: indices.count)
+    for (column, index) in indices.enumerated() {
+      for i in 0..<x.rows { xs[i, column] = x[i, index] }
+      for i in 0..<y.rows { ys[i, column] = y[i, index] }
+    }
+    var out = self
+    out.x = xs
+    out.y = ys
+    return out
+  }
+
+  /// Splits off a seeded random `fraction` of the examples: (the rest, the part split off).
+  ///
+  /// The examples are shuffled first (with ``DefaultGenerator`` seeded by `seed`),
+  /// so a file sorted by class still gives representative parts. With
+  /// `stratify`, each class (value of a one-row Y) is split in the same proportion.
+  /// - Throws: ``ConfigurationError`` naming `option` when the fraction is not in (0, 1)
+  ///   or leaves either part empty.
+  public func split(fraction: Double, seed: UInt64, stratify: Bool = false, option: String = "--validation-split")
+    throws(ConfigurationError) -> (rest: Dataset, heldOut: Dataset)
+  {
+    guard fraction > 0, fraction < 1 else {
+      throw ConfigurationError(option: option, "\(fraction) must be between 0 and 1 (e.g. 0.2 for 20%)")
+    }
+    var generator = DefaultGenerator(seed: seed)
+    var groups: [[Int]]
+    if stratify {
+      guard y.rows == 1 else {
+        throw ConfigurationError(option: "--stratify", "needs one label per example (class indices), not \(y.rows) rows")
+      }
+      var byClass = [Double: [Int]]()
+      for j in 0..<count { byClass[y[0, j], default: []].append(j) }
+      groups = byClass.keys.sorted().compactMap { byClass[$0] }
+    } else {
+      groups = [Array(0..<count)]
+    }
+    var rest = [Int]()
+    var heldOut = [Int]()
+    for var group in groups {
+      generator.shuffle(&group)
+      let taken = Int((Double(group.count) * fraction).rounded())
+      heldOut += group.prefix(taken)
+      rest += group.dropFirst(taken)
+    }
+    guard !rest.isEmpty, !heldOut.isEmpty else {
+      throw ConfigurationError(
+        option: option, "\(fraction) of \(count) examples leaves \(rest.count) to train on and \(heldOut.count) held out")
+    }
+    generator.shuffle(&rest)
+    generator.shuffle(&heldOut)
+    return (subset(rest), subset(heldOut))
+  }
+
+  private static func oneHotToIndices(_ array: NumPyArray, path: String) throws(FileFormatError) -> Matrix<Double>? {
+    guard array.shape.count == 2, array.shape[1] > 1, array.shape[0] > 1 else { return nil }
+    let (m, k) = (array.shape[0], array.shape[1])
+    var indices = Matrix<Double>(rows: 1, columns: m)
+    for j in 0..<m {
+      let row = array.scalars[(j * k)..<((j + 1) * k)]
+      guard row.allSatisfy({ $0 == 0 || $0 == 1 }), row.filter({ $0 == 1 }).count == 1,
+        let hot = row.firstIndex(of: 1)
+      else {
+        throw FileFormatError(
+          path: path,
+          "labels shaped (\(m), \(k)) must be one-hot rows (a single 1 per row); row \(j) is not. "
+            + "Give class indices shaped (m,) instead")
+      }
+      indices[0, j] = Double(hot - j * k)
+    }
+    return indices
+  }
+
+  private static func checkFinite(_ x: Matrix<Double>, file: String) throws(DataError) {
+    if let index = x.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw DataError(
+        "\(file): example \(index / max(x.rows, 1)), feature \(index % max(x.rows, 1)) is \(x.scalars[index]); "
+          + "inputs must be finite")
+    }
+  }
+}

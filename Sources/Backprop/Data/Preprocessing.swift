@@ -1,0 +1,142 @@
+import RealModule
+
+/// How raw inputs become the network's A[0], fitted on the training data only
+/// and stored with the model, so `predict` and `evaluate` apply exactly the same
+/// transformation.
+///
+/// For feature i of example j:
+///
+///     x' = (x / divisor − offsetᵢ) / scaleᵢ
+///
+/// | method | offsetᵢ | scaleᵢ |
+/// |---|---|---|
+/// | none | 0 | 1 |
+/// | `standardize` (z-score) | mean of feature i | its standard deviation (population, as scikit-learn) |
+/// | `minMax` | min of feature i | max − min |
+///
+/// A constant feature (scale 0) keeps scale 1, so it maps to 0 rather than NaN.
+/// `divisor` is `--scale K` (255 for 8-bit pixels), applied first.
+public struct Preprocessing: Sendable, Hashable, Codable {
+  /// The fitted method.
+  public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
+    case none
+    case standardize
+    case minMax = "min-max"
+  }
+
+  /// The fitted method.
+  public var method: Method
+  /// Every input is divided by this first (1 when no `--scale`).
+  public var divisor: Double
+  /// offsetᵢ per feature (empty for `none`).
+  public var offsets: [Double]
+  /// scaleᵢ per feature (empty for `none`).
+  public var scales: [Double]
+
+  /// No change at all: x' = x.
+  public static let identity = Preprocessing(method: .none, divisor: 1, offsets: [], scales: [], unchecked: ())
+
+  /// A preprocessing from its fitted numbers.
+  /// - Throws: ``ConfigurationError`` when the divisor is 0 or not finite, or the lists differ in length.
+  public init(method: Method, divisor: Double = 1, offsets: [Double], scales: [Double]) throws(ConfigurationError) {
+    guard divisor != 0, divisor.isFinite else {
+      throw ConfigurationError(option: "--scale", "\(divisor): the divisor must be a finite non-zero number")
+    }
+    guard offsets.count == scales.count, (method == .none) == offsets.isEmpty,
+      (offsets + scales).allSatisfy(\.isFinite), scales.allSatisfy({ $0 != 0 })
+    else {
+      throw ConfigurationError(option: "preprocessing", "offsets and scales must be finite, non-zero scales, one per feature")
+    }
+    self.method = method
+    self.divisor = divisor
+    self.offsets = offsets
+    self.scales = scales
+  }
+
+  private init(method: Method, divisor: Double, offsets: [Double], scales: [Double], unchecked: Void) {
+    self.method = method
+    self.divisor = divisor
+    self.offsets = offsets
+    self.scales = scales
+  }
+
+  private enum CodingKeys: String, CodingKey { case method, divisor, offsets, scales }
+
+  /// Decodes and validates (a model file's numbers are checked like any input).
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(
+      method: container.decode(Method.self, forKey: .method), divisor: container.decode(Double.self, forKey: .divisor),
+      offsets: container.decode([Double].self, forKey: .offsets), scales: container.decode([Double].self, forKey: .scales))
+  }
+
+  /// Fits `method` on training inputs X (features, m), after dividing by `divisor`.
+  /// - Throws: ``ConfigurationError`` for a zero divisor; ``DataError`` when X has no examples.
+  public static func fit<Scalar: MatrixScalar>(
+    _ method: Method, to x: Matrix<Scalar>, divisor: Double = 1
+  ) throws -> Preprocessing {
+    guard divisor != 0, divisor.isFinite else {
+      throw ConfigurationError(option: "--scale", "\(divisor): the divisor must be a finite non-zero number")
+    }
+    if method == .none { return Preprocessing(method: .none, divisor: divisor, offsets: [], scales: [], unchecked: ()) }
+    guard x.columns > 0 else { throw DataError("cannot fit \(method.rawValue) on a training set with no examples") }
+    var offsets = [Double](repeating: 0, count: x.rows)
+    var scales = [Double](repeating: 1, count: x.rows)
+    let m = Double(x.columns)
+    for i in 0..<x.rows {
+      var low = Double.infinity
+      var high = -Double.infinity
+      var sum = 0.0
+      for j in 0..<x.columns {
+        let v = Double(x[i, j]) / divisor
+        low = Swift.min(low, v)
+        high = Swift.max(high, v)
+        sum += v
+      }
+      switch method {
+      case .none:
+        break
+      case .standardize:
+        let mean = sum / m
+        var squares = 0.0
+        for j in 0..<x.columns {
+          let d = Double(x[i, j]) / divisor - mean
+          squares += d * d
+        }
+        offsets[i] = mean
+        let sd = (squares / m).squareRoot()
+        scales[i] = sd > 0 ? sd : 1
+      case .minMax:
+        offsets[i] = low
+        scales[i] = high > low ? high - low : 1
+      }
+    }
+    return Preprocessing(method: method, divisor: divisor, offsets: offsets, scales: scales, unchecked: ())
+  }
+
+  /// x' = (x / divisor − offset) / scale, feature by feature.
+  /// - Throws: ``ShapeError`` when X's feature count differs from the fitted one.
+  public func apply<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
+    if method != .none, x.rows != offsets.count {
+      throw ShapeError(
+        "the inputs have \(x.rows) features but the preprocessing was fitted on \(offsets.count)")
+    }
+    if method == .none, divisor == 1 { return x }
+    var out = x
+    let rows = x.rows
+    let divisor = divisor
+    let offsets = offsets
+    let scales = scales
+    out.withUnsafeMutableBufferPointer { p in
+      for k in p.indices {
+        var v = Double(p[k]) / divisor
+        if !offsets.isEmpty {
+          let i = k % rows
+          v = (v - offsets[i]) / scales[i]
+        }
+        p[k] = Scalar(v)
+      }
+    }
+    return out
+  }
+}

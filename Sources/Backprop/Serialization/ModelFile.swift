@@ -1,0 +1,186 @@
+import Foundation
+
+/// A trained model as one safetensors file that PyTorch loads.
+///
+/// Tensors, named and shaped as PyTorch's `nn.Linear` layers in an
+/// `nn.ModuleList` called `layers` expect them (row-major, F32 or F64):
+///
+/// | tensor | shape | notes |
+/// |---|---|---|
+/// | `layers.{l-1}.weight` | (n[l], n[l-1]) | W[l] |
+/// | `layers.{l-1}.bias` | (n[l]) | b[l] |
+/// | `layers.{l-1}.alpha` | (n[l]) | PReLU's α[l] |
+///
+/// `__metadata__` (strings; JSON where structured) holds everything else:
+/// `format` = `backprop-model`, `format_version`, `dtype`, `layer_sizes`,
+/// `activations` (one per layer), `output`, `loss`, `preprocessing`,
+/// `class_names`, `feature_names`, `target_name` and `hyperparameters`.
+///
+/// ```python
+/// from safetensors.torch import load_file
+/// state = load_file("iris.safetensors")
+/// net = Net(); net.layers.load_state_dict({k: v for k, v in state.items() if not k.endswith("alpha")}, strict=False)
+/// ```
+public enum ModelFile {
+  /// The `format_version` this code writes and reads.
+  public static let formatVersion = 1
+
+  /// Writes `model` atomically (temporary file, flush, rename).
+  /// - Throws: ``FileFormatError`` when the file cannot be written.
+  public static func write<Scalar: MatrixScalar>(_ model: Model<Scalar>, to path: String) throws {
+    let network = model.network
+    var metadata: [String: String] = [
+      "format": "backprop-model",
+      "format_version": String(formatVersion),
+      "dtype": Scalar.dtypeName,
+      "layer_sizes": try json(network.layerSizes),
+      "activations": try json(network.layers.map(\.activation.description)),
+      "output": network.output.rawValue,
+      "loss": network.output.lossName,
+      "preprocessing": try json(model.preprocessing),
+      "hyperparameters": try json(model.hyperparameters),
+    ]
+    if let classNames = model.classNames { metadata["class_names"] = try json(classNames) }
+    if let featureNames = model.featureNames { metadata["feature_names"] = try json(featureNames) }
+    if let targetName = model.targetName { metadata["target_name"] = targetName }
+    var file = SafetensorsFile(metadata: metadata)
+    for (index, layer) in network.layers.enumerated() {
+      file.add("layers.\(index).weight", matrix: layer.weight)
+      file.add("layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
+      if let alpha = layer.alpha { file.add("layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize]) }
+    }
+    try file.write(to: path)
+  }
+
+  /// The scalar type a model file was saved in (`float32` or `float64`).
+  /// - Throws: ``FileFormatError`` when the file is not a Backprop model.
+  public static func storedDType(path: String) throws -> String {
+    let file = try SafetensorsFile.read(path: path)
+    let metadata = try backpropMetadata(file, path: path)
+    guard let dtype = metadata["dtype"], dtype == "float32" || dtype == "float64" else {
+      throw FileFormatError(path: path, "__metadata__ dtype must be float32 or float64")
+    }
+    return dtype
+  }
+
+  /// Reads a model, checking every tensor's name, dtype and shape against the stored architecture.
+  ///
+  /// The parameters are converted to `Scalar` when the file holds the other type.
+  /// - Throws: ``FileFormatError`` naming the file and what is missing or inconsistent.
+  public static func read<Scalar: MatrixScalar>(path: String, as _: Scalar.Type = Scalar.self) throws -> Model<Scalar> {
+    let file = try SafetensorsFile.read(path: path)
+    let metadata = try backpropMetadata(file, path: path)
+    let sizes: [Int] = try decode(metadata, "layer_sizes", path: path)
+    let activationNames: [String] = try decode(metadata, "activations", path: path)
+    guard let outputName = metadata["output"], let output = Output(rawValue: outputName) else {
+      throw FileFormatError(path: path, "__metadata__ output must be sigmoid, softmax or identity")
+    }
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }), activationNames.count == sizes.count - 1 else {
+      throw FileFormatError(
+        path: path, "__metadata__ layer_sizes \(sizes) and activations \(activationNames) do not describe a network")
+    }
+    var layers = [Dense<Scalar>]()
+    for l in 1..<sizes.count {
+      let activation: ActivationFunction
+      do { activation = try ActivationFunction(name: activationNames[l - 1], option: "activations") } catch {
+        throw FileFormatError(path: path, "layer \(l): \(error.problem)")
+      }
+      let prefix = "layers.\(l - 1)"
+      let weight: Matrix<Scalar> = try tensor(file, "\(prefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
+      let bias: Matrix<Scalar> = try tensor(file, "\(prefix).bias", shape: [sizes[l]], path: path)
+      var alpha: Matrix<Scalar>?
+      if activation.hasLearnedSlope {
+        alpha = try tensor(file, "\(prefix).alpha", shape: [sizes[l]], path: path)
+      }
+      do {
+        layers.append(try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, layer: l))
+      } catch {
+        throw FileFormatError(path: path, error.message)
+      }
+    }
+    let network: Network<Scalar>
+    do { network = try Network(layers: layers, output: output) } catch {
+      throw FileFormatError(path: path, "\(error)")
+    }
+    let known = Set((0..<network.depth).flatMap { ["layers.\($0).weight", "layers.\($0).bias", "layers.\($0).alpha"] })
+    if let stray = file.tensorNames.first(where: { !known.contains($0) }) {
+      throw FileFormatError(path: path, "unexpected tensor '\(stray)' for a \(network.depth)-layer network")
+    }
+    let preprocessing: Preprocessing = try decode(metadata, "preprocessing", path: path)
+    if preprocessing.method != .none, preprocessing.offsets.count != sizes[0] {
+      throw FileFormatError(
+        path: path, "the preprocessing has \(preprocessing.offsets.count) features but n[0] is \(sizes[0])")
+    }
+    let classNames: [String]? = try metadata["class_names"].map { _ in try decode(metadata, "class_names", path: path) }
+    if let classNames, output == .softmax, classNames.count != sizes[sizes.count - 1] {
+      throw FileFormatError(path: path, "\(classNames.count) class names for \(sizes[sizes.count - 1]) output units")
+    }
+    let featureNames: [String]? = try metadata["feature_names"].map { _ in
+      try decode(metadata, "feature_names", path: path)
+    }
+    let hyperparameters: [String: String] = try metadata["hyperparameters"].map { _ in
+      try decode(metadata, "hyperparameters", path: path)
+    } ?? [:]
+    return Model(
+      network: network, preprocessing: preprocessing, classNames: classNames, featureNames: featureNames,
+      targetName: metadata["target_name"], hyperparameters: hyperparameters)
+  }
+
+  private static func backpropMetadata(_ file: SafetensorsFile, path: String) throws -> [String: String] {
+    let metadata = file.metadata
+    guard metadata["format"] == "backprop-model" else {
+      throw FileFormatError(path: path, "not a Backprop model: __metadata__ has no format 'backprop-model'")
+    }
+    guard let version = metadata["format_version"].flatMap(Int.init), version >= 1, version <= formatVersion else {
+      throw FileFormatError(
+        path: path,
+        "model format_version \(metadata["format_version"] ?? "missing") is not one this Backprop reads (1…\(formatVersion))")
+    }
+    return metadata
+  }
+
+  private static func tensor<Scalar: MatrixScalar>(
+    _ file: SafetensorsFile, _ name: String, shape: [Int], path: String
+  ) throws -> Matrix<Scalar> {
+    guard let tensor = file.tensor(named: name) else {
+      throw FileFormatError(path: path, "missing tensor '\(name)'")
+    }
+    guard tensor.shape == shape else {
+      throw FileFormatError(path: path, "tensor '\(name)' has shape \(tensor.shape) but the architecture needs \(shape)")
+    }
+    guard tensor.dtype == .f32 || tensor.dtype == .f64 else {
+      throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype); a model stores F32 or F64")
+    }
+    let matrix: Matrix<Scalar> = try tensor.matrix(rows: shape[0], columns: shape.count == 2 ? shape[1] : 1)
+    if let index = matrix.scalars.firstIndex(where: { !$0.isFinite }) {
+      throw FileFormatError(path: path, "tensor '\(name)' holds \(matrix.scalars[index]) at element \(index)")
+    }
+    return matrix
+  }
+
+  private static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  private static func decode<T: Decodable>(_ metadata: [String: String], _ key: String, path: String) throws -> T {
+    guard let text = metadata[key] else { throw FileFormatError(path: path, "__metadata__ has no '\(key)'") }
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    } catch {
+      throw FileFormatError(path: path, "__metadata__ '\(key)' is not valid: \(text.prefix(80))")
+    }
+  }
+}
+
+extension Output {
+  /// The loss's name as stored in model files.
+  public var lossName: String {
+    switch self {
+    case .sigmoid: "binary-cross-entropy"
+    case .softmax: "softmax-cross-entropy"
+    case .identity: "mean-squared-error"
+    }
+  }
+}

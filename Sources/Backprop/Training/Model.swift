@@ -1,0 +1,129 @@
+/// A trained network with everything needed to use it on raw inputs: the
+/// fitted preprocessing, the class names, and how it was made.
+///
+/// This is what a model file holds (see ``ModelFile``):
+///
+/// ```swift
+/// let model = try ModelFile.read(path: "iris.safetensors", as: Float.self)
+/// let prediction = try model.predict(rawInputs)      // preprocessing applied for you
+/// print(prediction.labels(classNames: model.classNames))
+/// ```
+public struct Model<Scalar: MatrixScalar>: Sendable {
+  /// The layers and the output's loss.
+  public var network: Network<Scalar>
+  /// Fitted on the training inputs; applied before the network.
+  public var preprocessing: Preprocessing
+  /// Class index → name for string labels (nil when the labels were numbers).
+  public var classNames: [String]?
+  /// The input columns' names, when known (from a CSV header).
+  public var featureNames: [String]?
+  /// The target column's name, when known.
+  public var targetName: String?
+  /// The settings that produced the model (learning rate, iterations, seed …), as text.
+  public var hyperparameters: [String: String]
+
+  public init(
+    network: Network<Scalar>, preprocessing: Preprocessing = .identity, classNames: [String]? = nil,
+    featureNames: [String]? = nil, targetName: String? = nil, hyperparameters: [String: String] = [:]
+  ) {
+    self.network = network
+    self.preprocessing = preprocessing
+    self.classNames = classNames
+    self.featureNames = featureNames
+    self.targetName = targetName
+    self.hyperparameters = hyperparameters
+  }
+
+  /// The network's outputs for raw inputs.
+  public struct Prediction: Sendable {
+    /// A[L], (n[L], m): probabilities for sigmoid/softmax outputs, values for identity.
+    public var outputs: Matrix<Scalar>
+    /// The predicted class per example (sigmoid: A > 0.5 per unit; softmax: the arg-max),
+    /// or the value for identity outputs; (rows, m) as ``Network/predict(_:)`` returns it.
+    public var predictions: Matrix<Scalar>
+  }
+
+  /// Applies the preprocessing, then forward propagation.
+  /// - Throws: ``ShapeError`` when X has the wrong number of features.
+  public func predict(_ rawX: Matrix<Scalar>) throws(ShapeError) -> Prediction {
+    let x = try preprocessing.apply(rawX)
+    let outputs = try network(x)
+    return Prediction(outputs: outputs, predictions: network.output.predictions(from: outputs))
+  }
+
+  /// The metrics of ``evaluate(_:labels:)``.
+  public struct Evaluation: Sendable, Hashable {
+    /// J, the loss the network was trained on.
+    public var loss: Double
+    /// The fraction predicted right (classification).
+    public var accuracy: Double?
+    /// mean((a − y)²) (regression).
+    public var meanSquaredError: Double?
+    /// mean(|a − y|) (regression).
+    public var meanAbsoluteError: Double?
+    /// R² = 1 − Σ(a − y)² / Σ(y − ȳ)² (regression; over all outputs).
+    public var r2: Double?
+    /// m.
+    public var examples: Int
+  }
+
+  /// Loss and metrics on raw inputs and their labels.
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit the model.
+  public func evaluate(_ rawX: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Evaluation {
+    let x = try preprocessing.apply(rawX)
+    let pass = try network.forward(x)
+    let loss = try network.cost(pass, labels: y)
+    let a = pass.output
+    var result = Evaluation(loss: loss, examples: x.columns)
+    if network.output.isClassification {
+      let predicted = network.output.predictions(from: a)
+      var correct = 0
+      for k in 0..<predicted.count where predicted.scalars[k] == y.scalars[k] { correct += 1 }
+      result.accuracy = predicted.count == 0 ? 0 : Double(correct) / Double(predicted.count)
+    } else {
+      let n = Double(max(a.count, 1))
+      var squared = 0.0
+      var absolute = 0.0
+      var mean = 0.0
+      for k in 0..<a.count { mean += Double(y.scalars[k]) }
+      mean /= n
+      var total = 0.0
+      for k in 0..<a.count {
+        let d = Double(a.scalars[k]) - Double(y.scalars[k])
+        squared += d * d
+        absolute += Swift.abs(d)
+        let t = Double(y.scalars[k]) - mean
+        total += t * t
+      }
+      result.meanSquaredError = squared / n
+      result.meanAbsoluteError = absolute / n
+      result.r2 = total > 0 ? 1 - squared / total : nil
+    }
+    return result
+  }
+}
+
+extension Output {
+  /// The prediction rule: sigmoid → 1 where A > 0.5 (per unit), softmax → the
+  /// arg-max class index per column (1, m), identity → A itself.
+  public func predictions<Scalar: MatrixScalar>(from a: Matrix<Scalar>) -> Matrix<Scalar> {
+    switch self {
+    case .identity:
+      return a
+    case .sigmoid:
+      var p = a
+      p.withUnsafeMutableBufferPointer { buffer in
+        for k in buffer.indices { buffer[k] = buffer[k] > 0.5 ? 1 : 0 }
+      }
+      return p
+    case .softmax:
+      var p = Matrix<Scalar>(rows: 1, columns: a.columns)
+      for j in 0..<a.columns {
+        var best = 0
+        for k in 1..<max(a.rows, 1) where a[k, j] > a[best, j] { best = k }
+        p[0, j] = Scalar(best)
+      }
+      return p
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Backprop
+
+extension TargetColumn: ExpressibleByArgument {
+  public init?(argument: String) { try? self.init(argument: argument) }
+}
+
+/// Where the examples come from, how they are split and how they are preprocessed.
+struct DataOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Training inputs: .npy, .npz (with --x-key), or IDX (MNIST's format), plain or .gz — chosen by content. "
+      + "One example per row: the first axis is the sample axis.", valueName: "file"))
+  var x: String?
+
+  @Option(help: ArgumentHelp(
+    "Training labels, same formats: shaped (m,), (m, 1), (1, m), or one-hot (m, K).", valueName: "file"))
+  var y: String?
+
+  @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
+  var xKey: String?
+
+  @Option(name: .customLong("y-key"), help: ArgumentHelp("The array to use from an .npz given to --y.", valueName: "name"))
+  var yKey: String?
+
+  @Option(help: ArgumentHelp(
+    "Training table, CSV (comma, semicolon or tab; header detected): every column but the target is an input.",
+    valueName: "file.csv"))
+  var data: String?
+
+  @Option(help: ArgumentHelp(
+    "The CSV's label column, by name or 0-based index (negative counts from the end). Default: the last column. "
+      + "Text labels become classes 0…K−1 in sorted order.", valueName: "name|index"))
+  var target: TargetColumn = .last
+
+  @Option(name: .customLong("test-x"), help: ArgumentHelp("Test inputs (same formats as --x).", valueName: "file"))
+  var testX: String?
+
+  @Option(name: .customLong("test-y"), help: ArgumentHelp("Test labels (with --test-x).", valueName: "file"))
+  var testY: String?
+
+  @Option(name: .customLong("test-data"), help: ArgumentHelp("Test table, CSV laid out like --data.", valueName: "file.csv"))
+  var testData: String?
+
+  @Option(
+    name: .customLong("validation-split"),
+    help: ArgumentHelp("Hold out this fraction of the training examples (after a seeded shuffle) to report on.", valueName: "F"))
+  var validationSplit: Double?
+
+  @Option(
+    name: .customLong("test-split"),
+    help: ArgumentHelp("Without a test file: hold out this fraction of the examples as the test set.", valueName: "F"))
+  var testSplit: Double?
+
+  @Flag(help: "Split each class in the same proportion (--validation-split, --test-split).")
+  var stratify = false
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("Divide every input by K first (e.g. 255 for 8-bit pixels).", valueName: "K"))
+  var scale: Double?
+
+  @Flag(help: "Standardise each input feature (z-score), fitted on the training examples only; saved with the model.")
+  var standardize = false
+
+  @Flag(name: .customLong("min-max"), help: "Scale each input feature to [0, 1] by the training examples' min and max; saved with the model.")
+  var minMax = false
+
+  mutating func validate() throws {
+    switch (x != nil || y != nil, data != nil) {
+    case (true, true): throw ValidationError("give either --x/--y or --data, not both")
+    case (false, false): throw ValidationError("give the training examples: --x FILE --y FILE, or --data FILE.csv")
+    case (true, false) where x == nil || y == nil: throw ValidationError("--x and --y go together: give both")
+    default: break
+    }
+    if (testX == nil) != (testY == nil) {
+      throw ValidationError("--test-x and --test-y go together: give both or neither")
+    }
+    if testData != nil, testX != nil { throw ValidationError("give either --test-x/--test-y or --test-data, not both") }
+    if testSplit != nil, testData != nil || testX != nil {
+      throw ValidationError("--test-split takes the test set from the training data; do not also give a test file")
+    }
+    for (name, value) in [("--validation-split", validationSplit), ("--test-split", testSplit)] {
+      if let value, !(value > 0 && value < 1) {
+        throw ValidationError("\(name) \(value): must be between 0 and 1 (e.g. 0.2 for 20%)")
+      }
+    }
+    if let scale, scale == 0 || !scale.isFinite {
+      throw ValidationError("--scale \(scale): must be a finite non-zero number")
+    }
+    if standardize && minMax { throw ValidationError("choose one of --standardize and --min-max") }
+  }
+
+  /// The fitted-preprocessing method the flags ask for.
+  var preprocessingMethod: Preprocessing.Method {
+    standardize ? .standardize : (minMax ? .minMax : .none)
+  }
+
+  /// The training set as given, before any split.
+  func trainingFile() throws -> Dataset {
+    if let data { return try Dataset.csv(path: data, target: target) }
+    guard let x, let y else { throw ValidationError("give --x and --y, or --data") }
+    return try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey)
+  }
+
+  /// The test set from its own file, encoded with the training set's class names.
+  func testFile(classNames: [String]?) throws -> Dataset? {
+    if let testData { return try Dataset.csv(path: testData, target: target, classNames: classNames) }
+    if let testX, let testY { return try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey) }
+    return nil
+  }
+
+  /// Training, validation and test sets: the files, then the seeded splits.
+  func load(seed: UInt64) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+    var training = try trainingFile()
+    var test = try testFile(classNames: training.classNames)
+    if let testSplit {
+      let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
+      (training, test) = (parts.rest, parts.heldOut)
+    }
+    var validation: Dataset?
+    if let validationSplit {
+      let parts = try training.split(fraction: validationSplit, seed: seed &+ 2, stratify: stratify)
+      (training, validation) = (parts.rest, parts.heldOut)
+    }
+    return (training, validation, test)
+  }
+}
+
+/// Inputs for `predict` and `evaluate`: arrays or a CSV, with the model's class names.
+struct InputOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("Inputs: .npy, .npz (with --x-key), IDX, plain or .gz; one example per row.", valueName: "file"))
+  var x: String?
+
+  @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
+  var xKey: String?
+
+  @Option(help: ArgumentHelp("Inputs as a CSV table laid out like the training table.", valueName: "file.csv"))
+  var data: String?
+
+  @Option(help: ArgumentHelp("The CSV's label column, by name or 0-based index (default: the last).", valueName: "name|index"))
+  var target: TargetColumn = .last
+
+  mutating func validate() throws {
+    if (x == nil) == (data == nil) { throw ValidationError("give the inputs: --x FILE, or --data FILE.csv") }
+  }
+}

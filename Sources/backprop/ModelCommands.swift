@@ -1,0 +1,219 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+/// Loads a saved model in the scalar type it was saved in and hands it to `body`.
+func withModel<R>(at path: String, _ body: (any ModelBox) throws -> R) throws -> R {
+  switch try ModelFile.storedDType(path: path) {
+  case "float64": return try body(TypedModel(model: try ModelFile.read(path: path, as: Double.self)))
+  default: return try body(TypedModel(model: try ModelFile.read(path: path, as: Float.self)))
+  }
+}
+
+/// A model of either scalar type, for commands that work with both.
+protocol ModelBox {
+  associatedtype Scalar: MatrixScalar
+  var model: Model<Scalar> { get }
+}
+
+struct TypedModel<Scalar: MatrixScalar>: ModelBox {
+  var model: Model<Scalar>
+}
+
+/// Reads the inputs (and labels, when present) given by `InputOptions` for a model.
+func loadInputs<Scalar: MatrixScalar>(_ options: InputOptions, for model: Model<Scalar>, labels: String? = nil)
+  throws -> Dataset
+{
+  let n0 = model.network.layerSizes[0]
+  if let data = options.data {
+    // A table laid out like the training table (with its label column), or the inputs alone.
+    let withTarget = try? Dataset.csv(path: data, target: options.target, classNames: model.classNames)
+    if let withTarget, withTarget.x.rows == n0 { return withTarget }
+    let inputsOnly = try Dataset.csv(path: data, target: .none)
+    guard inputsOnly.x.rows == n0 else {
+      throw ConfigurationError(
+        option: "--data",
+        "\(data) has \(inputsOnly.x.rows) columns, but the model takes \(n0) inputs (plus the label column, if any)")
+    }
+    return inputsOnly
+  }
+  guard let x = options.x else { throw ValidationError("give --x FILE or --data FILE.csv") }
+  if let labels {
+    return try Dataset.arrays(inputs: x, labels: labels, inputKey: options.xKey)
+  }
+  let inputs = try ArrayFile.read(path: x, key: options.xKey).samples(as: Double.self)
+  return try Dataset(x: inputs, y: Matrix(rows: 0, columns: inputs.columns))
+}
+
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Predict with a saved model: the class (or value) and the probabilities for every example.",
+    discussion: """
+      The model's preprocessing (--scale, --standardize, --min-max at training time) is applied for you.
+      Writes one row per example: CSV (a header, the predicted class name or index, then one probability
+      column per class) or .npy (the probabilities, shaped (m, n[L])), chosen by --out's extension.
+      Without --out the CSV goes to standard output.
+
+        backprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv
+      """
+  )
+
+  @Option(help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`.", valueName: "file"))
+  var model: String
+
+  @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+  @Option(help: ArgumentHelp("Where to write the predictions: .csv or .npy.", valueName: "file"))
+  var out: String?
+
+  mutating func validate() throws {
+    if let out, !(out.lowercased().hasSuffix(".csv") || out.lowercased().hasSuffix(".npy")) {
+      throw ValidationError("--out \(out): the file must end in .csv or .npy")
+    }
+  }
+
+  func run() throws {
+    if let out { try AtomicFile.checkWritable(out) }
+    try withModel(at: model) { box in try predict(box.model) }
+  }
+
+  private func predict<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
+    let set = try loadInputs(inputs, for: model)
+    let prediction = try model.predict(set.x.converted(to: Scalar.self))
+    let a = prediction.outputs
+    if let out, out.lowercased().hasSuffix(".npy") {
+      try NPYFile.write(NumPyArray(matrix: a.transposed), to: out)
+      FileHandleOutput.standardError("Wrote \(a.columns) predictions, shaped (\(a.columns), \(a.rows)), to \(out)")
+      return
+    }
+    var lines = [String]()
+    let output = model.network.output
+    switch output {
+    case .identity:
+      lines.append((0..<a.rows).map { a.rows == 1 ? (model.targetName ?? "value") : "value_\($0)" }.joined(separator: ","))
+      for j in 0..<a.columns { lines.append((0..<a.rows).map { "\(a[$0, j])" }.joined(separator: ",")) }
+    case .sigmoid, .softmax:
+      let classes = output == .softmax ? a.rows : 2
+      let names = model.classNames ?? (0..<classes).map(String.init)
+      let header = ["prediction"] + (output == .softmax ? names.map { "p(\($0))" } : (0..<a.rows).map { "p(\(names.count > 1 ? names[1] : "1")\(a.rows > 1 ? "_\($0)" : ""))" })
+      lines.append(header.map(csvField).joined(separator: ","))
+      for j in 0..<a.columns {
+        let predicted = (0..<prediction.predictions.rows).map { row -> String in
+          let index = Int(prediction.predictions[row, j])
+          return index < names.count ? names[index] : String(index)
+        }.joined(separator: " ")
+        let probabilities = (0..<a.rows).map { "\(a[$0, j])" }
+        lines.append(([csvField(predicted)] + probabilities).joined(separator: ","))
+      }
+    }
+    let text = lines.joined(separator: "\n") + "\n"
+    if let out {
+      try AtomicFile.write(Data(text.utf8), to: out)
+      FileHandleOutput.standardError("Wrote \(a.columns) predictions to \(out)")
+    } else {
+      print(text, terminator: "")
+    }
+  }
+}
+
+/// Quotes a CSV field when it needs it.
+func csvField(_ text: String) -> String {
+  text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+struct Evaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Evaluate a saved model on labelled examples: the loss and accuracy (regression: MSE, MAE, R²).",
+    discussion: """
+        backprop evaluate --model iris.safetensors --data iris.csv
+        backprop evaluate --model mnist.safetensors --x t10k-images-idx3-ubyte.gz --y t10k-labels-idx1-ubyte.gz
+      """
+  )
+
+  @Option(help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`.", valueName: "file"))
+  var model: String
+
+  @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+  @Option(help: ArgumentHelp("Labels for --x (same formats).", valueName: "file"))
+  var y: String?
+
+  mutating func validate() throws {
+    if inputs.x != nil, y == nil { throw ValidationError("--x needs its labels: --y FILE") }
+    if inputs.data != nil, y != nil { throw ValidationError("--y goes with --x; a CSV holds its own label column") }
+  }
+
+  func run() throws {
+    try withModel(at: model) { box in try evaluate(box.model) }
+  }
+
+  private func evaluate<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
+    let set = try loadInputs(inputs, for: model, labels: y)
+    guard set.y.rows > 0 else {
+      throw ValidationError("\(inputs.data ?? "the inputs") has no label column to evaluate against")
+    }
+    let result = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))
+    print("Examples: \(result.examples)")
+    print("Loss (\(model.network.output.lossName)): \(fixed(result.loss))")
+    if let accuracy = result.accuracy { print("Accuracy: \(fixed(accuracy))") }
+    if let mse = result.meanSquaredError { print("Mean squared error: \(fixed(mse))") }
+    if let mae = result.meanAbsoluteError { print("Mean absolute error: \(fixed(mae))") }
+    if model.network.output == .identity { print("R²: \(result.r2.map { fixed($0) } ?? "undefined (constant targets)")") }
+  }
+}
+
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show a saved model's layers: n[l], g[l], the shapes of W, b, Z and A, parameter counts, metadata.",
+    discussion: """
+      The notes' "getting your matrix dimensions right" table for a batch of m examples:
+        backprop inspect iris.safetensors --batch 150
+      """
+  )
+
+  @Argument(help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`.", valueName: "model"))
+  var model: String
+
+  @Option(help: ArgumentHelp("m, the batch size for the shapes of Z[l] and A[l].", valueName: "m"))
+  var batch: Int = 1
+
+  mutating func validate() throws {
+    if batch < 1 { throw ValidationError("--batch \(batch): needs at least 1") }
+  }
+
+  func run() throws {
+    try withModel(at: model) { box in try inspect(box.model) }
+  }
+
+  private func inspect<Scalar: MatrixScalar>(_ loaded: Model<Scalar>) throws {
+    let network = loaded.network
+    let m = batch
+    let sizes = network.layerSizes
+    print("Model \(self.model) — \(Scalar.dtypeName), \(network.depth) layers, output \(network.output) (\(network.output.lossName))")
+    let header = ["l", "n[l]", "g[l]", "W[l]", "b[l]", "Z[l], A[l]", "parameters"]
+    var rows = [["0", "\(sizes[0])", "input", "", "", "(\(sizes[0]), \(m))", ""]]
+    for (index, layer) in network.layers.enumerated() {
+      let l = index + 1
+      rows.append([
+        "\(l)", "\(layer.outputSize)", layer.activation.description, "\(layer.weight.shape)", "\(layer.bias.shape)",
+        "(\(layer.outputSize), \(m))", "\(layer.parameterCount)" + (layer.alpha != nil ? " (incl. α)" : ""),
+      ])
+    }
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+    }
+    print(line(header))
+    print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+    rows.forEach { print(line($0)) }
+    print("Total parameters: \(network.parameterCount)")
+    print("Preprocessing: \(loaded.preprocessing.method.rawValue)"
+      + (loaded.preprocessing.divisor != 1 ? ", inputs divided by \(loaded.preprocessing.divisor)" : ""))
+    if let names = loaded.featureNames { print("Inputs: \(names.joined(separator: ", "))") }
+    if let target = loaded.targetName { print("Target: \(target)") }
+    if let classes = loaded.classNames { print("Classes: \(classes.enumerated().map { "\($0)=\($1)" }.joined(separator: ", "))") }
+    if !loaded.hyperparameters.isEmpty {
+      print("Trained with: " + loaded.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+    }
+  }
+}
