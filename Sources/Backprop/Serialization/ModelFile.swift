@@ -45,9 +45,9 @@ public enum ModelFile {
     if let targetName = model.targetName { metadata["target_name"] = targetName }
     var file = SafetensorsFile(metadata: metadata)
     for (index, layer) in network.layers.enumerated() {
-      file.add("layers.\(index).weight", matrix: layer.weight)
-      file.add("layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
-      if let alpha = layer.alpha { file.add("layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize]) }
+      try file.add("layers.\(index).weight", matrix: layer.weight)
+      try file.add("layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
+      if let alpha = layer.alpha { try file.add("layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize]) }
     }
     try file.write(to: path)
   }
@@ -103,7 +103,7 @@ public enum ModelFile {
       throw FileFormatError(path: path, "\(error)")
     }
     let known = Set((0..<network.depth).flatMap { ["layers.\($0).weight", "layers.\($0).bias", "layers.\($0).alpha"] })
-    if let stray = file.tensorNames.first(where: { !known.contains($0) }) {
+    if let stray = file.names.first(where: { !known.contains($0) }) {
       throw FileFormatError(path: path, "unexpected tensor '\(stray)' for a \(network.depth)-layer network")
     }
     let preprocessing: Preprocessing = try decode(metadata, "preprocessing", path: path)
@@ -148,7 +148,7 @@ public enum ModelFile {
     guard tensor.shape == shape else {
       throw FileFormatError(path: path, "tensor '\(name)' has shape \(tensor.shape) but the architecture needs \(shape)")
     }
-    guard tensor.dtype == .f32 || tensor.dtype == .f64 else {
+    guard tensor.dtype == .float32 || tensor.dtype == .float64 else {
       throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype); a model stores F32 or F64")
     }
     let matrix: Matrix<Scalar> = try tensor.matrix(rows: shape[0], columns: shape.count == 2 ? shape[1] : 1)

@@ -1,0 +1,79 @@
+import Backprop
+import BackpropTestSupport
+import Testing
+
+@Suite struct PreprocessingTests {
+  let x = Matrix<Double>(rowMajor: [[1, 2, 3, 6], [10, 10, 10, 10], [-4, 0, 4, 8]])
+
+  /// z-score against hand-computed means and population standard deviations.
+  @Test func standardize() throws {
+    let p = try Preprocessing.fit(.standardize, to: x)
+    #expect(p.offsets == [3, 10, 2])
+    expectClose(p.scales[0], (14.0 / 4).squareRoot(), "sd of feature 0")
+    #expect(p.scales[1] == 1)  // a constant feature keeps scale 1: maps to 0, not NaN
+    let z = try p.apply(x)
+    for i in 0..<3 {
+      let row = (0..<4).map { z[i, $0] }
+      expectClose(row.reduce(0, +) / 4, 0, rtol: 0, atol: 1e-15, "mean of feature \(i)")
+    }
+    #expect((0..<4).allSatisfy { z[1, $0] == 0 })
+  }
+
+  @Test func minMaxAndDivisor() throws {
+    let p = try Preprocessing.fit(.minMax, to: x, divisor: 2)
+    let scaled = try p.apply(x)
+    #expect((0..<4).map { scaled[0, $0] } == [0, 0.2, 0.4, 1])
+    #expect((0..<4).map { scaled[2, $0] } == [0, 1.0 / 3, 2.0 / 3, 1])
+    // Applied to new data with the training numbers, not refitted.
+    let other = try p.apply(Matrix<Double>(rowMajor: [[12], [10], [20]]))
+    #expect(other[0, 0] == 2.2)
+    let divideOnly = try Preprocessing.fit(.none, to: x, divisor: 255)
+    #expect(try divideOnly.apply(Matrix<Double>(rowMajor: [[255]]))[0, 0] == 1)
+  }
+
+  @Test func refusesMismatchAndBadNumbers() throws {
+    let p = try Preprocessing.fit(.standardize, to: x)
+    #expect(throws: ShapeError.self) { try p.apply(Matrix<Double>(rows: 2, columns: 1)) }
+    #expect(throws: ConfigurationError.self) { try Preprocessing.fit(.minMax, to: x, divisor: 0) }
+    #expect(throws: ConfigurationError.self) {
+      try Preprocessing(method: .standardize, offsets: [0], scales: [0])
+    }
+    #expect(throws: DataError.self) { try Preprocessing.fit(.standardize, to: Matrix<Double>(rows: 3, columns: 0)) }
+  }
+}
+
+@Suite struct DatasetTests {
+  func classes(_ n: Int) throws -> Dataset {
+    var x = Matrix<Double>(rows: 1, columns: n)
+    var y = Matrix<Double>(rows: 1, columns: n)
+    for j in 0..<n {
+      x[0, j] = Double(j)
+      y[0, j] = j < n * 3 / 4 ? 0 : 1  // 75% / 25%, sorted by class
+    }
+    return try Dataset(x: x, y: y)
+  }
+
+  /// A seeded split is a partition, reproducible, and stratified keeps the class proportions.
+  @Test func splitIsAReproducibleStratifiedPartition() throws {
+    let set = try classes(100)
+    let (rest, held) = try set.split(fraction: 0.2, seed: 7, stratify: true)
+    #expect(rest.count == 80 && held.count == 20)
+    let all = (rest.x.scalars + held.x.scalars).sorted()
+    #expect(all == (0..<100).map(Double.init))
+    #expect(held.y.scalars.filter { $0 == 1 }.count == 5)
+    let again = try set.split(fraction: 0.2, seed: 7, stratify: true)
+    #expect(again.heldOut.x == held.x)
+    let other = try set.split(fraction: 0.2, seed: 8, stratify: true)
+    #expect(other.heldOut.x != held.x)
+    // Unstratified still shuffles: a class-sorted file does not give a one-class hold-out.
+    let plain = try set.split(fraction: 0.2, seed: 7)
+    #expect(Set(plain.heldOut.y.scalars).count == 2)
+  }
+
+  @Test func impossibleSplitsAreRefused() throws {
+    let set = try classes(4)
+    #expect(throws: ConfigurationError.self) { try set.split(fraction: 1.5, seed: 1) }
+    #expect(throws: ConfigurationError.self) { try set.split(fraction: 0.01, seed: 1) }
+    #expect(throws: DataError.self) { try Dataset(x: Matrix(rows: 2, columns: 3), y: Matrix(rows: 1, columns: 4)) }
+  }
+}
