@@ -2,7 +2,7 @@ import ArgumentParser
 import Backprop
 
 extension TargetColumn: ExpressibleByArgument {
-  public init?(argument: String) { try? self.init(argument: argument) }
+  public init?(argument: String) { try? self.init(parsing: argument) }
 }
 
 /// Where the examples come from, how they are split and how they are preprocessed.

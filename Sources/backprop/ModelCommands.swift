@@ -2,22 +2,17 @@ import ArgumentParser
 import Backprop
 import Foundation
 
-/// Loads a saved model in the scalar type it was saved in and hands it to `body`.
-func withModel<R>(at path: String, _ body: (any ModelBox) throws -> R) throws -> R {
+/// A command's work on a loaded model, generic over the scalar type it was saved in.
+protocol ModelAction {
+  func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws
+}
+
+/// Loads a saved model in the scalar type it was saved in and runs `action` on it.
+func withModel(at path: String, _ action: some ModelAction) throws {
   switch try ModelFile.storedDType(path: path) {
-  case "float64": return try body(TypedModel(model: try ModelFile.read(path: path, as: Double.self)))
-  default: return try body(TypedModel(model: try ModelFile.read(path: path, as: Float.self)))
+  case "float64": try action(ModelFile.read(path: path, as: Double.self))
+  default: try action(ModelFile.read(path: path, as: Float.self))
   }
-}
-
-/// A model of either scalar type, for commands that work with both.
-protocol ModelBox {
-  associatedtype Scalar: MatrixScalar
-  var model: Model<Scalar> { get }
-}
-
-struct TypedModel<Scalar: MatrixScalar>: ModelBox {
-  var model: Model<Scalar>
 }
 
 /// Reads the inputs (and labels, when present) given by `InputOptions` for a model.
@@ -74,10 +69,12 @@ struct Predict: ParsableCommand {
 
   func run() throws {
     if let out { try AtomicFile.checkWritable(out) }
-    try withModel(at: model) { box in try predict(box.model) }
+    try withModel(at: model, self)
   }
+}
 
-  private func predict<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
+extension Predict: ModelAction {
+  func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
     let set = try loadInputs(inputs, for: model)
     let prediction = try model.predict(set.x.converted(to: Scalar.self))
     let a = prediction.outputs
@@ -144,10 +141,12 @@ struct Evaluate: ParsableCommand {
   }
 
   func run() throws {
-    try withModel(at: model) { box in try evaluate(box.model) }
+    try withModel(at: model, self)
   }
+}
 
-  private func evaluate<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
+extension Evaluate: ModelAction {
+  func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
     let set = try loadInputs(inputs, for: model, labels: y)
     guard set.y.rows > 0 else {
       throw ValidationError("\(inputs.data ?? "the inputs") has no label column to evaluate against")
@@ -182,10 +181,12 @@ struct Inspect: ParsableCommand {
   }
 
   func run() throws {
-    try withModel(at: model) { box in try inspect(box.model) }
+    try withModel(at: model, self)
   }
+}
 
-  private func inspect<Scalar: MatrixScalar>(_ loaded: Model<Scalar>) throws {
+extension Inspect: ModelAction {
+  func callAsFunction<Scalar: MatrixScalar>(_ loaded: Model<Scalar>) throws {
     let network = loaded.network
     let m = batch
     let sizes = network.layerSizes

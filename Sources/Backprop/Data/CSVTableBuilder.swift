@@ -86,7 +86,7 @@ struct CSVTableBuilder: CSVRecordSink {
     sawFirstRecord = true
     firstLine = line
     columnCount = cells
-    guard cells > 1 else {
+    guard cells > 1 || target == .none else {
       let missing =
         delimiterDetected ? "no comma, semicolon or tab separates its cells" : "no \(delimiterName) separates its cells"
       throw .at(
@@ -225,10 +225,10 @@ struct CSVTableBuilder: CSVRecordSink {
     labelIDs = []
     labelTable = [:]
     var featureNames = names
-    let targetName = featureNames.remove(at: targetIndex)
+    let targetName = targetIndex < featureNames.count ? featureNames.remove(at: targetIndex) : ""
     let matrix: Matrix<Double>
     do {
-      matrix = try Matrix(rows: columnCount - 1, columns: rows, columnMajor: features.takeAll())
+      matrix = try Matrix(rows: featureNames.count, columns: rows, columnMajor: features.takeAll())
     } catch {
       throw .file(problem: "internal error: \(error.message)")
     }

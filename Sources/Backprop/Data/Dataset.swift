@@ -59,13 +59,14 @@ public struct Dataset: Sendable {
   /// Reads a CSV table: every column but the target is a feature.
   ///
   /// - Parameters:
-  ///   - target: the label column (the last by default).
+  ///   - target: the label column (the last by default); `.none` when every column is an input.
   ///   - classNames: an existing class mapping (a model's), so string labels are encoded the same way.
   /// - Throws: ``FileFormatError`` with `file:line:column` for bad cells.
   public static func csv(path: String, target: TargetColumn = .last, classNames: [String]? = nil) throws -> Dataset {
     let table = try CSVDataset.read(path: path, target: target, classNames: classNames)
+    let y = target == .none ? Matrix(rows: 0, columns: table.count) : Matrix(rowMajor: [table.targets])
     return try Dataset(
-      x: table.features, y: Matrix(rowMajor: [table.targets]), featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
+      x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
   }
 
   /// Divides every input by `divisor`, in place (the course's `x / 255.`).

@@ -17,6 +17,8 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
   case index(Int)
   /// The column with this name in the header.
   case name(String)
+  /// No label column: every column is an input (for `predict` on unlabelled data).
+  case none
 
   /// The option's value as the command line takes it (`--target NAME|INDEX`):
   /// an integer (optionally signed) is a 0-based index, anything else a name.
@@ -40,6 +42,7 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
     case .last: return "the last column"
     case .index(let index): return "column index \(index)"
     case .name(let name): return "column \"\(name)\""
+    case .none: return "no column"
     }
   }
 
@@ -52,6 +55,8 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
   public func resolve(in columnNames: [String], file: String) throws(ConfigurationError) -> Int {
     let count = columnNames.count
     switch self {
+    case .none:
+      return count  // past the last column: no cell is a target
     case .last:
       guard count > 0 else { throw ConfigurationError(option: "--target", "\(file) has no columns") }
       return count - 1

@@ -149,7 +149,7 @@ public enum ModelFile {
       throw FileFormatError(path: path, "tensor '\(name)' has shape \(tensor.shape) but the architecture needs \(shape)")
     }
     guard tensor.dtype == .float32 || tensor.dtype == .float64 else {
-      throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype); a model stores F32 or F64")
+      throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype.rawValue); a model stores F32 or F64")
     }
     let matrix: Matrix<Scalar> = try tensor.matrix(rows: shape[0], columns: shape.count == 2 ? shape[1] : 1)
     if let index = matrix.scalars.firstIndex(where: { !$0.isFinite }) {
