@@ -19,28 +19,9 @@ enum BackpropExecutable {
 
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct CommandLineTests {
-  struct Result {
-    var status: Int32
-    var output: String
-    var error: String
-  }
-
-  func run(_ arguments: [String]) throws -> Result {
-    let process = Process()
+  func run(_ arguments: [String]) throws -> Subprocess.Result {
     guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    process.executableURL = url
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(
-      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-      error: String(decoding: errData, as: UTF8.self))
+    return try Subprocess.run(url, arguments)
   }
 
   /// A folder with a small two-feature data set: X (m = 40, 2) and y (40,) of 0/1.

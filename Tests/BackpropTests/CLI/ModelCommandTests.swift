@@ -6,20 +6,9 @@ import Testing
 /// `train --data … --save model.safetensors`, then `predict`, `evaluate` and `inspect`, as a newcomer runs them.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct ModelCommandTests {
-  func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
+  func run(_ arguments: [String]) throws -> Subprocess.Result {
     guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    process.executableURL = url
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return try Subprocess.run(url, arguments)
   }
 
   /// A small three-class table with text labels, laid out as a user's CSV would be.

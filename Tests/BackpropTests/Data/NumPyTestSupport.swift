@@ -112,18 +112,10 @@ struct TemporaryFolder {
 enum PythonNumPy {
   static let isAvailable: Bool = (try? run(["-c", "import numpy"]).status) == 0
 
-  /// Runs `python3 arguments…`, returning its exit status and output.
+  /// Runs `python3 arguments…`, returning its exit status and output (with standard error).
   static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    let result = try Subprocess.python(arguments)
+    return (result.status, result.combined)
   }
 
   /// Runs check_numpy.py on each (file, spec) pair in one python3 process (see that script).

@@ -105,28 +105,15 @@ import Testing
     try ModelFile.write(model, to: folder + "/iris.safetensors")
     try NPYFile.write(set.x.transposed, to: folder + "/inputs.npy")
     try NPYFile.write(try model.predict(set.x.converted(to: Float.self)).outputs.transposed, to: folder + "/expected.npy")
-    let result = try PythonTools.run([
+    let result = try Subprocess.python([
       Fixtures.path("torch/check_model.py"), folder + "/iris.safetensors", folder + "/inputs.npy", folder + "/expected.npy",
     ])
-    #expect(result.status == 0, "\(result.output)")
+    #expect(result.status == 0, "\(result.combined)")
     #expect(result.output.contains("max |PyTorch - Backprop|"))
   }
 }
 
-/// python3 with the packages a test needs, run as a subprocess.
+/// python3 with the packages the PyTorch comparison needs.
 enum PythonTools {
-  static let hasTorch: Bool = (try? run(["-c", "import torch, safetensors, numpy"]).status == 0) ?? false
-
-  static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-  }
+  static let hasTorch = Subprocess.pythonHas("torch, safetensors, numpy")
 }
