@@ -34,6 +34,33 @@ extension Kernels {
     }
   }
 
+  /// C ← A − B, elementwise, into C's existing buffer (the notes' dZ[L] = A[L] − Y).
+  @inlinable
+  public static func difference<Scalar: MatrixScalar>(
+    _ a: Matrix<Scalar>, _ b: Matrix<Scalar>, into c: inout Matrix<Scalar>
+  ) {
+    precondition(a.shape == b.shape, "difference: \(a.shape) and \(b.shape) differ")
+    c.reshape(to: a.shape)
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in
+          for k in 0..<cp.count { cp[k] = ap[k] - bp[k] }
+        }
+      }
+    }
+  }
+
+  /// B ← A, into B's existing buffer (no new allocation when the sizes match).
+  @inlinable
+  public static func copy<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, into b: inout Matrix<Scalar>) {
+    b.reshape(to: a.shape)
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeMutableBufferPointer { bp in
+        for k in 0..<bp.count { bp[k] = ap[k] }
+      }
+    }
+  }
+
   /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
   public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) -> Double {
     x.withUnsafeBufferPointer { xp in

@@ -143,15 +143,44 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   public func backward(
     _ dA: Matrix<Scalar>, cache: Cache, layer l: Int, needsInputGradient: Bool = true
   ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
+    var dZ = Matrix<Scalar>(rows: 0, columns: 0)
+    var gradients = Gradients(dW: Matrix(rows: 0, columns: 0), db: Matrix(rows: 0, columns: 0))
+    try activationGradient(dA, cache: cache, layer: l, into: &dZ, dAlpha: &gradients.dAlpha)
+    var dAPrev = Matrix<Scalar>(rows: 0, columns: 0)
+    try parameterGradients(
+      dZ: dZ, cache: cache, layer: l, into: &gradients, dAPrev: &dAPrev, needsInputGradient: needsInputGradient)
+    return (needsInputGradient ? dAPrev : nil, gradients)
+  }
+
+  /// Backward propagation through layer l from dZ[l] (the output layer, where
+  /// the loss gives dZ[L] = A[L] − Y directly); see
+  /// ``parameterGradients(dZ:cache:layer:into:dAPrev:needsInputGradient:)`` for the formulas.
+  /// - Throws: ``ShapeError`` when dZ's shape differs from Z[l]'s.
+  public func backward(
+    dZ: Matrix<Scalar>, cache: Cache, layer l: Int, needsInputGradient: Bool = true
+  ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
+    var gradients = Gradients(dW: Matrix(rows: 0, columns: 0), db: Matrix(rows: 0, columns: 0))
+    var dAPrev = Matrix<Scalar>(rows: 0, columns: 0)
+    try parameterGradients(
+      dZ: dZ, cache: cache, layer: l, into: &gradients, dAPrev: &dAPrev, needsInputGradient: needsInputGradient)
+    return (needsInputGradient ? dAPrev : nil, gradients)
+  }
+
+  /// The step through the activation, into existing buffers:
+  ///
+  ///     dZ[l] = dA[l] ⊙ g[l]'(Z[l])        (PReLU also: dα[l] = (1/m) Σ_columns dA ⊙ min(Z, 0))
+  ///
+  /// - Throws: ``ShapeError`` when dA's shape differs from Z[l]'s, or for softmax.
+  public func activationGradient(
+    _ dA: Matrix<Scalar>, cache: Cache, layer l: Int, into dZ: inout Matrix<Scalar>, dAlpha: inout Matrix<Scalar>?
+  ) throws(ShapeError) {
     guard dA.shape == cache.z.shape else {
       throw ShapeError("layer \(l): dA[\(l)] is \(dA.shape) but Z[\(l)] is \(cache.z.shape)")
     }
-    var dZ = Matrix<Scalar>(rows: 0, columns: 0)
-    var dAlpha: Matrix<Scalar>?
     let m = Scalar(cache.z.columns)
     // dZ = dA ⊙ g'(Z)
     switch activation {
-    case .identity: dZ = dA
+    case .identity: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Identity(), into: &dZ)
     case .step: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: BinaryStep(), into: &dZ)
     case .sigmoid: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Sigmoid(), into: &dZ)
     case .tanh: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: Tanh(), into: &dZ)
@@ -163,48 +192,43 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
       Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: ELU(alpha: alpha), into: &dZ)
     case .softplus: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: SoftPlus(), into: &dZ)
     case .prelu:
-      var slopeGradient = Matrix<Scalar>(rows: 0, columns: 0)
       let slopes = alpha ?? Matrix(rows: outputSize, columns: 1, repeating: Scalar(PReLU.defaultInitialAlpha))
+      var slopeGradient = dAlpha ?? Matrix(rows: outputSize, columns: 1)
+      dAlpha = nil  // keep the buffer uniquely referenced while it is written
       Kernels.preluGradient(dA: dA, z: cache.z, alpha: slopes, scale: 1 / m, into: &dZ, dAlpha: &slopeGradient)
       dAlpha = slopeGradient
     case .softmax:
       throw ShapeError(
         "layer \(l): softmax is an output activation; its gradient is taken with the cross-entropy loss (dZ = A − Y)")
     }
-    var result = try backward(dZ: dZ, cache: cache, layer: l, needsInputGradient: needsInputGradient)
-    result.gradients.dAlpha = dAlpha
-    return result
   }
 
-  /// Backward propagation through layer l from dZ[l] (the output layer, where
-  /// the loss gives dZ[L] = A[L] − Y directly):
+  /// The parameter gradients and the gradient passed down, into existing buffers:
   ///
   ///     dW[l] = (1/m) dZ[l]·A[l-1]ᵀ
   ///     db[l] = (1/m) Σ_columns dZ[l]
   ///     dA[l-1] = W[l]ᵀ·dZ[l]
   ///
+  /// - Parameters:
+  ///   - dAPrev: where dA[l-1] goes.
+  ///   - needsInputGradient: false for layer 1, whose dA[0] nobody needs (`dAPrev` is left alone).
   /// - Throws: ``ShapeError`` when dZ's shape differs from Z[l]'s.
-  public func backward(
-    dZ: Matrix<Scalar>, cache: Cache, layer l: Int, needsInputGradient: Bool = true
-  ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
+  public func parameterGradients(
+    dZ: Matrix<Scalar>, cache: Cache, layer l: Int, into gradients: inout Gradients,
+    dAPrev: inout Matrix<Scalar>, needsInputGradient: Bool
+  ) throws(ShapeError) {
     guard dZ.shape == cache.z.shape, cache.aPrev.columns == dZ.columns else {
       throw ShapeError("layer \(l): dZ[\(l)] is \(dZ.shape) but Z[\(l)] is \(cache.z.shape)")
     }
     let m = Scalar(dZ.columns)
-    var dW = Matrix<Scalar>(rows: 0, columns: 0)
-    var db = Matrix<Scalar>(rows: 0, columns: 0)
     // dW = (1/m) dZ·A_prevᵀ
-    gemm(dZ, cache.aPrev, transposeB: true, alpha: 1 / m, into: &dW)
+    gemm(dZ, cache.aPrev, transposeB: true, alpha: 1 / m, into: &gradients.dW)
     // db = (1/m) Σ_columns dZ
-    Kernels.sumColumns(dZ, scale: 1 / m, into: &db)
-    var dAPrev: Matrix<Scalar>?
+    Kernels.sumColumns(dZ, scale: 1 / m, into: &gradients.db)
     if needsInputGradient {
       // dA_prev = Wᵀ·dZ
-      var product = Matrix<Scalar>(rows: 0, columns: 0)
-      gemm(weight, transposeA: true, dZ, into: &product)
-      dAPrev = product
+      gemm(weight, transposeA: true, dZ, into: &dAPrev)
     }
-    return (dAPrev, Gradients(dW: dW, db: db))
   }
 
   /// Inference: A[l] = g[l](W[l]·A[l-1] + b[l]), keeping nothing.

@@ -43,7 +43,6 @@ public struct BinaryCrossEntropy: Loss {
     a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>
   ) {
     // dZ = A − Y
-    dZ = a
-    Kernels.axpy(-1, y, &dZ)
+    Kernels.difference(a, y, into: &dZ)
   }
 }

@@ -34,7 +34,6 @@ public struct MeanSquaredError: Loss {
     a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>
   ) {
     // dZ = A − Y
-    dZ = a
-    Kernels.axpy(-1, y, &dZ)
+    Kernels.difference(a, y, into: &dZ)
   }
 }

@@ -40,9 +40,11 @@ public struct SoftmaxCrossEntropy: Loss {
     a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>
   ) {
     // dZ = A − Y, Y one-hot: subtract 1 at each example's class.
-    dZ = a
-    for j in 0..<a.columns {
-      dZ[Int(y[0, j]), j] -= 1
+    Kernels.copy(a, into: &dZ)
+    dZ.withUnsafeMutableBufferPointer { d in
+      y.withUnsafeBufferPointer { labels in
+        for j in 0..<a.columns { d[Int(labels[j]) + j * a.rows] -= 1 }
+      }
     }
   }
 }

@@ -115,6 +115,9 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     if pass.caches.count != layers.count {
       pass.caches = Array(repeating: Dense<Scalar>.Cache(), count: layers.count)
     }
+    // Drop the references the caches hold to each other's A[l] first, so that
+    // every buffer is uniquely referenced and is overwritten in place.
+    for l in pass.caches.indices { pass.caches[l].aPrev = Matrix(rows: 0, columns: 0) }
     var aPrev = x
     for l in 1...layers.count {
       try layers[l - 1].forward(aPrev, layer: l, into: &pass.caches[l - 1])
@@ -151,21 +154,9 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     guard pass.caches.count == layers.count else {
       throw ShapeError("the forward pass has \(pass.caches.count) layers but the network has \(layers.count)")
     }
-    let L = layers.count
-    let last = pass.caches[L - 1]
-    try output.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
-    var gradients = [Dense<Scalar>.Gradients]()
-    gradients.reserveCapacity(L)
-    // dZ[L] = A[L] − Y
-    var dZ = Matrix<Scalar>(rows: 0, columns: 0)
-    output.outputGradient(a: last.a, y: y, into: &dZ)
-    var (dA, grads) = try layers[L - 1].backward(dZ: dZ, cache: last, layer: L, needsInputGradient: L > 1)
-    gradients.append(grads)
-    for l in stride(from: L - 1, through: 1, by: -1) {
-      guard let upstream = dA else { break }
-      (dA, grads) = try layers[l - 1].backward(upstream, cache: pass.caches[l - 1], layer: l, needsInputGradient: l > 1)
-      gradients.append(grads)
-    }
-    return gradients.reversed()
+    var workspace = Workspace(for: self)
+    workspace.pass = pass
+    try backward(labels: y, workspace: &workspace)
+    return workspace.gradients
   }
 }

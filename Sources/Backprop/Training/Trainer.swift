@@ -39,19 +39,34 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
     progress: (_ iteration: Int, _ cost: Double) -> Bool = { _, _ in true }
   ) throws -> [Double] {
     var state = OptimizerState(for: network, optimizer: optimizer)
-    var pass = try network.forward(x)
+    var workspace = Workspace(for: network)
     var costs = [Double]()
     costs.reserveCapacity(iterations)
     for i in 0..<iterations {
-      if i > 0 { try network.forward(x, into: &pass) }
-      let cost = try network.cost(pass, labels: y)
-      guard cost.isFinite else { throw DivergenceError(iteration: i, cost: cost) }
-      let gradients = try network.backward(pass, labels: y)
-      network.apply(gradients, optimizer: optimizer, state: &state)
-      costs.append(cost)
-      if !progress(i, cost) { break }
+      try step(&network, x: x, y: y, workspace: &workspace, state: &state, cost: { cost in
+        guard cost.isFinite else { throw DivergenceError(iteration: i, cost: cost) }
+        costs.append(cost)
+      })
+      if !progress(i, costs[i]) { break }
     }
     return costs
+  }
+}
+
+extension Trainer {
+  /// One iteration of the notes' loop over the full batch, reusing `workspace`
+  /// (no allocation after the first call): forward, the cost (handed to `cost`
+  /// before anything changes), backward, the update.
+  @_specialize(where Scalar == Float, O == GradientDescent<Float>)
+  @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  public func step(
+    _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, workspace: inout Workspace<Scalar>,
+    state: inout OptimizerState<O>, cost report: (Double) throws -> Void = { _ in }
+  ) throws {
+    try network.forward(x, into: &workspace.pass)
+    try report(network.cost(workspace.pass, labels: y))
+    try network.backward(labels: y, workspace: &workspace)
+    network.apply(workspace.gradients, optimizer: optimizer, state: &state)
   }
 }
 
