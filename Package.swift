@@ -34,9 +34,11 @@ let package = Package(
       dependencies: ["Backprop"],
       path: "Tests/BackpropTestSupport"
     ),
+    // Counts heap allocations in the test process (glibc), to prove a training step allocates nothing.
+    .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
     .testTarget(
       name: "BackpropTests",
-      dependencies: ["Backprop", "BackpropTestSupport"],
+      dependencies: ["Backprop", "BackpropTestSupport", "CMallocCounter"],
       path: "Tests/BackpropTests"
     ),
   ],

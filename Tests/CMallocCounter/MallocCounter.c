@@ -1,0 +1,67 @@
+// Test-only allocation counter. The symbols below take precedence over glibc's
+// in the test executable (ELF symbol interposition), count the calling
+// thread's allocations while counting is on, and forward to glibc.
+#include "CMallocCounter.h"
+#include <errno.h>  // defines __GLIBC__ through <features.h>
+#include <stddef.h>
+
+static _Thread_local int counting = 0;
+static _Thread_local long allocations = 0;
+
+#if defined(__linux__) && defined(__GLIBC__)
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t count, size_t size);
+extern void *__libc_realloc(void *pointer, size_t size);
+extern void *__libc_memalign(size_t alignment, size_t size);
+extern void __libc_free(void *pointer);
+
+void *malloc(size_t size) {
+  if (counting) allocations++;
+  return __libc_malloc(size);
+}
+
+void *calloc(size_t count, size_t size) {
+  if (counting) allocations++;
+  return __libc_calloc(count, size);
+}
+
+void *realloc(void *pointer, size_t size) {
+  if (counting) allocations++;
+  return __libc_realloc(pointer, size);
+}
+
+void free(void *pointer) { __libc_free(pointer); }
+
+void *memalign(size_t alignment, size_t size) {
+  if (counting) allocations++;
+  return __libc_memalign(alignment, size);
+}
+
+void *aligned_alloc(size_t alignment, size_t size) {
+  if (counting) allocations++;
+  return __libc_memalign(alignment, size);
+}
+
+int posix_memalign(void **result, size_t alignment, size_t size) {
+  if (counting) allocations++;
+  void *pointer = __libc_memalign(alignment, size);
+  if (pointer == NULL) return ENOMEM;
+  *result = pointer;
+  return 0;
+}
+
+int backprop_malloc_counter_available(void) { return 1; }
+#else
+int backprop_malloc_counter_available(void) { return 0; }
+#endif
+
+void backprop_malloc_counter_start(void) {
+  allocations = 0;
+  counting = 1;
+}
+
+long backprop_malloc_counter_stop(void) {
+  counting = 0;
+  return allocations;
+}
