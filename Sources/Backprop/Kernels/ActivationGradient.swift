@@ -15,8 +15,10 @@ extension Kernels {
       z.withUnsafeBufferPointer { zp in
         a.withUnsafeBufferPointer { ap in
           dZ.withUnsafeMutableBufferPointer { dZp in
-            for k in 0..<count {
-              dZp[k] = dAp[k] * g.derivative(z: zp[k], a: ap[k])
+            forEachRange(count: count) { range in
+              for k in range {
+                dZp[k] = dAp[k] * g.derivative(z: zp[k], a: ap[k])
+              }
             }
           }
         }

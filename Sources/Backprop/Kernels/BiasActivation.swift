@@ -18,12 +18,15 @@ extension Kernels {
     bias.withUnsafeBufferPointer { b in
       z.withUnsafeMutableBufferPointer { zp in
         a.withUnsafeMutableBufferPointer { ap in
-          for j in 0..<columns {
-            let offset = j * rows
-            for i in 0..<rows {
-              let value = zp[offset + i] + b[i]
-              zp[offset + i] = value
-              ap[offset + i] = g(value)
+          // Large batches are split by columns across threads.
+          forEachRange(count: columns, cost: rows) { range in
+            for j in range {
+              let offset = j * rows
+              for i in 0..<rows {
+                let value = zp[offset + i] + b[i]
+                zp[offset + i] = value
+                ap[offset + i] = g(value)
+              }
             }
           }
         }
@@ -74,7 +77,8 @@ extension Kernels {
     bias.withUnsafeBufferPointer { b in
       z.withUnsafeMutableBufferPointer { zp in
         a.withUnsafeMutableBufferPointer { ap in
-          for j in 0..<columns {
+          forEachRange(count: columns, cost: 4 * rows) { range in
+          for j in range {
             let offset = j * rows
             var maximum = -Scalar.infinity
             for i in 0..<rows {
@@ -90,6 +94,7 @@ extension Kernels {
             }
             let inverse = 1 / sum
             for i in 0..<rows { ap[offset + i] *= inverse }
+          }
           }
         }
       }
