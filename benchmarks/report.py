@@ -56,6 +56,8 @@ def sort_key(name):
 def fmt(value, unit):
     if value is None:
         return "n/a"
+    if 0 < value < 1:
+        return f"{value:.2g}"
     if unit == "GFLOP/s":
         return f"{value:.1f}"
     if unit in ("us", "MB"):
