@@ -19,8 +19,14 @@ let package = Package(
     // MARK: - Implementation details
     .target(
       name: "Backprop",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+      dependencies: [
+        "CBackpropKernels",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]
     ),
+    // The AVX2/FMA matrix-product micro-kernels (function-level target
+    // attributes, picked at run time) and the CPU feature detection.
+    .target(name: "CBackpropKernels"),
     .executableTarget(
       name: "backprop",
       dependencies: [

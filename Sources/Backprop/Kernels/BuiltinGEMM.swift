@@ -16,8 +16,10 @@ extension Kernels {
   ///
   /// Float and Double run a packed, cache-blocked SIMD kernel in the
   /// BLIS/GotoBLAS style (internal `Kernels.BlockedGEMM`, which documents the
-  /// blocking): register tiles of 4 × 4 (Double) or 8 × 4 (Float), blocks of
-  /// KC = 256 along k, MC = 128 / 256 rows and NC = 1024 columns. Products of
+  /// blocking). Its micro-kernel is picked at run time (``microKernelName``):
+  /// on x86-64 CPUs with AVX2 and FMA, C intrinsics with register tiles of
+  /// 8 × 6 (Double) or 16 × 6 (Float); elsewhere, or with
+  /// `BACKPROP_SIMD=portable`, Swift SIMD tiles of 4 × 4 or 8 × 4. Products of
   /// at least 2²⁰ (about 10⁶) multiply-adds are split across up to
   /// `Kernels.threadCount` threads: the environment variable
   /// `BACKPROP_THREADS`, or else the number of active processors. The result

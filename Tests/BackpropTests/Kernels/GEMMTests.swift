@@ -1,6 +1,12 @@
 @testable import Backprop
 import Testing
 
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
 /// `Kernels.gemm` against an independent triple loop accumulated in Double.
 ///
 /// Tolerance, per element of C: the classical bound for a length-k dot product,
@@ -10,20 +16,55 @@ import Testing
 @Suite struct GEMMTests {
   // MARK: - Against the reference
 
-  @Test func floatAllTransposesAndScalings() { transposesAndScalings(Float.self) }
-  @Test func doubleAllTransposesAndScalings() { transposesAndScalings(Double.self) }
+  // Every test runs on each micro-kernel (AVX2 + FMA and the portable Swift
+  // SIMD one), forced per test with the task-local override; on a CPU
+  // without AVX2 the `avx2` runs fall back to, and test, the portable kernel.
 
-  @Test func floatEdgesAroundTilesAndBlocks() { edgesAroundTilesAndBlocks(Float.self) }
-  @Test func doubleEdgesAroundTilesAndBlocks() { edgesAroundTilesAndBlocks(Double.self) }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func floatAllTransposesAndScalings(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { transposesAndScalings(Float.self) }
+  }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func doubleAllTransposesAndScalings(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { transposesAndScalings(Double.self) }
+  }
 
-  @Test func floatLeadingDimensionsLargerThanRows() { leadingDimensions(Float.self) }
-  @Test func doubleLeadingDimensionsLargerThanRows() { leadingDimensions(Double.self) }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func floatEdgesAroundTilesAndBlocks(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { edgesAroundTilesAndBlocks(Float.self) }
+  }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func doubleEdgesAroundTilesAndBlocks(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { edgesAroundTilesAndBlocks(Double.self) }
+  }
 
-  @Test func floatMultiThreaded() { multiThreaded(Float.self) }
-  @Test func doubleMultiThreaded() { multiThreaded(Double.self) }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func floatLeadingDimensionsLargerThanRows(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { leadingDimensions(Float.self) }
+  }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func doubleLeadingDimensionsLargerThanRows(_ kernel: Kernels.MicroKernel) {
+    on(kernel) { leadingDimensions(Double.self) }
+  }
 
-  @Test func floatEmptyAndDegenerate() { emptyAndDegenerate(Float.self) }
-  @Test func doubleEmptyAndDegenerate() { emptyAndDegenerate(Double.self) }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func floatMultiThreaded(_ kernel: Kernels.MicroKernel) { on(kernel) { multiThreaded(Float.self) } }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func doubleMultiThreaded(_ kernel: Kernels.MicroKernel) { on(kernel) { multiThreaded(Double.self) } }
+
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func floatEmptyAndDegenerate(_ kernel: Kernels.MicroKernel) { on(kernel) { emptyAndDegenerate(Float.self) } }
+  @Test(arguments: Kernels.MicroKernel.allCases)
+  func doubleEmptyAndDegenerate(_ kernel: Kernels.MicroKernel) { on(kernel) { emptyAndDegenerate(Double.self) } }
+
+  /// Runs `body` with `kernel` forced (when this CPU supports it) and checks
+  /// that the products inside really use it.
+  func on(_ kernel: Kernels.MicroKernel, _ body: () -> Void) {
+    Kernels.$microKernelOverride.withValue(kernel) {
+      #expect(Kernels.activeMicroKernel == (kernel.isSupported ? kernel : .portable))
+      body()
+    }
+  }
 
   /// All four transpose combinations × α/β combinations × small awkward shapes
   /// (1×1, 1×N, N×1, primes).
@@ -43,15 +84,17 @@ import Testing
     }
   }
 
-  /// Sizes just below, at and above the register tile (MR = 4 Double / 8
-  /// Float, NR = 4) and the cache blocks (KC = 256, MC = 128 / 256, NC = 1024),
-  /// including the short-and-wide shapes that are computed swapped.
+  /// Sizes just below, at and above the register tiles (portable: MR = 4
+  /// Double / 8 Float, NR = 4; AVX2: MR = 8 Double / 16 Float, NR = 6) and
+  /// the cache blocks (KC = 256; MC = 128 / 256; NC = 1024 portable, 3072
+  /// AVX2), including the short-and-wide shapes that are computed swapped.
   func edgesAroundTilesAndBlocks<T: MatrixScalar>(_: T.Type) {
     var rng = SplitMix64(seed: 2)
     let shapes = [
       (3, 3, 3), (5, 5, 5), (8, 4, 2), (9, 5, 3), (7, 3, 9), (16, 8, 1), (15, 9, 4),
+      (8, 6, 7), (16, 6, 5), (7, 5, 6), (17, 7, 11), (15, 12, 13), (33, 13, 4), (24, 18, 3),  // AVX2 tiles
       (127, 5, 3), (129, 3, 2), (255, 2, 3), (257, 6, 2),  // MC
-      (5, 1023, 2), (3, 1025, 3),  // NC
+      (5, 1023, 2), (3, 1025, 3), (2, 3071, 2), (3, 3073, 2), (1, 6151, 1),  // NC
       (5, 6, 255), (9, 7, 256), (6, 5, 257), (3, 2, 513),  // KC
       (20, 90, 40), (12, 50, 257), (3, 50, 33), (48, 200, 32),  // swapped: m ≤ 64, n ≥ 4m, k ≥ 32
     ]
@@ -180,6 +223,57 @@ import Testing
         for p in 0..<40 { sum += Double(a[i, p]) * Double(b[j, p]) }
         let error: Double = abs(Double(c[i, j]) - 2 * sum)
         #expect(error <= tolerance)
+      }
+    }
+  }
+
+  // MARK: - Run-time dispatch
+
+  /// On a CPU with AVX2 and FMA the AVX2 kernel is the default (unless the
+  /// environment asks for the portable one), and the names agree.
+  @Test func dispatchFollowsTheCPU() {
+    let features = Kernels.simdFeatures
+    let hasAVX2 = features.contains("avx2") && features.contains("fma")
+    #expect(Kernels.MicroKernel.avx2.isSupported == hasAVX2)
+    #expect(Kernels.MicroKernel.best == (hasAVX2 ? .avx2 : .portable))
+    #if arch(x86_64)
+      #expect(features.contains("sse2"))
+    #endif
+    #expect(
+      Kernels.defaultMicroKernel
+        == Kernels.MicroKernel.fromEnvironment(ProcessInfo.processInfo.environment["BACKPROP_SIMD"]))
+    #expect(Kernels.microKernelName == Kernels.activeMicroKernel.instructionSet)
+    #expect(Kernels.MicroKernel.avx2.instructionSet == "avx2+fma")
+    Kernels.$microKernelOverride.withValue(.portable) {
+      #expect(Kernels.activeMicroKernel == .portable)
+      #expect(Kernels.microKernelName != "avx2+fma")
+    }
+  }
+
+  @Test func simdEnvironmentVariable() {
+    let avx2: Kernels.MicroKernel = Kernels.MicroKernel.avx2.isSupported ? .avx2 : .portable
+    #expect(Kernels.MicroKernel.fromEnvironment("portable") == .portable)
+    #expect(Kernels.MicroKernel.fromEnvironment("SSE2") == .portable)
+    #expect(Kernels.MicroKernel.fromEnvironment("avx2") == avx2)
+    #expect(Kernels.MicroKernel.fromEnvironment(nil) == avx2)
+    #expect(Kernels.MicroKernel.fromEnvironment("auto") == avx2)
+    #expect(Kernels.MicroKernel.fromEnvironment("bogus") == avx2)
+  }
+
+  /// Both kernels agree with each other on a product with whole and edge
+  /// tiles in every direction, all transposes, within the reference tolerance.
+  @Test func kernelsAgree() {
+    var rng = SplitMix64(seed: 6)
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+      let (m, n, k) = (45, 39, 300)
+      let portable = Kernels.$microKernelOverride.withValue(.portable) {
+        check(Double.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, rng: &rng)
+      }
+      let fast = Kernels.$microKernelOverride.withValue(.avx2) {
+        check(Double.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, operands: portable.operands, rng: &rng)
+      }
+      for (x, y) in zip(portable.c, fast.c) {
+        #expect(abs(x - y) <= 1e-12 * Double(k))
       }
     }
   }
