@@ -254,37 +254,37 @@ extension Kernels {
       let mcCap = min(mcMax, roundUp(p.m, mr))
       let ncCap = min(ncMax, roundUp(p.n, nr))
 
-      // One allocation per call (per thread): Ã, B̃ and an edge tile.
+      // One scratch buffer per thread from the pool (no allocation once it is warm): Ã, B̃ and an edge tile.
       let aBytes = roundUp(mcCap * kcStep * MemoryLayout<Scalar>.stride, 64)
       let bBytes = roundUp(ncCap * kcStep * MemoryLayout<PackedB>.stride, 64)
       let tileBytes = roundUp(mr * nr * MemoryLayout<Scalar>.stride, 64)
-      let raw = UnsafeMutableRawPointer.allocate(byteCount: aBytes + bBytes + tileBytes, alignment: 64)
-      defer { raw.deallocate() }
-      let packedA = raw.bindMemory(to: Scalar.self, capacity: mcCap * kcStep)
-      let packedB = (raw + aBytes).bindMemory(to: PackedB.self, capacity: ncCap * kcStep)
-      let tile = (raw + aBytes + bBytes).bindMemory(to: Scalar.self, capacity: mr * nr)
+      ScratchPool.shared.withBuffer(bytes: aBytes + bBytes + tileBytes) { raw in
+        let packedA = raw.bindMemory(to: Scalar.self, capacity: mcCap * kcStep)
+        let packedB = (raw + aBytes).bindMemory(to: PackedB.self, capacity: ncCap * kcStep)
+        let tile = (raw + aBytes + bBytes).bindMemory(to: Scalar.self, capacity: mr * nr)
 
-      var jc = 0
-      while jc < p.n {
-        let nc = min(ncMax, p.n - jc)
-        var pc = 0
-        while pc < p.k {
-          let kc = min(kcStep, p.k - pc)
-          packB(p, rows: pc, kc, columns: jc, nc, into: packedB)
-          let beta = pc == 0 ? p.beta : 1
-          var ic = 0
-          while ic < p.m {
-            let mc = min(mcMax, p.m - ic)
-            packA(p, rows: ic, mc, columns: pc, kc, into: packedA)
-            macroKernel(
-              mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
-              c: p.c(ic, jc), ldc: p.ldc, cTransposed: p.cTransposed,
-              alpha: p.alpha, beta: beta, tile: tile)
-            ic += mc
+        var jc = 0
+        while jc < p.n {
+          let nc = min(ncMax, p.n - jc)
+          var pc = 0
+          while pc < p.k {
+            let kc = min(kcStep, p.k - pc)
+            packB(p, rows: pc, kc, columns: jc, nc, into: packedB)
+            let beta = pc == 0 ? p.beta : 1
+            var ic = 0
+            while ic < p.m {
+              let mc = min(mcMax, p.m - ic)
+              packA(p, rows: ic, mc, columns: pc, kc, into: packedA)
+              macroKernel(
+                mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
+                c: p.c(ic, jc), ldc: p.ldc, cTransposed: p.cTransposed,
+                alpha: p.alpha, beta: beta, tile: tile)
+              ic += mc
+            }
+            pc += kc
           }
-          pc += kc
+          jc += nc
         }
-        jc += nc
       }
     }
 
