@@ -10,7 +10,9 @@ struct BackpropCommand: ParsableCommand {
       Start with `backprop demo` (no files needed). Train on your own NumPy arrays with
       `backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL`; check backpropagation with
       `backprop gradcheck`. Each command has its own --help.
+
+      `backprop info` shows the matrix-product backend (system BLAS or built-in kernel) and threads.
       """,
-    subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self]
+    subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self, Info.self]
   )
 }

@@ -25,11 +25,14 @@ struct Demo: ParsableCommand {
   @Flag(help: "Skip the text plots of the decision regions.")
   var noPlots = false
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if iterations < 1 { throw ValidationError("--iterations \(iterations): needs at least 1") }
   }
 
   func run() throws {
+    runtime.apply()
     var generator = try rng.makeGenerator(seed: seed)
     let flower = PlanarData.flower(examples: 400, using: &generator, as: Double.self)
     try train(

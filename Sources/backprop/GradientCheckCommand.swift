@@ -27,6 +27,8 @@ struct GradientCheckCommand: ParsableCommand {
   @Option(help: "Largest relative error that passes.")
   var threshold: Double = 1e-7
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if examples < 1 { throw ValidationError("--examples \(examples): needs at least 1") }
     if !(epsilon > 0) || !epsilon.isFinite { throw ValidationError("--epsilon \(epsilon): must be a positive number") }
@@ -34,6 +36,7 @@ struct GradientCheckCommand: ParsableCommand {
   }
 
   func run() throws {
+    runtime.apply()
     let problem = try GradientCheck.randomProblem(
       layerSizes: architecture.layers.sizes, hiddenActivation: architecture.activation,
       output: architecture.output, examples: examples, seed: architecture.seed)

@@ -61,6 +61,8 @@ struct Predict: ParsableCommand {
   @Option(help: ArgumentHelp("Where to write the predictions: .csv or .npy.", valueName: "file"))
   var out: String?
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if let out, !(out.lowercased().hasSuffix(".csv") || out.lowercased().hasSuffix(".npy")) {
       throw ValidationError("--out \(out): the file must end in .csv or .npy")
@@ -68,6 +70,7 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
+    runtime.apply()
     if let out { try AtomicFile.checkWritable(out) }
     try withModel(at: model, self)
   }
@@ -135,12 +138,15 @@ struct Evaluate: ParsableCommand {
   @Option(help: ArgumentHelp("Labels for --x (same formats).", valueName: "file"))
   var y: String?
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if inputs.x != nil, y == nil { throw ValidationError("--x needs its labels: --y FILE") }
     if inputs.data != nil, y != nil { throw ValidationError("--y goes with --x; a CSV holds its own label column") }
   }
 
   func run() throws {
+    runtime.apply()
     try withModel(at: model, self)
   }
 }
@@ -176,11 +182,14 @@ struct Inspect: ParsableCommand {
   @Option(help: ArgumentHelp("m, the batch size for the shapes of Z[l] and A[l].", valueName: "m"))
   var batch: Int = 1
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if batch < 1 { throw ValidationError("--batch \(batch): needs at least 1") }
   }
 
   func run() throws {
+    runtime.apply()
     try withModel(at: model, self)
   }
 }

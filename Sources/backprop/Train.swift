@@ -55,6 +55,8 @@ struct Train: ParsableCommand {
       + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
   mutating func validate() throws {
     if learningRate <= 0 || !learningRate.isFinite {
       throw ValidationError("--learning-rate \(learningRate): the learning rate must be a positive finite number")
@@ -69,6 +71,7 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
+    runtime.apply()
     switch dtype {
     case .float32: try run(as: Float.self)
     case .float64: try run(as: Double.self)

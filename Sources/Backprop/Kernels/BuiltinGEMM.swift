@@ -25,12 +25,22 @@ extension Kernels {
   /// `BACKPROP_THREADS`, or else the number of active processors. The result
   /// does not depend on the thread count. Any other `MatrixScalar` falls back
   /// to a plain loop.
+  ///
+  /// When a system BLAS is loaded (``SystemBLAS``, ``Kernels/backend``), it
+  /// computes the non-degenerate Float and Double products instead, with the
+  /// same semantics.
   public static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
     b: UnsafePointer<Scalar>?, ldb: Int,
     beta: Scalar, c: UnsafeMutablePointer<Scalar>?, ldc: Int
   ) {
+    if systemGEMM(
+      transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+      alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    {
+      return
+    }
     gemm(
       transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
       alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,

@@ -10,22 +10,33 @@ extension Kernels {
   /// The most threads one kernel call may use (at least 1).
   ///
   /// Defaults to the environment variable `BACKPROP_THREADS` when it holds a
-  /// positive integer, otherwise to the number of active processors. Setting
-  /// it affects the calls that start afterwards. Products too small to pay for
-  /// threads run on the calling thread whatever this says.
-  static var threadCount: Int {
+  /// positive integer, otherwise to the number of processors this process may
+  /// run on (its CPU affinity on Linux). Setting it affects the calls that
+  /// start afterwards, and sets the system BLAS's thread count too (see
+  /// ``SystemBLAS``). Products too small to pay for threads run on the calling
+  /// thread whatever this says.
+  public static var threadCount: Int {
     get { threadSetting.value }
-    set { threadSetting.value = max(1, newValue) }
+    set {
+      threadSetting.value = max(1, newValue)
+      SystemBLAS.current?.setThreadCount(threadSetting.value)
+    }
   }
 
-  /// The thread count from the environment: `BACKPROP_THREADS`, else the
-  /// active processor count.
-  static func defaultThreadCount() -> Int {
-    let info = ProcessInfo.processInfo
-    if let text = info.environment["BACKPROP_THREADS"], let value = Int(text), value > 0 {
+  /// The thread count from the environment: `BACKPROP_THREADS`, else
+  /// ``Kernels/availableProcessorCount``.
+  public static func defaultThreadCount() -> Int {
+    if let text = ProcessInfo.processInfo.environment["BACKPROP_THREADS"], let value = Int(text), value > 0 {
       return value
     }
-    return max(1, info.activeProcessorCount)
+    return availableProcessorCount
+  }
+
+  /// The processors this process may run on: the CPUs in its affinity mask
+  /// on Linux (`taskset`, container CPU sets), else the active processor
+  /// count.
+  public static var availableProcessorCount: Int {
+    processorsInAffinityMask(active: ProcessInfo.processInfo.activeProcessorCount)
   }
 
   /// The number of multiply-adds (m·n·k) from which a product is split across

@@ -1,0 +1,72 @@
+extension Kernels {
+  /// What computes the Float and Double products of
+  /// ``Kernels/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+  public enum Backend: String, Sendable, CaseIterable {
+    /// The project's own packed SIMD kernel.
+    case builtin = "built-in kernel"
+    /// A CBLAS library loaded at run time: ``SystemBLAS/current``.
+    case systemBLAS = "system BLAS"
+  }
+
+  /// The backend in use: the system BLAS when one was loaded (see
+  /// ``SystemBLAS`` for how `BACKPROP_BLAS` chooses it), else the built-in
+  /// kernel. Other scalar types always use the built-in code.
+  public static var backend: Backend {
+    if let chosen = backendOverride { return chosen == .systemBLAS && SystemBLAS.current == nil ? .builtin : chosen }
+    return SystemBLAS.current == nil ? .builtin : .systemBLAS
+  }
+
+  /// Runs `body` with `backend` for the products it starts on this task (and
+  /// its child tasks), so that tests can compare the two backends side by
+  /// side, in parallel. `.systemBLAS` with no library loaded is the built-in
+  /// kernel.
+  static func withBackend<R>(_ backend: Backend, _ body: () throws -> R) rethrows -> R {
+    try $backendOverride.withValue(backend, operation: body)
+  }
+
+  @TaskLocal static var backendOverride: Backend?
+
+  /// The system-BLAS branch of `gemm`: computes C ← α·op(A)·op(B) + β·C with
+  /// the loaded library and returns true, or returns false (nothing done) so
+  /// that the built-in kernel runs: when no library is in use, for scalars
+  /// other than Float and Double, and for the degenerate cases (m, n or
+  /// k = 0, α = 0) and dimensions beyond 32 bits, which the built-in code
+  /// handles with the same BLAS semantics. So a library only ever sees
+  /// m, n, k ≥ 1 and leading dimensions ≥ the rows, as BLAS requires.
+  @inline(__always)
+  static func systemGEMM<Scalar: MatrixScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
+    b: UnsafePointer<Scalar>?, ldb: Int,
+    beta: Scalar, c: UnsafeMutablePointer<Scalar>?, ldc: Int
+  ) -> Bool {
+    guard Scalar.self == Float.self || Scalar.self == Double.self, m > 0, n > 0, k > 0, alpha != 0,
+      backend == .systemBLAS, let blas = SystemBLAS.current
+    else { return false }
+    let limit = Int(Int32.max)
+    guard m <= limit, n <= limit, k <= limit, lda <= limit, ldb <= limit, ldc <= limit else { return false }
+    guard let a, let b, let c else { preconditionFailure("gemm: A, B or C is nil for a non-empty product") }
+    precondition(ldc >= m, "gemm: ldc \(ldc) < m \(m)")
+    precondition(lda >= (transposeA ? k : m), "gemm: lda \(lda) too small")
+    precondition(ldb >= (transposeB ? n : k), "gemm: ldb \(ldb) too small")
+    if beta == 0 && blas.zeroesCWhenBetaIsZero {
+      for j in 0..<n { (c + j * ldc).update(repeating: 0, count: m) }
+    }
+    let ta = transposeA ? SystemBLAS.transpose : SystemBLAS.noTranspose
+    let tb = transposeB ? SystemBLAS.transpose : SystemBLAS.noTranspose
+    if Scalar.self == Double.self {
+      blas.dgemm(
+        SystemBLAS.columnMajor, ta, tb, Int32(m), Int32(n), Int32(k), unsafeBitCast(alpha, to: Double.self),
+        UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),
+        UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb), unsafeBitCast(beta, to: Double.self),
+        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+    } else {
+      blas.sgemm(
+        SystemBLAS.columnMajor, ta, tb, Int32(m), Int32(n), Int32(k), unsafeBitCast(alpha, to: Float.self),
+        UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
+        UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb), unsafeBitCast(beta, to: Float.self),
+        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+    }
+    return true
+  }
+}

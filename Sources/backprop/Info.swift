@@ -1,0 +1,112 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct Info: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show the version, the matrix-product backend (system BLAS or built-in kernel), threads and CPU features.",
+    discussion: """
+      The backend is a CBLAS library found at run time (OpenBLAS, BLIS, oneMKL, Accelerate, …) or the \
+      built-in kernel. BACKPROP_BLAS chooses: unset searches the usual library names; none forces the \
+      built-in kernel; a path or file name loads that library (when it cannot, a warning names it on \
+      standard error and the built-in kernel is used).
+
+      Threads: --threads, else BACKPROP_THREADS, else the processors available to the process.
+
+        backprop info
+        BACKPROP_BLAS=none backprop info --json
+      """
+  )
+
+  @Flag(help: "Print the report as JSON.")
+  var json = false
+
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
+  func run() throws {
+    runtime.apply()
+    let report = InfoReport(threadsOption: runtime.threads)
+    print(json ? try report.json() : report.text())
+  }
+}
+
+/// What `backprop info` reports, gathered once.
+struct InfoReport {
+  var version = Backprop.version
+  var backend = Kernels.backend
+  var blas = SystemBLAS.current
+  var blasStatus = SystemBLAS.status
+  var blasSetting = ProcessInfo.processInfo.environment["BACKPROP_BLAS"]
+  var threads = Kernels.threadCount
+  var threadsSource: String
+  var processors = Kernels.availableProcessorCount
+  var cpuModel = CPUFeatures.modelName
+  var cpuSIMD = CPUFeatures.simd
+  var kernel = builtinKernelSIMD()
+
+  init(threadsOption: Int?) {
+    if threadsOption != nil {
+      threadsSource = "--threads"
+    } else if let text = ProcessInfo.processInfo.environment["BACKPROP_THREADS"], let value = Int(text), value > 0 {
+      threadsSource = "BACKPROP_THREADS"
+    } else {
+      threadsSource = "processors available"
+    }
+  }
+
+  func text() -> String {
+    var lines = ["Backprop \(version)"]
+    func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) }
+    if let blas {
+      row("Matrix products:", "system BLAS (\(blas.name))")
+      row("  Library:", blas.path)
+      row("  Version:", blas.version ?? "not reported")
+      row("  Chosen:", blasStatus)
+    } else {
+      row("Matrix products:", "built-in kernel")
+      row("  Why:", blasStatus)
+    }
+    var threadLine = "\(threads) (\(threadsSource))"
+    if let blasThreads = blas?.threadCount { threadLine += "; the BLAS uses \(blasThreads)" }
+    row("Threads:", threadLine)
+    row("Processors:", "\(processors) available to this process")
+    if let cpuModel { row("CPU:", cpuModel) }
+    row("CPU SIMD:", cpuSIMD.isEmpty ? "not reported" : cpuSIMD.joined(separator: " "))
+    row("Built-in kernel:", kernel.description + (kernel.features.isEmpty ? "" : " — " + kernel.features.joined(separator: " ")))
+    return lines.joined(separator: "\n")
+  }
+
+  func json() throws -> String {
+    func orNull(_ value: Any?) -> Any { value ?? NSNull() }
+    let object: [String: Any] = [
+      "version": version,
+      "backend": backend == .systemBLAS ? "system-blas" : "builtin",
+      "blas": orNull(
+        blas.map { blas -> [String: Any] in
+          ["name": blas.name, "path": blas.path, "version": orNull(blas.version), "threads": orNull(blas.threadCount)]
+        }),
+      "blas_status": blasStatus,
+      "blas_setting": orNull(blasSetting),
+      "threads": threads,
+      "threads_source": threadsSource,
+      "processors_available": processors,
+      "cpu": ["model": orNull(cpuModel), "simd": cpuSIMD],
+      "builtin_kernel": ["description": kernel.description, "simd": kernel.features],
+    ]
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// What the built-in kernel's vector code uses: the one place to change when
+/// the library reports its kernel's instruction sets itself.
+func builtinKernelSIMD() -> (description: String, features: [String]) {
+  #if arch(x86_64)
+    let features = ["sse2"]
+  #elseif arch(arm64)
+    let features = ["asimd"]
+  #else
+    let features = [String]()
+  #endif
+  return ("portable SIMD, 128-bit vectors (SIMD4<Float>, SIMD2<Double>)", features)
+}
