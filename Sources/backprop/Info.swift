@@ -32,7 +32,7 @@ struct Info: ParsableCommand {
 
 /// What `backprop info` reports, gathered once.
 struct InfoReport {
-  var version = Backprop.version
+  var version = backpropVersion
   var backend = Kernels.backend
   var blas = SystemBLAS.current
   var blasStatus = SystemBLAS.status
@@ -98,15 +98,13 @@ struct InfoReport {
   }
 }
 
-/// What the built-in kernel's vector code uses: the one place to change when
-/// the library reports its kernel's instruction sets itself.
+/// What the built-in kernel's vector code uses: its micro-kernel, chosen at
+/// run time (`BACKPROP_SIMD=portable` forces the portable one).
 func builtinKernelSIMD() -> (description: String, features: [String]) {
-  #if arch(x86_64)
-    let features = ["sse2"]
-  #elseif arch(arm64)
-    let features = ["asimd"]
-  #else
-    let features = [String]()
-  #endif
-  return ("portable SIMD, 128-bit vectors (SIMD4<Float>, SIMD2<Double>)", features)
+  let name = Kernels.microKernelName
+  let description =
+    name == "avx2+fma"
+    ? "AVX2 + FMA micro-kernels (256-bit, 16×6 float / 8×6 double tiles), chosen at run time"
+    : "portable SIMD micro-kernel, 128-bit vectors (SIMD4<Float>, SIMD2<Double>)"
+  return (description, name.split(separator: "+").map(String.init))
 }

@@ -24,7 +24,7 @@ struct RuntimeCommandLineTests {
     let result = try run(["info"])
     #expect(result.status == 0, "\(result.error)")
     #expect(result.error.isEmpty, "\(result.error)")
-    for fragment in ["Backprop \(Backprop.version)", "Matrix products:", "Threads:", "CPU SIMD:", "Built-in kernel:"] {
+    for fragment in ["Backprop \(backpropVersion)", "Matrix products:", "Threads:", "CPU SIMD:", "Built-in kernel:"] {
       #expect(result.output.contains(fragment), "info lacks '\(fragment)': \(result.output)")
     }
     if let blas = SystemBLAS.current {
@@ -37,7 +37,7 @@ struct RuntimeCommandLineTests {
 
   @Test func infoAsJSON() throws {
     let report = try json(try run(["info", "--json", "--threads", "1"]))
-    #expect(report["version"] as? String == Backprop.version)
+    #expect(report["version"] as? String == backpropVersion)
     #expect(report["threads"] as? Int == 1 && report["threads_source"] as? String == "--threads")
     #expect((report["processors_available"] as? Int ?? 0) >= 1)
     let cpu = try #require(report["cpu"] as? [String: Any])
