@@ -69,6 +69,23 @@ extension Kernels {
     precondition(lda >= (transposeA ? k : m), "gemm: lda \(lda) too small")
     precondition(ldb >= (transposeB ? n : k), "gemm: ldb \(ldb) too small")
 
+    // One column (a single example): a matrix-vector product, no packing.
+    if n == 1 {
+      let incx = transposeB ? ldb : 1
+      if Scalar.self == Double.self {
+        matrixVector(
+          transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Double.self), a: rebind(a), lda: lda,
+          x: rebind(b), incx: incx, beta: unsafeBitCast(beta, to: Double.self), y: rebind(c))
+      } else if Scalar.self == Float.self {
+        matrixVector(
+          transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Float.self), a: rebind(a), lda: lda,
+          x: rebind(b), incx: incx, beta: unsafeBitCast(beta, to: Float.self), y: rebind(c))
+      } else {
+        matrixVector(
+          transposeA: transposeA, m: m, k: k, alpha: alpha, a: a, lda: lda, x: b, incx: incx, beta: beta, y: c)
+      }
+      return
+    }
     // Concrete dispatch: each branch calls a fully specialised kernel, so the
     // hot loops never go through generic witnesses, whichever module calls us.
     if Scalar.self == Double.self {
