@@ -104,6 +104,33 @@ def mnist_minimum_bytes(m):
     return 4 * (m * s[0] + m + 2 * mnist_parameters() + activations)
 
 
+def measure_inference(predict, one, many, calls, args, report):
+    """Single-example latency (median µs over `calls` calls, per run) and
+    batch-1024 throughput (samples/s), after a warm-up; the same for every peer."""
+    for _ in range(min(calls, 1000)):
+        predict(one)  # warm-up
+    latencies = []
+    times = [0.0] * calls
+    clock = now
+    for _ in range(args.runs):
+        for i in range(calls):
+            t0 = clock()
+            predict(one)
+            times[i] = clock() - t0
+        latencies.append(statistics.median(times) * 1e6)
+    report.emit("infer", "infer.latency1", "float32", "us", latencies, calls=calls)
+
+    t0 = now()
+    predict(many)  # warm-up, and the calibration
+    target = timed_target(args.quick, 0.25)
+    reps = max(1, int(target / max(now() - t0, 1e-6)))
+    throughput = []
+    for _ in range(args.runs):
+        count, seconds = timed_reps(reps, 4 * target, lambda: predict(many))
+        throughput.append(1024 * count / seconds)
+    report.emit("infer", "infer.batch1024", "float32", "samples/s", throughput, reps=reps)
+
+
 def peak_resident_bytes():
     """VmHWM from /proc/self/status, else getrusage's ru_maxrss."""
     try:

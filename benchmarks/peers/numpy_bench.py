@@ -211,29 +211,7 @@ def infer(args, report):
     def predict(x):
         return relu_softmax_forward(params, x)[1]
 
-    for _ in range(min(calls, 1000)):
-        predict(one)  # warm-up
-    latencies = []
-    times = [0.0] * calls
-    clock = B.now
-    for _ in range(args.runs):
-        for i in range(calls):
-            t0 = clock()
-            predict(one)
-            times[i] = clock() - t0
-        latencies.append(B.statistics.median(times) * 1e6)
-    report.emit("infer", "infer.latency1", "float32", "us", latencies, calls=calls)
-
-    t0 = B.now()
-    predict(many)  # warm-up, and the calibration
-    target = B.timed_target(args.quick, 0.25)
-    reps = max(1, int(target / max(B.now() - t0, 1e-6)))
-    throughput = []
-    for _ in range(args.runs):
-        count, seconds = B.timed_reps(reps, 4 * target, lambda: predict(many))
-        throughput.append(1024 * count / seconds)
-    report.emit("infer", "infer.batch1024", "float32", "samples/s", throughput, reps=reps)
-
+    B.measure_inference(predict, one, many, calls, args, report)
 
 def gemm(args, report):
     for n in B.gemm_sizes(args.quick):
