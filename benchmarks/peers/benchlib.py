@@ -104,6 +104,26 @@ def mnist_minimum_bytes(m):
     return 4 * (m * s[0] + m + 2 * mnist_parameters() + activations)
 
 
+def measure_mnist_epochs(epoch, batch_count, m, args, report):
+    """Warms up on 20 batches, then times `args.runs` epochs of `epoch(batch_count)`
+    (which returns the mean loss) and reports samples/s and the peak resident memory."""
+    epoch(min(20, batch_count))  # warm-up
+    samples = []
+    loss = float("nan")
+    for run in range(args.runs):
+        t0 = now()
+        loss = epoch(batch_count)
+        dt = now() - t0
+        samples.append(m / dt)
+        log(f"  mnist-mlp run {run + 1}: {m / dt:.0f} samples/s, mean loss {loss:.4f}")
+    report.emit("mnist-mlp", "mnist-mlp.train", "float32", "samples/s", samples,
+                examples=m, batch=MNIST_BATCH, mean_loss=loss)
+    peak = peak_resident_bytes()
+    minimum = mnist_minimum_bytes(m)
+    report.emit("mnist-mlp", "mnist-mlp.peak_rss", "float32", "MB", [peak / 1e6],
+                min_mb=minimum / 1e6, ratio_to_min=peak / minimum)
+
+
 def measure_inference(predict, one, many, calls, args, report):
     """Single-example latency (median µs over `calls` calls, per run) and
     batch-1024 throughput (samples/s), after a warm-up; the same for every peer."""

@@ -130,21 +130,7 @@ def mnist_mlp(args, report):
             total += float(relu_softmax_step(params, x_rows[s:e].T, labels[s:e], np.float32(0.1)))
         return total / count
 
-    epoch(min(20, len(batches)))  # warm-up
-    samples = []
-    loss = float("nan")
-    for run in range(args.runs):
-        t0 = B.now()
-        loss = epoch(len(batches))
-        dt = B.now() - t0
-        samples.append(m / dt)
-        B.log(f"  mnist-mlp run {run + 1}: {m / dt:.0f} samples/s, mean loss {loss:.4f}")
-    report.emit("mnist-mlp", "mnist-mlp.train", "float32", "samples/s", samples,
-                examples=m, batch=B.MNIST_BATCH, mean_loss=loss)
-    peak = B.peak_resident_bytes()
-    minimum = B.mnist_minimum_bytes(m)
-    report.emit("mnist-mlp", "mnist-mlp.peak_rss", "float32", "MB", [peak / 1e6],
-                min_mb=minimum / 1e6, ratio_to_min=peak / minimum)
+    B.measure_mnist_epochs(epoch, len(batches), m, args, report)
 
 
 def cat_l(args, report):

@@ -298,19 +298,27 @@ func catL(_ options: Options, _ report: Reporter) throws {
   let trainer = try Trainer(optimizer: GradientDescent<Double>(learningRate: 0.0075), iterations: iterations)
   var net = initial
   try warmUp.train(&net, x: x, y: y)
+  let (samples, last) = try timeFullBatch(initial, trainer: trainer, x: x, y: y, runs: options.runs)
+  report.emit(
+    config: "cat-l", name: "cat-l.train", dtype: "float64", unit: "iterations/s", samples: samples,
+    extra: [("iterations", .int(iterations)), ("final_cost", .number(last))])
+}
+
+/// Trains a fresh copy of `initial` `runs` times: iterations per second of each run, and the last cost.
+func timeFullBatch<S: MatrixScalar>(
+  _ initial: Network<S>, trainer: Trainer<S, GradientDescent<S>>, x: Matrix<S>, y: Matrix<S>, runs: Int
+) throws -> (samples: [Double], lastCost: Double) {
   var samples = [Double]()
   var last = 0.0
-  for _ in 0..<options.runs {
-    net = initial
+  for _ in 0..<runs {
+    var net = initial
     let t0 = now()
     let costs = try trainer.train(&net, x: x, y: y)
     let dt = now() - t0
     last = costs.last ?? .nan
-    samples.append(Double(iterations) / dt)
+    samples.append(Double(trainer.iterations) / dt)
   }
-  report.emit(
-    config: "cat-l", name: "cat-l.train", dtype: "float64", unit: "iterations/s", samples: samples,
-    extra: [("iterations", .int(iterations)), ("final_cost", .number(last))])
+  return (samples, last)
 }
 
 // MARK: - tiny
@@ -330,16 +338,7 @@ func tiny(_ options: Options, _ report: Reporter) throws {
   let trainer = try Trainer(optimizer: GradientDescent<Float>(learningRate: 0.5), iterations: iterations)
   var net = initial
   try Trainer(optimizer: GradientDescent<Float>(learningRate: 0.5), iterations: iterations / 10).train(&net, x: x, y: y)
-  var samples = [Double]()
-  var last = 0.0
-  for _ in 0..<options.runs {
-    net = initial
-    let t0 = now()
-    let costs = try trainer.train(&net, x: x, y: y)
-    let dt = now() - t0
-    last = costs.last ?? .nan
-    samples.append(Double(iterations) / dt)
-  }
+  let (samples, last) = try timeFullBatch(initial, trainer: trainer, x: x, y: y, runs: options.runs)
   report.emit(
     config: "tiny", name: "tiny.train", dtype: "float32", unit: "iterations/s", samples: samples,
     extra: [("iterations", .int(iterations)), ("final_cost", .number(last))])
