@@ -6,8 +6,10 @@
 Each input line is one measurement from BackpropBench, torch_bench.py or
 numpy_bench.py (impl, column, config, name, threads, value, unit, samples …).
 The table has one row per figure and thread count and one column per
-implementation; the ratios compare Backprop with its default backend (the
-system BLAS column, or the built-in one where that is missing) against each peer,
+implementation; the ratios compare Backprop with its default backend against
+each peer: per dtype, the column of the backend `backprop info --json` says the
+library chooses when BACKPROP_BLAS is unset (meta.backend_info.default), else the
+system-BLAS column, or the built-in one where that is missing;
 oriented so that above 1 means Backprop is ahead (faster, or less latency or
 memory). Standard library only: it runs on any python3.
 """
@@ -73,20 +75,33 @@ def ratio(bp, peer, unit):
     return peer / bp if unit in LOWER_IS_BETTER else bp / peer
 
 
-def assemble(records):
+def default_column(row, default_info, record):
+    """The Backprop column that shows the library's default for this row's dtype."""
+    dtype = record.get("dtype", "float32")
+    chosen = default_info.get(f"backend_{dtype}") if isinstance(default_info, dict) else None
+    if chosen == "builtin" and "backprop-builtin" in row["values"]:
+        return "backprop-builtin"
+    if chosen == "system-blas" and "backprop-blas" in row["values"]:
+        return "backprop-blas"
+    return "backprop-blas" if "backprop-blas" in row["values"] else "backprop-builtin"
+
+
+def assemble(records, default_info=None):
     """Rows keyed by (name, threads): the unit, a representative record and each column's value."""
     rows = {}
     for r in records:
         key = (r["name"], int(r["threads"]))
         row = rows.setdefault(key, {"name": r["name"], "threads": int(r["threads"]), "unit": r["unit"],
-                                    "label": label(r["name"], r["unit"], r), "values": {}, "extra": {}})
+                                    "label": label(r["name"], r["unit"], r), "values": {}, "extra": {},
+                                    "record": r})
         row["values"][r["column"]] = r["value"]
         if "ratio_to_min" in r:
             row["extra"][r["column"]] = r["ratio_to_min"]
     out = []
     for key in sorted(rows, key=lambda k: (sort_key(k[0]), k[1])):
         row = rows[key]
-        bp = row["values"].get("backprop-blas", row["values"].get("backprop-builtin"))
+        row["default_column"] = default_column(row, default_info or {}, row.pop("record"))
+        bp = row["values"].get(row["default_column"])
         row["ratio_torch"] = ratio(bp, row["values"].get("torch"), row["unit"])
         row["ratio_numpy"] = ratio(bp, row["values"].get("numpy"), row["unit"])
         out.append(row)
@@ -103,8 +118,9 @@ def render(rows):
             if column in row["extra"]:
                 text += f" ({row['extra'][column]:.2f}× min)"
             cells.append(text)
+        mark = "ᵇ" if row.get("default_column") == "backprop-builtin" and "backprop-blas" in row["values"] else ""
         for key in ("ratio_torch", "ratio_numpy"):
-            cells.append("n/a" if row[key] is None else f"{row[key]:.2f}×")
+            cells.append("n/a" if row[key] is None else f"{row[key]:.2f}×{mark}")
         lines.append(cells)
     widths = [max(len(h), *(len(c[i]) for c in lines)) if lines else len(h) for i, h in enumerate(header)]
 
@@ -138,12 +154,13 @@ def main():
     if args.meta:
         with open(args.meta) as f:
             meta = json.load(f)
-    rows = assemble(records)
+    rows = assemble(records, meta.get("backend_info", {}).get("default"))
     table = render(rows)
     print(table)
     print()
-    print("Ratios use Backprop's system-BLAS column (the built-in one where that is missing);")
-    print("above 1× means Backprop is ahead: more throughput, or less latency or memory.")
+    print("Ratios use the backend Backprop chooses by default for the row's dtype (`backprop info`: a system")
+    print("BLAS found is used only where it measured faster than the built-in kernel); ᵇ marks rows where that")
+    print("is the built-in kernel. Above 1× means Backprop is ahead: more throughput, or less latency or memory.")
     backends = {}
     for r in records:
         backends.setdefault(r["column"], set()).add(r.get("backend", "?"))

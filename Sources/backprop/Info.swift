@@ -7,9 +7,11 @@ struct Info: ParsableCommand {
     abstract: "Show the version, the matrix-product backend (system BLAS or built-in kernel), threads and CPU features.",
     discussion: """
       The backend is a CBLAS library found at run time (OpenBLAS, BLIS, oneMKL, Accelerate, …) or the \
-      built-in kernel. BACKPROP_BLAS chooses: unset searches the usual library names; none forces the \
-      built-in kernel; a path or file name loads that library (when it cannot, a warning names it on \
-      standard error and the built-in kernel is used).
+      built-in kernel. BACKPROP_BLAS chooses: unset searches the usual library names and uses a library \
+      found only for the precisions (float32, float64) where a quick measurement shows it faster than the \
+      built-in kernel; system uses the library found, unmeasured; none forces the built-in kernel; a path \
+      or file name loads that library and uses it (when it cannot, a warning names it on standard error and \
+      the built-in kernel is used).
 
       Threads: --threads, else BACKPROP_THREADS, else the processors available to the process.
 
@@ -33,7 +35,7 @@ struct Info: ParsableCommand {
 /// What `backprop info` reports, gathered once.
 struct InfoReport {
   var version = backpropVersion
-  var backend = Kernels.backend
+  var choice = Kernels.backendChoice
   var blas = SystemBLAS.current
   var blasStatus = SystemBLAS.status
   var blasSetting = ProcessInfo.processInfo.environment["BACKPROP_BLAS"]
@@ -58,10 +60,11 @@ struct InfoReport {
     var lines = ["Backprop \(version)"]
     func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) }
     if let blas {
-      row("Matrix products:", "system BLAS (\(blas.name))")
+      func name(_ backend: Kernels.Backend) -> String { backend == .systemBLAS ? "system BLAS (\(blas.name))" : "built-in kernel" }
+      row("Matrix products:", choice.float == choice.double ? name(choice.float) : "float32: \(name(choice.float)); float64: \(name(choice.double))")
       row("  Library:", blas.path)
       row("  Version:", blas.version ?? "not reported")
-      row("  Chosen:", blasStatus)
+      row("  Chosen:", choice.reason)
     } else {
       row("Matrix products:", "built-in kernel")
       row("  Why:", blasStatus)
@@ -80,7 +83,13 @@ struct InfoReport {
     func orNull(_ value: Any?) -> Any { value ?? NSNull() }
     let object: [String: Any] = [
       "version": version,
-      "backend": backend == .systemBLAS ? "system-blas" : "builtin",
+      "backend": choice.float == .systemBLAS ? "system-blas" : "builtin",
+      "backend_float32": choice.float == .systemBLAS ? "system-blas" : "builtin",
+      "backend_float64": choice.double == .systemBLAS ? "system-blas" : "builtin",
+      "backend_reason": choice.reason,
+      "calibration": choice.measurements.map { m -> [String: Any] in
+        ["dtype": m.dtype, "size": m.size, "builtin_gflops": m.builtinGFLOPS, "library_gflops": m.libraryGFLOPS]
+      },
       "blas": orNull(
         blas.map { blas -> [String: Any] in
           ["name": blas.name, "path": blas.path, "version": orNull(blas.version), "threads": orNull(blas.threadCount)]

@@ -8,12 +8,17 @@ extension Kernels {
     case systemBLAS = "system BLAS"
   }
 
-  /// The backend in use: the system BLAS when one was loaded (see
-  /// ``SystemBLAS`` for how `BACKPROP_BLAS` chooses it), else the built-in
-  /// kernel. Other scalar types always use the built-in code.
-  public static var backend: Backend {
+  /// The backend of Float products: ``backend(for:)``.
+  public static var backend: Backend { backend(for: Float.self) }
+
+  /// The backend that computes `Scalar`'s products: the system BLAS where
+  /// ``backendChoice`` chose it (see ``SystemBLAS`` for how `BACKPROP_BLAS`
+  /// finds one), else the built-in kernel. Scalar types other than Float and
+  /// Double always use the built-in code.
+  public static func backend<Scalar>(for _: Scalar.Type) -> Backend {
     if let chosen = backendOverride { return chosen == .systemBLAS && SystemBLAS.current == nil ? .builtin : chosen }
-    return SystemBLAS.current == nil ? .builtin : .systemBLAS
+    if SystemBLAS.current == nil { return .builtin }
+    return backendChoice.backend(for: Scalar.self)
   }
 
   /// Runs `body` with `backend` for the products it starts on this task (and
@@ -41,7 +46,7 @@ extension Kernels {
     beta: Scalar, c: UnsafeMutablePointer<Scalar>?, ldc: Int
   ) -> Bool {
     guard Scalar.self == Float.self || Scalar.self == Double.self, m > 0, n > 0, k > 0, alpha != 0,
-      backend == .systemBLAS, let blas = SystemBLAS.current
+      backend(for: Scalar.self) == .systemBLAS, let blas = SystemBLAS.current
     else { return false }
     let limit = Int(Int32.max)
     guard m <= limit, n <= limit, k <= limit, lda <= limit, ldb <= limit, ldc <= limit else { return false }

@@ -22,10 +22,16 @@
 /// - unset, empty or `auto`: the first of ``SystemBLAS/candidates`` that the
 ///   dynamic linker finds and that exports `cblas_sgemm` and `cblas_dgemm`
 ///   (OpenBLAS, BLIS, oneMKL, a distribution's CBLAS; Accelerate first on
-///   macOS). None found: the built-in kernel, silently.
+///   macOS). None found: the built-in kernel, silently. A library found this
+///   way is *used* only for the precisions where it is measurably faster than
+///   the built-in kernel on this CPU (``Kernels/BackendChoice``): a
+///   distribution's build can predate the CPU and run a generic kernel.
+/// - `system`: the same search, and the library found computes every product,
+///   unmeasured.
 /// - `none` (or `builtin`, `off`): the built-in kernel; no library is opened.
 /// - anything else: that library, a path (`/opt/OpenBLAS/lib/libopenblas.so`)
-///   or a name the linker searches for (`libblis.so.4`). When it cannot be
+///   or a name the linker searches for (`libblis.so.4`), used for every
+///   product, unmeasured. When it cannot be
 ///   loaded, or lacks `cblas_sgemm`/`cblas_dgemm`, a warning naming it goes to
 ///   standard error once and the built-in kernel is used: a bad setting never
 ///   stops a program, and `backprop info` shows why.
@@ -45,6 +51,9 @@ public final class SystemBLAS: @unchecked Sendable {
   public let version: String?
   /// What `BACKPROP_BLAS` asked for, or the search's candidate that was found.
   public let requested: String
+  /// Whether `BACKPROP_BLAS` named this library (or said `system`), so that it
+  /// is used unmeasured; false when an automatic search found it.
+  public private(set) var isExplicitRequest = false
 
   typealias SGEMM = @convention(c) (
     Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
@@ -115,14 +124,14 @@ public final class SystemBLAS: @unchecked Sendable {
 
   // MARK: - Loading
 
-  private struct Loaded: @unchecked Sendable {
+  struct Loaded: @unchecked Sendable {
     var library: SystemBLAS?
     var status: String
   }
 
   /// Loaded once, on first use (a `static let` is initialised exactly once,
   /// whichever threads race for it).
-  private static let loaded: Loaded = {
+  static let loaded: Loaded = {
     let setting = getenv("BACKPROP_BLAS").map { String(cString: $0) }?
       .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     let result = load(setting: setting)
@@ -137,16 +146,21 @@ public final class SystemBLAS: @unchecked Sendable {
     switch setting.lowercased() {
     case "none", "builtin", "built-in", "off", "0", "false":
       return (nil, "BACKPROP_BLAS=\(setting): the built-in kernel by request", nil)
-    case "", "auto":
+    case "", "auto", "system":
+      let explicit = setting.lowercased() == "system"
       for candidate in candidates {
         if case .success(let library) = open(candidate, requested: candidate) {
-          return (library, "found \(candidate) by searching", nil)
+          library.isExplicitRequest = explicit
+          return (library, explicit ? "BACKPROP_BLAS=system: found \(candidate)" : "found \(candidate) by searching", nil)
         }
       }
-      return (nil, "no CBLAS library found (tried \(candidates.joined(separator: ", ")))", nil)
+      let tried = "no CBLAS library found (tried \(candidates.joined(separator: ", ")))"
+      let warning = explicit ? "BACKPROP_BLAS=system: \(tried); using the built-in kernel" : nil
+      return (nil, warning ?? tried, warning)
     default:
       switch open(setting, requested: setting) {
       case .success(let library):
+        library.isExplicitRequest = true
         return (library, "BACKPROP_BLAS=\(setting)", nil)
       case .failure(let reason):
         let message = "BACKPROP_BLAS=\(setting): \(reason.message); using the built-in kernel"

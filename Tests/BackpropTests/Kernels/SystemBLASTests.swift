@@ -22,8 +22,24 @@ struct SystemBLASTests {
   @Test func floatDegenerateCasesMatchTheBuiltInKernel() { degenerate(Float.self) }
   @Test func doubleDegenerateCasesMatchTheBuiltInKernel() { degenerate(Double.self) }
 
-  @Test func theLibraryIsUsedByDefaultAndCanBeOverridden() {
-    #expect(Kernels.backend == .systemBLAS)
+  /// A library found by searching is used where it measured faster; a test
+  /// can always ask for either backend.
+  @Test func theLibraryIsUsedWhereItIsFasterAndCanBeOverridden() throws {
+    let choice = Kernels.backendChoice
+    #expect(Kernels.backend == choice.float)
+    #expect(Kernels.backend(for: Double.self) == choice.double)
+    #expect(Kernels.backend(for: Int.self) == .builtin)
+    if SystemBLAS.current?.isExplicitRequest == true {
+      #expect(choice.float == .systemBLAS && choice.double == .systemBLAS && choice.measurements.isEmpty)
+    } else {
+      try #require(choice.measurements.count == 2)
+      for (measurement, backend) in zip(choice.measurements, [choice.float, choice.double]) {
+        #expect(measurement.builtinGFLOPS > 0 && measurement.libraryGFLOPS > 0, "\(measurement)")
+        let faster = measurement.libraryGFLOPS >= Kernels.BackendChoice.requiredSpeedup * measurement.builtinGFLOPS
+        #expect(backend == (faster ? .systemBLAS : .builtin), "\(choice.reason)")
+      }
+      #expect(choice.reason.contains("GFLOP/s"), "\(choice.reason)")
+    }
     Kernels.withBackend(.builtin) { #expect(Kernels.backend == .builtin) }
     Kernels.withBackend(.systemBLAS) { #expect(Kernels.backend == .systemBLAS) }
   }
@@ -229,6 +245,18 @@ struct SystemBLASTests {
 
 /// How `BACKPROP_BLAS` is read, whatever is installed.
 @Suite struct SystemBLASLoadingTests {
+  /// `system` searches like the default but marks the library as asked for.
+  @Test func systemForcesTheSearchedLibrary() {
+    let result = SystemBLAS.load(setting: "system")
+    if let library = result.library {
+      #expect(library.isExplicitRequest && result.warning == nil)
+      #expect(result.status.contains("BACKPROP_BLAS=system"))
+    } else {
+      #expect(result.warning?.contains("no CBLAS library found") == true)
+    }
+    #expect(SystemBLAS.load(setting: "").library?.isExplicitRequest != true)
+  }
+
   @Test func noneForcesTheBuiltInKernel() {
     for setting in ["none", "NONE", "builtin", "off"] {
       let result = SystemBLAS.load(setting: setting)
