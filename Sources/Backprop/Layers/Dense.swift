@@ -20,6 +20,8 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   public var alpha: Matrix<Scalar>?
   /// g[l].
   public var activation: ActivationFunction
+  /// Batch normalisation between Z[l] and g[l], or nil (see ``BatchNormalization``).
+  public var normalization: BatchNormalization<Scalar>?
 
   /// A layer from its parameters.
   ///
@@ -27,7 +29,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   /// - Throws: ``ShapeError`` when b is not (n[l], 1) or α not (n[l], 1).
   public init(
     weight: Matrix<Scalar>, bias: Matrix<Scalar>, alpha: Matrix<Scalar>? = nil,
-    activation: ActivationFunction, layer l: Int = 1
+    activation: ActivationFunction, normalization: BatchNormalization<Scalar>? = nil, layer l: Int = 1
   ) throws(ShapeError) {
     guard bias.shape == Shape(weight.rows, 1) else {
       throw ShapeError("layer \(l): W[\(l)] is \(weight.shape) so b[\(l)] must be (\(weight.rows), 1), got \(bias.shape)")
@@ -44,16 +46,22 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     }
     self.weight = weight
     self.bias = bias
+    if let normalization, normalization.units != weight.rows {
+      throw ShapeError("layer \(l): batch normalisation has \(normalization.units) units but W[\(l)] has \(weight.rows)")
+    }
     self.alpha = slopes
     self.activation = activation
+    self.normalization = normalization
   }
 
   /// n[l-1], the number of inputs.
   public var inputSize: Int { weight.columns }
   /// n[l], the number of units.
   public var outputSize: Int { weight.rows }
-  /// The number of learned scalars: W, b and α.
-  public var parameterCount: Int { weight.count + bias.count + (alpha?.count ?? 0) }
+  /// The number of learned scalars: W, b, α, γ and β.
+  public var parameterCount: Int {
+    weight.count + bias.count + (alpha?.count ?? 0) + 2 * (normalization?.units ?? 0)
+  }
 
   /// What forward keeps for backward: the course's `cache`.
   public struct Cache: Sendable {
@@ -63,13 +71,27 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     public var z: Matrix<Scalar>
     /// A[l] = g[l](Z[l]).
     public var a: Matrix<Scalar>
+    /// With batch normalisation: Ẑ and the batch's μ, σ²; `z` then holds Z̃[l], g's input.
+    public var normalization: BatchNormalization<Scalar>.Cache?
+    /// A dropout mask D[l]/keep for this layer's output (see ``Dropout``), set
+    /// before a training forward pass; empty for none.
+    public var mask: Matrix<Scalar>
+    /// A[l] ⊙ mask, what the next layer sees when there is a mask.
+    public var dropped: Matrix<Scalar>
 
     public init(aPrev: Matrix<Scalar> = Matrix(rows: 0, columns: 0), z: Matrix<Scalar> = Matrix(rows: 0, columns: 0),
                 a: Matrix<Scalar> = Matrix(rows: 0, columns: 0)) {
       self.aPrev = aPrev
       self.z = z
       self.a = a
+      mask = Matrix(rows: 0, columns: 0)
+      dropped = Matrix(rows: 0, columns: 0)
     }
+
+    /// Whether a dropout mask applies.
+    public var hasMask: Bool { mask.count > 0 }
+    /// The layer's output as the next layer sees it: A[l], or A[l] ⊙ D[l]/keep under dropout.
+    public var output: Matrix<Scalar> { hasMask ? dropped : a }
   }
 
   /// The gradients of the cost with respect to the layer's parameters, shaped like them.
@@ -80,11 +102,19 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     public var db: Matrix<Scalar>
     /// dα[l] = ∂J/∂α[l] for PReLU, shape (n[l], 1).
     public var dAlpha: Matrix<Scalar>?
+    /// dγ[l] and dβ[l] with batch normalisation, shape (n[l], 1).
+    public var dGamma: Matrix<Scalar>?
+    public var dBeta: Matrix<Scalar>?
 
-    public init(dW: Matrix<Scalar>, db: Matrix<Scalar>, dAlpha: Matrix<Scalar>? = nil) {
+    public init(
+      dW: Matrix<Scalar>, db: Matrix<Scalar>, dAlpha: Matrix<Scalar>? = nil, dGamma: Matrix<Scalar>? = nil,
+      dBeta: Matrix<Scalar>? = nil
+    ) {
       self.dW = dW
       self.db = db
       self.dAlpha = dAlpha
+      self.dGamma = dGamma
+      self.dBeta = dBeta
     }
   }
 
@@ -101,15 +131,51 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// Forward propagation into an existing cache, reusing its buffers.
-  public func forward(_ aPrev: Matrix<Scalar>, layer l: Int, into cache: inout Cache) throws(ShapeError) {
+  ///
+  /// - Parameter training: with batch normalisation, normalise by this batch's
+  ///   statistics (true) or the running ones (false); with a mask in the cache,
+  ///   apply dropout (training only).
+  public func forward(
+    _ aPrev: Matrix<Scalar>, layer l: Int, into cache: inout Cache, training: Bool = true
+  ) throws(ShapeError) {
     guard aPrev.rows == inputSize else {
       throw ShapeError(
         "layer \(l): W[\(l)] is \(weight.shape) but A[\(l - 1)] is \(aPrev.shape): "
           + "W[\(l)]·A[\(l - 1)] needs A[\(l - 1)] to have \(inputSize) rows")
     }
     cache.aPrev = aPrev
-    // Z = W·A_prev
-    gemm(weight, aPrev, into: &cache.z)
+    if let normalization {
+      // Z = W·A_prev + b, normalised: Z̃ = γ ⊙ Ẑ (+ β with the activation below)
+      var stats = cache.normalization ?? BatchNormalization<Scalar>.Cache()
+      cache.normalization = nil  // unique while written
+      gemm(weight, aPrev, into: &stats.zHat)
+      if training {
+        Kernels.batchNormalize(
+          &stats.zHat, bias: bias, gamma: normalization.gamma, epsilon: normalization.epsilon, scaled: &cache.z,
+          mean: &stats.mean, variance: &stats.variance)
+      } else {
+        Kernels.batchNormalizeWithStatistics(
+          stats.zHat, bias: bias, gamma: normalization.gamma, mean: normalization.runningMean,
+          variance: normalization.runningVariance, epsilon: normalization.epsilon, into: &cache.z)
+      }
+      cache.normalization = stats
+      applyActivation(shift: normalization.beta, into: &cache)
+    } else {
+      // Z = W·A_prev
+      gemm(weight, aPrev, into: &cache.z)
+      applyActivation(shift: bias, into: &cache)
+    }
+    if training && cache.hasMask {
+      guard cache.mask.shape == cache.a.shape else {
+        throw ShapeError("layer \(l): the dropout mask is \(cache.mask.shape) but A[\(l)] is \(cache.a.shape)")
+      }
+      // A := A ⊙ D / keep
+      Kernels.multiply(cache.a, by: cache.mask, into: &cache.dropped)
+    }
+  }
+
+  /// Z += shift (b, or β after normalisation);  A = g(Z).
+  private func applyActivation(shift bias: Matrix<Scalar>, into cache: inout Cache) {
     // Z += b;  A = g(Z)
     switch activation {
     case .identity: Kernels.biasActivation(z: &cache.z, bias: bias, activation: Identity(), into: &cache.a)
@@ -145,7 +211,14 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   ) throws(ShapeError) -> (dAPrev: Matrix<Scalar>?, gradients: Gradients) {
     var dZ = Matrix<Scalar>(rows: 0, columns: 0)
     var gradients = Gradients(dW: Matrix(rows: 0, columns: 0), db: Matrix(rows: 0, columns: 0))
+    var dA = dA
+    if cache.hasMask { Kernels.multiply(&dA, by: cache.mask) }  // dA := dA ⊙ D / keep
     try activationGradient(dA, cache: cache, layer: l, into: &dZ, dAlpha: &gradients.dAlpha)
+    if normalization != nil {
+      var dZTilde = dZ
+      try normalizationGradient(dZTilde, cache: cache, layer: l, into: &dZ, gradients: &gradients)
+      dZTilde = Matrix(rows: 0, columns: 0)
+    }
     var dAPrev = Matrix<Scalar>(rows: 0, columns: 0)
     try parameterGradients(
       dZ: dZ, cache: cache, layer: l, into: &gradients, dAPrev: &dAPrev, needsInputGradient: needsInputGradient)
@@ -203,6 +276,34 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     }
   }
 
+  /// The step back through batch normalisation (see ``BatchNormalization``),
+  /// from dZ̃[l] (what ``activationGradient(_:cache:layer:into:dAlpha:)`` gives
+  /// when the layer normalises) to dZ[l], with dγ[l] and dβ[l]:
+  ///
+  ///     dγ = (1/m) Σ dZ̃ ⊙ Ẑ        dβ = (1/m) Σ dZ̃
+  ///     dZ = (γ / √(σ² + ε)) ⊙ (dZ̃ − mean(dZ̃) − Ẑ ⊙ mean(dZ̃ ⊙ Ẑ))
+  ///
+  /// - Throws: ``ShapeError`` when the layer does not normalise or the cache
+  ///   comes from an inference pass (no batch statistics).
+  public func normalizationGradient(
+    _ dZTilde: Matrix<Scalar>, cache: Cache, layer l: Int, into dZ: inout Matrix<Scalar>, gradients: inout Gradients
+  ) throws(ShapeError) {
+    guard let normalization, let stats = cache.normalization, stats.zHat.shape == dZTilde.shape,
+      stats.mean.count == normalization.units
+    else {
+      throw ShapeError("layer \(l): no batch statistics to take the batch-normalisation gradient through")
+    }
+    var dGamma = gradients.dGamma ?? Matrix(rows: 0, columns: 0)
+    var dBeta = gradients.dBeta ?? Matrix(rows: 0, columns: 0)
+    gradients.dGamma = nil  // unique while written
+    gradients.dBeta = nil
+    Kernels.batchNormBackward(
+      dScaled: dZTilde, zHat: stats.zHat, gamma: normalization.gamma, variance: stats.variance,
+      epsilon: normalization.epsilon, into: &dZ, dGamma: &dGamma, dBeta: &dBeta)
+    gradients.dGamma = dGamma
+    gradients.dBeta = dBeta
+  }
+
   /// The parameter gradients and the gradient passed down, into existing buffers:
   ///
   ///     dW[l] = (1/m) dZ[l]·A[l-1]ᵀ
@@ -231,8 +332,11 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     }
   }
 
-  /// Inference: A[l] = g[l](W[l]·A[l-1] + b[l]), keeping nothing.
+  /// Inference: A[l] = g[l](W[l]·A[l-1] + b[l]) (normalised by the running
+  /// statistics, without dropout), keeping nothing.
   public func callAsFunction(_ aPrev: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
-    try forward(aPrev, layer: 1).a
+    var cache = Cache()
+    try forward(aPrev, layer: 1, into: &cache, training: false)
+    return cache.a
   }
 }

@@ -23,8 +23,11 @@ public struct BinaryCrossEntropy: Loss {
     }
   }
 
-  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+  public func cost<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>?
+  ) -> Double {
     let m = Double(z.columns)
+    let rows = max(z.rows, 1)
     var sum = 0.0
     z.withUnsafeBufferPointer { zp in
       y.withUnsafeBufferPointer { yp in
@@ -32,7 +35,8 @@ public struct BinaryCrossEntropy: Loss {
           let zk = Double(zp[k])
           let yk = Double(yp[k])
           // −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^(−|z|))
-          sum += Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
+          let loss = Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
+          sum += weights == nil ? loss : loss * exampleWeight(weights, k / rows)
         }
       }
     }

@@ -11,9 +11,12 @@ public protocol Loss: Sendable {
   /// - Throws: ``DataError`` naming the problem (shape, a label out of range, NaN).
   func validate<Scalar: MatrixScalar>(labels y: Matrix<Scalar>, outputUnits: Int, examples m: Int) throws(DataError)
 
-  /// J = (1/m) Σ L(a, y), computed from Z[L] where that is more stable than
-  /// from A[L]; accumulated in Double.
-  func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double
+  /// J = (1/m) Σ_i w⁽ⁱ⁾ L(a⁽ⁱ⁾, y⁽ⁱ⁾), computed from Z[L] where that is more
+  /// stable than from A[L]; accumulated in Double. `weights` (1, m) are the
+  /// examples' weights, nil for all 1 (the notes' J).
+  func cost<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>?
+  ) -> Double
 
   /// dZ[L] = A[L] − Y, the loss's derivative taken through g[L], per example
   /// (the layers apply the 1/m).
@@ -21,6 +24,18 @@ public protocol Loss: Sendable {
 }
 
 extension Loss {
+  /// J = (1/m) Σ L(a, y): ``cost(z:a:y:weights:)`` with every weight 1.
+  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+    cost(z: z, a: a, y: y, weights: nil)
+  }
+
+  /// The weight of example j: 1 without weights.
+  @inline(__always)
+  func exampleWeight<Scalar: MatrixScalar>(_ weights: Matrix<Scalar>?, _ j: Int) -> Double {
+    guard let weights else { return 1 }
+    return weights.withUnsafeBufferPointer { Double($0[j]) }
+  }
+
   /// Checks that `y` is (rows, m) and holds no NaN or infinity.
   func validateShape<Scalar: MatrixScalar>(_ y: Matrix<Scalar>, rows: Int, examples m: Int) throws(DataError) {
     guard y.shape == Shape(rows, m) else {

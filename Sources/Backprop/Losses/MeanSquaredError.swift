@@ -17,13 +17,16 @@ public struct MeanSquaredError: Loss {
     try validateShape(y, rows: outputUnits, examples: m)
   }
 
-  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+  public func cost<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>?
+  ) -> Double {
     var sum = 0.0
+    let rows = max(a.rows, 1)
     a.withUnsafeBufferPointer { ap in
       y.withUnsafeBufferPointer { yp in
         for k in 0..<ap.count {
           let difference = Double(ap[k]) - Double(yp[k])
-          sum += 0.5 * difference * difference
+          sum += 0.5 * difference * difference * exampleWeight(weights, k / rows)
         }
       }
     }

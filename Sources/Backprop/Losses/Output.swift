@@ -56,12 +56,14 @@ extension Output {
     }
   }
 
-  /// J = (1/m) Σ L(a, y); see ``Loss/cost(z:a:y:)``.
-  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+  /// J = (1/m) Σ w⁽ⁱ⁾ L(a⁽ⁱ⁾, y⁽ⁱ⁾); see ``Loss/cost(z:a:y:weights:)``.
+  public func cost<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>? = nil
+  ) -> Double {
     switch self {
-    case .sigmoid: BinaryCrossEntropy().cost(z: z, a: a, y: y)
-    case .softmax: SoftmaxCrossEntropy().cost(z: z, a: a, y: y)
-    case .identity: MeanSquaredError().cost(z: z, a: a, y: y)
+    case .sigmoid: BinaryCrossEntropy().cost(z: z, a: a, y: y, weights: weights)
+    case .softmax: SoftmaxCrossEntropy().cost(z: z, a: a, y: y, weights: weights)
+    case .identity: MeanSquaredError().cost(z: z, a: a, y: y, weights: weights)
     }
   }
 

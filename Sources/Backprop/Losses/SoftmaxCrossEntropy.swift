@@ -22,7 +22,9 @@ public struct SoftmaxCrossEntropy: Loss {
     }
   }
 
-  public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+  public func cost<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>?
+  ) -> Double {
     let k = z.rows
     var sum = 0.0
     z.withUnsafeBufferPointer { zp in
@@ -30,7 +32,7 @@ public struct SoftmaxCrossEntropy: Loss {
         let column = UnsafeBufferPointer(rebasing: zp[(j * k)..<((j + 1) * k)])
         let label = Int(y[0, j])
         // L = log Σ e^z − z_y
-        sum += Double(Softmax.logSumExp(column)) - Double(column[label])
+        sum += (Double(Softmax.logSumExp(column)) - Double(column[label])) * exampleWeight(weights, j)
       }
     }
     return sum / Double(z.columns)

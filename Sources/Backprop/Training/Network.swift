@@ -31,6 +31,10 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
       throw ShapeError(
         "layer \(l + 1): W[\(l + 1)] is \(layers[l].weight.shape) but layer \(l) has \(layers[l - 1].outputSize) units")
     }
+    guard layers[layers.count - 1].normalization == nil else {
+      throw ConfigurationError(
+        option: "--batch-norm", "batch normalisation is for hidden layers; the output layer \(layers.count) cannot have it")
+    }
     guard layers[layers.count - 1].activation == output.activation else {
       throw ConfigurationError(
         option: "--output",
@@ -51,11 +55,23 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   ///   - output: g[L] and the loss.
   ///   - initializer: how W[l] starts (b[l] = 0).
   ///   - generator: the random source; W1, W2, … are drawn in that order.
+  ///   - batchNormalization: batch-normalise every hidden layer (γ = 1, β = 0; see ``BatchNormalization``).
   /// - Throws: ``ConfigurationError`` for fewer than two sizes, a size below 1,
   ///   softmax in a hidden layer or with one unit.
   public init(
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output,
     initializer: Initializer, using generator: inout some RandomGenerator
+  ) throws {
+    try self.init(
+      layerSizes: layerSizes, hiddenActivation: hiddenActivation, output: output, initializer: initializer,
+      batchNormalization: false, using: &generator)
+  }
+
+  /// A freshly initialised network whose hidden layers batch-normalise when
+  /// `batchNormalization` is true (see the initializer above for the rest).
+  public init(
+    layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output,
+    initializer: Initializer, batchNormalization: Bool, using generator: inout some RandomGenerator
   ) throws {
     try Self.validate(layerSizes: layerSizes)
     if hiddenActivation == .softmax, layerSizes.count > 2 {
@@ -66,7 +82,9 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
       let w: Matrix<Scalar> = initializer.weight(fanOut: layerSizes[l], fanIn: layerSizes[l - 1], using: &generator)
       let b = Matrix<Scalar>(rows: layerSizes[l], columns: 1)
       let g = l == layerSizes.count - 1 ? output.activation : hiddenActivation
-      layers.append(try Dense(weight: w, bias: b, activation: g, layer: l))
+      let isHidden = l < layerSizes.count - 1
+      let norm = batchNormalization && isHidden ? BatchNormalization<Scalar>(units: layerSizes[l]) : nil
+      layers.append(try Dense(weight: w, bias: b, activation: g, normalization: norm, layer: l))
     }
     try self.init(layers: layers, output: output)
   }
@@ -109,9 +127,14 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// Forward propagation reusing the buffers of an earlier pass.
+  ///
+  /// - Parameter training: true (training): batch normalisation uses the
+  ///   batch's statistics and the dropout masks in the caches apply (set them
+  ///   with ``Dropout/fillMask(_:rows:columns:rate:using:)``); false
+  ///   (inference): the running statistics, no dropout.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  public func forward(_ x: Matrix<Scalar>, into pass: inout ForwardPass) throws(ShapeError) {
+  public func forward(_ x: Matrix<Scalar>, into pass: inout ForwardPass, training: Bool = true) throws(ShapeError) {
     if pass.caches.count != layers.count {
       pass.caches = Array(repeating: Dense<Scalar>.Cache(), count: layers.count)
     }
@@ -120,24 +143,51 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     for l in pass.caches.indices { pass.caches[l].aPrev = Matrix(rows: 0, columns: 0) }
     var aPrev = x
     for l in 1...layers.count {
-      try layers[l - 1].forward(aPrev, layer: l, into: &pass.caches[l - 1])
-      aPrev = pass.caches[l - 1].a
+      try layers[l - 1].forward(aPrev, layer: l, into: &pass.caches[l - 1], training: training)
+      aPrev = training ? pass.caches[l - 1].output : pass.caches[l - 1].a
     }
   }
 
-  /// A[L] for a batch, keeping no caches: inference.
+  /// A[L] for a batch, keeping no caches: inference (running statistics, no dropout).
   public func callAsFunction(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
-    try forward(x).output
+    var pass = ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: layers.count))
+    try forward(x, into: &pass, training: false)
+    return pass.output
   }
 
-  /// The cost J = (1/m) Σ L(A[L], Y) of a forward pass, the course's `compute_cost`.
+  /// Moves every batch-normalised layer's running statistics towards the
+  /// batch statistics of a training pass (see ``BatchNormalization``).
+  public mutating func updateRunningStatistics(from pass: ForwardPass) {
+    for l in layers.indices where layers[l].normalization != nil {
+      guard l < pass.caches.count, let stats = pass.caches[l].normalization else { continue }
+      layers[l].normalization!.updateRunningStatistics(stats)
+    }
+  }
+
+  /// Whether any layer batch-normalises.
+  public var isBatchNormalized: Bool { layers.contains { $0.normalization != nil } }
+
+  /// The cost of a forward pass, the course's `compute_cost` (and
+  /// `compute_cost_with_regularization`):
+  ///
+  ///     J = (1/m) Σ_i w⁽ⁱ⁾ L(A[L]⁽ⁱ⁾, Y⁽ⁱ⁾) + λ/(2m) Σ_l ‖W[l]‖²_F
+  ///
+  /// with example weights w⁽ⁱ⁾ = 1 unless `weights` (1, m) is given, and λ = `l2`.
   /// - Throws: ``DataError`` when Y does not fit the output (see ``Loss/validate(labels:outputUnits:examples:)``).
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  public func cost(_ pass: ForwardPass, labels y: Matrix<Scalar>) throws(DataError) -> Double {
+  public func cost(
+    _ pass: ForwardPass, labels y: Matrix<Scalar>, weights: Matrix<Scalar>? = nil, l2 lambda: Double = 0
+  ) throws(DataError) -> Double {
     let last = pass.caches[pass.caches.count - 1]
     try output.validate(labels: y, outputUnits: last.a.rows, examples: last.a.columns)
-    return output.cost(z: last.z, a: last.a, y: y)
+    let data = output.cost(z: last.z, a: last.a, y: y, weights: weights)
+    return lambda == 0 ? data : data + l2Penalty(lambda, examples: last.a.columns)
+  }
+
+  /// The L2 term of the cost, λ/(2m) Σ_l ‖W[l]‖²_F (biases, γ, β and α are not penalised).
+  public func l2Penalty(_ lambda: Double, examples m: Int) -> Double {
+    lambda / (2 * Double(m)) * layers.reduce(0) { $0 + Kernels.squaredNorm($1.weight) }
   }
 
   /// Backward propagation, the course's `L_model_backward`:
@@ -150,13 +200,15 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   /// - Throws: ``DataError`` when Y does not fit the output; ``ShapeError`` when the pass is not this network's.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  public func backward(_ pass: ForwardPass, labels y: Matrix<Scalar>) throws -> [Dense<Scalar>.Gradients] {
+  public func backward(
+    _ pass: ForwardPass, labels y: Matrix<Scalar>, weights: Matrix<Scalar>? = nil, l2 lambda: Double = 0
+  ) throws -> [Dense<Scalar>.Gradients] {
     guard pass.caches.count == layers.count else {
       throw ShapeError("the forward pass has \(pass.caches.count) layers but the network has \(layers.count)")
     }
     var workspace = Workspace(for: self)
     workspace.pass = pass
-    try backward(labels: y, workspace: &workspace)
+    try backward(labels: y, weights: weights, l2: lambda, workspace: &workspace)
     return workspace.gradients
   }
 }

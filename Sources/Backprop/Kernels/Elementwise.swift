@@ -1,0 +1,38 @@
+extension Kernels {
+  /// X ← X ⊙ M, elementwise (a dropout mask, already scaled by 1/(1 − p)).
+  @inlinable
+  static func multiply<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, by mask: Matrix<Scalar>, into out: inout Matrix<Scalar>) {
+    precondition(x.shape == mask.shape, "multiply: \(x.shape) and \(mask.shape) differ")
+    out.reshape(to: x.shape)
+    x.withUnsafeBufferPointer { xp in
+      mask.withUnsafeBufferPointer { mp in
+        out.withUnsafeMutableBufferPointer { op in
+          for k in 0..<op.count { op[k] = xp[k] * mp[k] }
+        }
+      }
+    }
+  }
+
+  /// X ← X ⊙ M in place (the dropout step of backward: dA := dA ⊙ D / keep).
+  @inlinable
+  static func multiply<Scalar: MatrixScalar>(_ x: inout Matrix<Scalar>, by mask: Matrix<Scalar>) {
+    precondition(x.shape == mask.shape, "multiply: \(x.shape) and \(mask.shape) differ")
+    mask.withUnsafeBufferPointer { mp in
+      x.withUnsafeMutableBufferPointer { xp in
+        for k in 0..<xp.count { xp[k] *= mp[k] }
+      }
+    }
+  }
+
+  /// Each column j of X times w[j]: per-example weights on dZ[L].
+  @inlinable
+  static func scaleColumns<Scalar: MatrixScalar>(_ x: inout Matrix<Scalar>, by weights: Matrix<Scalar>) {
+    precondition(weights.count == x.columns, "scaleColumns: \(weights.count) weights for \(x.columns) columns")
+    let rows = x.rows
+    weights.withUnsafeBufferPointer { w in
+      x.withUnsafeMutableBufferPointer { xp in
+        for j in 0..<w.count { for i in 0..<rows { xp[i + j * rows] *= w[j] } }
+      }
+    }
+  }
+}
