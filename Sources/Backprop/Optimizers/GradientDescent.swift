@@ -10,15 +10,13 @@ public struct GradientDescent<Scalar: MatrixScalar>: Optimizer {
 
   /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless it is positive and finite.
   public init(learningRate: Scalar) throws(ConfigurationError) {
-    guard learningRate > 0, learningRate.isFinite else {
-      throw ConfigurationError(
-        option: "--learning-rate", "\(learningRate) is not usable: the learning rate must be a positive finite number")
-    }
-    self.learningRate = learningRate
+    self.learningRate = try Hyperparameter.learningRate(learningRate)
   }
 
   public func makeState(for parameter: Matrix<Scalar>) {}
 
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout Void) {
     // θ := θ − α·dθ
     Kernels.axpy(-learningRate, gradient, &parameter)

@@ -3,10 +3,28 @@
 /// One protocol, one file per rule, explicit per-parameter state (a velocity
 /// or moment estimates; nothing for plain gradient descent). The network
 /// calls ``update(parameter:gradient:state:)`` for every W[l], b[l] and α[l].
+///
+/// | rule | update | state |
+/// |---|---|---|
+/// | ``GradientDescent`` | W −= α·dW | none |
+/// | ``Momentum`` | v = β·v + (1−β)·dW; W −= α·v | v |
+/// | ``Nesterov`` | v = μ·v + dW; W −= α·(dW + μ·v) | v |
+/// | ``RMSprop`` | s = β₂·s + (1−β₂)·dW²; W −= α·dW/(√s + ε) | s |
+/// | ``Adam`` | v, s as above; W −= α·v̂/(√ŝ + ε) | v, s, t |
+/// | ``AdamW`` | W −= α·λ·W, then Adam | v, s, t |
+///
+/// To pick one from its name at run time and still run specialised code,
+/// see ``OptimizerSettings`` and ``OptimizerVisitor``.
 public protocol Optimizer<Scalar>: Sendable {
   associatedtype Scalar: MatrixScalar
-  /// What the rule remembers about one parameter between steps.
+  /// What the rule remembers about one parameter between steps: public stored
+  /// properties (a velocity, moment estimates, a step count), so it can be saved
+  /// and restored.
   associatedtype State: Sendable
+
+  /// α, the learning rate; a schedule may change it between steps
+  /// (see ``LearningRateSchedule``).
+  var learningRate: Scalar { get set }
 
   /// The state a parameter starts with.
   func makeState(for parameter: Matrix<Scalar>) -> State
@@ -19,6 +37,11 @@ public protocol Optimizer<Scalar>: Sendable {
 public struct OptimizerState<O: Optimizer>: Sendable {
   /// For layer l at index l − 1: the states of W[l], b[l] and (PReLU) α[l].
   public var layers: [(weight: O.State, bias: O.State, alpha: O.State?)]
+
+  /// Saved state, e.g. read back from a checkpoint.
+  public init(layers: [(weight: O.State, bias: O.State, alpha: O.State?)]) {
+    self.layers = layers
+  }
 
   /// Fresh state for every parameter of `network`.
   public init(for network: Network<O.Scalar>, optimizer: O) {
@@ -34,6 +57,16 @@ extension Network {
   /// - Precondition: `gradients` come from ``backward(_:labels:)`` of this network.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public mutating func apply<O: Optimizer>(
     _ gradients: [Dense<Scalar>.Gradients], optimizer: O, state: inout OptimizerState<O>
   ) where O.Scalar == Scalar {
@@ -42,7 +75,9 @@ extension Network {
       optimizer.update(parameter: &layers[l].weight, gradient: gradients[l].dW, state: &state.layers[l].weight)
       optimizer.update(parameter: &layers[l].bias, gradient: gradients[l].db, state: &state.layers[l].bias)
       if var alpha = layers[l].alpha, let dAlpha = gradients[l].dAlpha, var alphaState = state.layers[l].alpha {
-        layers[l].alpha = nil  // keep α uniquely referenced while it is updated in place
+        // Keep α and its state uniquely referenced while they are updated in place.
+        layers[l].alpha = nil
+        state.layers[l].alpha = nil
         optimizer.update(parameter: &alpha, gradient: dAlpha, state: &alphaState)
         layers[l].alpha = alpha
         state.layers[l].alpha = alphaState
