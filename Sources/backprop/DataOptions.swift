@@ -43,8 +43,32 @@ struct DataOptions: ParsableArguments {
 
   @Option(
     name: .customLong("validation-split"),
-    help: ArgumentHelp("Hold out this fraction of the training examples (after a seeded shuffle) to report on.", valueName: "F"))
+    help: ArgumentHelp(
+      "Hold out this fraction of the training examples (after a seeded shuffle; stratified by class for sigmoid and "
+        + "softmax outputs) as the validation set, evaluated after every epoch.", valueName: "F"))
   var validationSplit: Double?
+
+  @Option(
+    name: .customLong("validation-data"),
+    help: ArgumentHelp("Validation table, CSV laid out like --data (instead of --validation-split).", valueName: "file.csv"))
+  var validationData: String?
+
+  @Option(name: .customLong("validation-x"), help: ArgumentHelp("Validation inputs (same formats as --x).", valueName: "file"))
+  var validationX: String?
+
+  @Option(name: .customLong("validation-y"), help: ArgumentHelp("Validation labels (with --validation-x).", valueName: "file"))
+  var validationY: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Use only these training examples, a range START:END of 0-based positions in the file (END excluded; either may "
+        + "be left out, negative counts from the end), e.g. :8000 for the first 8,000.", valueName: "START:END"))
+  var examples: ExampleRange?
+
+  @Option(
+    name: .customLong("test-examples"),
+    help: ArgumentHelp("Use only these examples of the test file (START:END, as --examples), e.g. 8000: or -2000:.", valueName: "START:END"))
+  var testExamples: ExampleRange?
 
   @Option(
     name: .customLong("test-split"),
@@ -74,6 +98,15 @@ struct DataOptions: ParsableArguments {
       throw ValidationError("--test-x and --test-y go together: give both or neither")
     }
     if testData != nil, testX != nil { throw ValidationError("give either --test-x/--test-y or --test-data, not both") }
+    if (validationX == nil) != (validationY == nil) {
+      throw ValidationError("--validation-x and --validation-y go together: give both or neither")
+    }
+    if [validationSplit != nil, validationData != nil, validationX != nil].filter({ $0 }).count > 1 {
+      throw ValidationError("give one of --validation-split, --validation-data and --validation-x/--validation-y")
+    }
+    if testExamples != nil, testX == nil, testData == nil {
+      throw ValidationError("--test-examples selects examples of a test file: give --test-x/--test-y or --test-data")
+    }
     if testSplit != nil, testData != nil || testX != nil {
       throw ValidationError("--test-split takes the test set from the training data; do not also give a test file")
     }
@@ -95,29 +128,53 @@ struct DataOptions: ParsableArguments {
 
   /// The training set as given, before any split.
   func trainingFile() throws -> Dataset {
-    if let data { return try Dataset.csv(path: data, target: target) }
-    guard let x, let y else { throw ValidationError("give --x and --y, or --data") }
-    return try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey)
+    var set: Dataset
+    if let data {
+      set = try Dataset.csv(path: data, target: target)
+    } else {
+      guard let x, let y else { throw ValidationError("give --x and --y, or --data") }
+      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey)
+    }
+    if let examples { set = try examples.select(from: set, option: "--examples") }
+    return set
   }
 
   /// The test set from its own file, encoded with the training set's class names.
   func testFile(classNames: [String]?) throws -> Dataset? {
-    if let testData { return try Dataset.csv(path: testData, target: target, classNames: classNames) }
-    if let testX, let testY { return try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey) }
+    var set: Dataset
+    if let testData {
+      set = try Dataset.csv(path: testData, target: target, classNames: classNames)
+    } else if let testX, let testY {
+      set = try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey)
+    } else {
+      return nil
+    }
+    if let testExamples { set = try testExamples.select(from: set, option: "--test-examples") }
+    return set
+  }
+
+  /// The validation set from its own file, encoded with the training set's class names.
+  func validationFile(classNames: [String]?) throws -> Dataset? {
+    if let validationData { return try Dataset.csv(path: validationData, target: target, classNames: classNames) }
+    if let validationX, let validationY {
+      return try Dataset.arrays(inputs: validationX, labels: validationY, inputKey: xKey, labelKey: yKey)
+    }
     return nil
   }
 
   /// Training, validation and test sets: the files, then the seeded splits.
-  func load(seed: UInt64) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+  /// The validation split is stratified by class when `classification` (or `--stratify`).
+  func load(seed: UInt64, classification: Bool = false) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
     var training = try trainingFile()
     var test = try testFile(classNames: training.classNames)
     if let testSplit {
       let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
       (training, test) = (parts.rest, parts.heldOut)
     }
-    var validation: Dataset?
+    var validation = try validationFile(classNames: training.classNames)
     if let validationSplit {
-      let parts = try training.split(fraction: validationSplit, seed: seed &+ 2, stratify: stratify)
+      let byClass = (stratify || classification) && training.y.rows == 1
+      let parts = try training.split(fraction: validationSplit, seed: seed &+ 2, stratify: byClass)
       (training, validation) = (parts.rest, parts.heldOut)
     }
     return (training, validation, test)
@@ -140,5 +197,42 @@ struct InputOptions: ParsableArguments {
 
   mutating func validate() throws {
     if (x == nil) == (data == nil) { throw ValidationError("give the inputs: --x FILE, or --data FILE.csv") }
+  }
+}
+
+/// `--examples START:END`: a range of example positions, Python-slice style.
+struct ExampleRange: ExpressibleByArgument, CustomStringConvertible {
+  var start: Int?
+  var end: Int?
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2 else { return nil }
+    func bound(_ text: Substring) -> Int?? {
+      let trimmed = text.trimmingCharacters(in: .whitespaces)
+      if trimmed.isEmpty { return .some(nil) }
+      guard let value = Int(trimmed) else { return nil }
+      return .some(value)
+    }
+    guard let start = bound(parts[0]), let end = bound(parts[1]) else { return nil }
+    self.start = start
+    self.end = end
+  }
+
+  var description: String { "\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")" }
+
+  /// The examples of `set` in the range.
+  /// - Throws: ``ConfigurationError`` naming `option` when the range selects nothing.
+  func select(from set: Dataset, option: String) throws -> Dataset {
+    let m = set.count
+    func resolve(_ value: Int?, _ fallback: Int) -> Int {
+      guard let value else { return fallback }
+      return min(max(value < 0 ? m + value : value, 0), m)
+    }
+    let (lower, upper) = (resolve(start, 0), resolve(end, m))
+    guard lower < upper else {
+      throw ConfigurationError(option: option, "\(self) selects no examples of the \(m) in the file")
+    }
+    return set.subset(Array(lower..<upper))
   }
 }

@@ -38,8 +38,10 @@ struct Train: ParsableCommand {
     help: ArgumentHelp("Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes).", valueName: "file.npz"))
   var initFile: String?
 
-  @Option(parsing: .unconditional, help: "α, the learning rate of gradient descent.")
-  var learningRate: Double = 0.0075
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("α, the learning rate. Default: 0.0075 (the course's) for sgd, else the optimizer's usual one (adam 0.001).", valueName: "α"))
+  var learningRate: Double?
 
   @Option(help: "Number of gradient-descent iterations over the full batch.")
   var iterations: Int = 2500
@@ -47,22 +49,27 @@ struct Train: ParsableCommand {
   @Option(help: "Scalar type for training: float32 (faster) or float64 (the course's NumPy precision).")
   var dtype: DType = .float32
 
-  @Option(help: ArgumentHelp("Print 'Cost after iteration i: c' every K iterations (0: never).", valueName: "K"))
-  var printEvery: Int = 100
+  @Option(
+    help: ArgumentHelp(
+      "Print 'Cost after iteration i: c' every K iterations (0: never); with --epochs, a line every K epochs "
+        + "(default 1).", valueName: "K"))
+  var printEvery: Int?
 
   @Option(help: ArgumentHelp(
     "Save the trained model: .safetensors (the model with its preprocessing and class names; PyTorch loads it) "
       + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
+  @OptionGroup(title: "Training") var training: TrainingOptions
+
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
-    if learningRate <= 0 || !learningRate.isFinite {
+    if let learningRate, learningRate <= 0 || !learningRate.isFinite {
       throw ValidationError("--learning-rate \(learningRate): the learning rate must be a positive finite number")
     }
     if iterations < 0 { throw ValidationError("--iterations \(iterations): must be 0 or more") }
-    if printEvery < 0 { throw ValidationError("--print-every \(printEvery): must be 0 or more") }
+    if let printEvery, printEvery < 0 { throw ValidationError("--print-every \(printEvery): must be 0 or more") }
     do {
       try Network<Double>.validate(layerSizes: architecture.layers.sizes)
     } catch {
@@ -80,7 +87,7 @@ struct Train: ParsableCommand {
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type) throws {
     if let save { try checkSavePath(save) }
-    let sets = try data.load(seed: architecture.seed)
+    let sets = try data.load(seed: architecture.seed, classification: architecture.output.isClassification)
     let sizes = architecture.layers.sizes
     try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
     if let test = sets.test { try checkFeatures(test.x, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
@@ -91,7 +98,7 @@ struct Train: ParsableCommand {
     func prepared(_ set: Dataset) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
       (try preprocessing.apply(set.x).converted(to: Scalar.self), set.y.converted(to: Scalar.self))
     }
-    let training = try prepared(sets.training)
+    let trainData = try prepared(sets.training)
 
     var network: Network<Scalar>
     if let initFile {
@@ -107,24 +114,37 @@ struct Train: ParsableCommand {
       var generator = try rng.makeGenerator(seed: architecture.seed)
       network = try Network<Scalar>(
         layerSizes: sizes, hiddenActivation: architecture.activation, output: architecture.output,
-        initializer: initializer, using: &generator)
+        initializer: initializer, batchNormalization: training.batchNorm, using: &generator)
+    }
+    if training.batchNorm && initFile != nil {
+      throw ConfigurationError(option: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
     }
     // Check the labels before the first iteration, with a clear message.
-    try network.output.validate(labels: training.y, outputUnits: sizes[sizes.count - 1], examples: training.x.columns)
-
-    let trainer = try Trainer(optimizer: GradientDescent(learningRate: Scalar(learningRate)), iterations: iterations)
-    let start = Date()
-    let every = printEvery
-    let last = iterations - 1
-    try trainer.train(&network, x: training.x, y: training.y) { i, cost in
-      if every > 0, i % every == 0 || i == last {
-        print("Cost after iteration \(i): \(fixed(cost))")
-      }
-      return true
+    try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.columns)
+    let validationSet = try sets.validation.map { set -> LabeledBatch<Scalar> in
+      try checkFeatures(set.x, sizes: sizes, file: data.validationData ?? data.validationX ?? "the validation set")
+      let prepared = try prepared(set)
+      return LabeledBatch(x: prepared.x, y: prepared.y)
     }
+    let settings = try training.optimizerSettings(learningRate: learningRate ?? defaultLearningRate)
+    let options = try fitOptions(settings: settings, hiddenLayers: sizes.count - 2)
+    let start = Date()
+    let run = FitRun(
+      network: network, x: trainData.x, y: trainData.y, validation: validationSet, options: options,
+      printer: EpochPrinter(usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery))
+    let history: History
+    (network, history) = try settings.accept(run)
     let seconds = Date().timeIntervalSince(start)
-
-    try report(network, x: training.x, y: training.y, name: "Train")
+    if let path = training.history {
+      try history.write(to: path)
+      FileHandleOutput.standardError("Wrote the history of \(history.epochs.count) epochs to \(path)")
+    }
+    if let best = history.bestEpoch {
+      FileHandleOutput.standardError(
+        (history.stoppedEarly ? "Stopped early after epoch \(history.epochs.count); " : "")
+          + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost")
+    }
+    try report(network, x: trainData.x, y: trainData.y, name: "Train")
     if let validation = sets.validation {
       let set = try prepared(validation)
       try report(network, x: set.x, y: set.y, name: "Validation")
@@ -134,8 +154,9 @@ struct Train: ParsableCommand {
       try report(network, x: set.x, y: set.y, name: "Test")
     }
     FileHandleOutput.standardError(
-      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(training.x.columns) examples, "
-        + "\(iterations) iterations in \(fixed(seconds, 2)) s")
+      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
+        + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")
+        + " in \(fixed(seconds, 2)) s")
     if let save {
       if save.lowercased().hasSuffix(".npz") {
         try CourseParameters.write(network, to: save)
@@ -148,7 +169,7 @@ struct Train: ParsableCommand {
         let model = Model(
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-          hyperparameters: hyperparameters())
+          hyperparameters: hyperparameters(settings: settings, options: options))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
@@ -163,12 +184,41 @@ struct Train: ParsableCommand {
     try AtomicFile.checkWritable(path)
   }
 
+  /// α when --learning-rate is left out: the course's 0.0075 for sgd, else the optimizer's usual one.
+  private var defaultLearningRate: Double {
+    (try? OptimizerKind(name: training.optimizer)).map { $0 == .sgd ? 0.0075 : $0.defaultLearningRate } ?? 0.0075
+  }
+
+  /// The library's options from the command line.
+  private func fitOptions(settings: OptimizerSettings, hiddenLayers: Int) throws -> FitOptions {
+    var options = try FitOptions(epochs: training.epochs ?? iterations, batchSize: training.batchSize)
+    options.shuffle = training.usesEpochs
+    options.seed = architecture.seed
+    options.l2 = training.l2
+    options.dropout = try training.dropoutRates()
+    if let text = training.lrSchedule {
+      options.schedule = try LearningRateSchedule(
+        parsing: text, initialLearningRate: settings.learningRate, warmupEpochs: training.warmup,
+        totalEpochs: options.epochs)
+    } else if training.warmup > 0 {
+      options.schedule = try LearningRateSchedule(
+        initialLearningRate: settings.learningRate, warmupEpochs: training.warmup, totalEpochs: options.epochs)
+    }
+    if let patience = training.earlyStopping {
+      options.earlyStopping = try EarlyStopping(patience: patience, minDelta: training.minDelta)
+    }
+    if let text = training.classWeight { options.classWeights = try ClassWeights(parsing: text) }
+    options.metrics = try training.metricNames(for: architecture.output)
+    try options.validate(hiddenLayers: hiddenLayers)
+    return options
+  }
+
   /// What produced the model, as stored in its metadata.
-  private func hyperparameters() -> [String: String] {
+  private func hyperparameters(settings: OptimizerSettings, options: FitOptions) -> [String: String] {
     var values = [
       "layers": architecture.layers.description, "activation": architecture.activation.description,
-      "output": architecture.output.rawValue, "learning_rate": String(learningRate),
-      "iterations": String(iterations), "optimizer": "gradient-descent", "initializer": initializer.rawValue,
+      "output": architecture.output.rawValue, "learning_rate": String(settings.learningRate),
+      "optimizer": settings.kind.rawValue, "initializer": initializer.rawValue,
       "rng": rng.rawValue, "seed": String(architecture.seed), "dtype": dtype.rawValue,
       "preprocessing": data.preprocessingMethod.rawValue,
     ]
@@ -177,6 +227,22 @@ struct Train: ParsableCommand {
     if let split = data.testSplit { values["test_split"] = String(split) }
     if data.stratify { values["stratify"] = "true" }
     if let initFile { values["init"] = initFile }
+    for (name, value) in settings.hyperparameters where name != "learning_rate" { values[name] = String(value) }
+    if training.usesEpochs {
+      values["epochs"] = String(options.epochs)
+      values["batch_size"] = options.batchSize.map(String.init) ?? "full"
+    } else {
+      values["iterations"] = String(iterations)
+    }
+    if options.l2 > 0 { values["l2"] = String(options.l2) }
+    if !options.dropout.isEmpty { values["dropout"] = options.dropout.map { String($0) }.joined(separator: ",") }
+    if training.batchNorm { values["batch_norm"] = "true" }
+    if let schedule = options.schedule { values["lr_schedule"] = schedule.description }
+    if let early = options.earlyStopping {
+      values["early_stopping"] = String(early.patience)
+      values["min_delta"] = String(early.minDelta)
+    }
+    if let weights = options.classWeights { values["class_weight"] = weights.description }
     return values
   }
 
@@ -201,5 +267,52 @@ struct Train: ParsableCommand {
 enum FileHandleOutput {
   static func standardError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
+}
+
+/// Runs `fit` with the optimizer the settings build (a visitor, so the loop is specialised).
+struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
+  var network: Network<Scalar>
+  var x: Matrix<Scalar>
+  var y: Matrix<Scalar>
+  var validation: LabeledBatch<Scalar>?
+  var options: FitOptions
+  var printer: EpochPrinter
+
+  func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
+    var network = network
+    let history = try network.fit(
+      x: x, y: y, validation: validation, optimizer: optimizer, options: options,
+      progress: { printer.print($0); return true })
+    return (network, history)
+  }
+}
+
+/// The progress lines of `train`: the course's "Cost after iteration i: c"
+/// without --epochs, one line per epoch (every K) with it.
+struct EpochPrinter {
+  var usesEpochs: Bool
+  var epochs: Int
+  var printEvery: Int?
+
+  func print(_ record: EpochRecord) {
+    if usesEpochs {
+      let every = printEvery ?? 1
+      guard every > 0, record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1 else { return }
+      var line = "Epoch \(record.epoch)/\(epochs): cost \(fixed(record.cost))"
+      if let cost = record.validationCost { line += ", validation cost \(fixed(cost))" }
+      for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) { line += ", \(name) \(fixed(value))" }
+      for (name, value) in record.validationMetrics.sorted(by: { $0.key < $1.key }) {
+        line += ", validation \(name) \(fixed(value))"
+      }
+      line += ", α \(String(format: "%.6g", record.learningRate)), \(fixed(record.seconds, 2)) s"
+      Swift.print(line)
+    } else {
+      let every = printEvery ?? 100
+      let i = record.epoch - 1
+      if every > 0, i % every == 0 || record.epoch == epochs {
+        Swift.print("Cost after iteration \(i): \(fixed(record.cost))")
+      }
+    }
   }
 }

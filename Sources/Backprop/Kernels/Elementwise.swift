@@ -36,3 +36,25 @@ extension Kernels {
     }
   }
 }
+
+extension Kernels {
+  /// The columns of X at `indices`, in that order, into `out` (a mini-batch).
+  @inlinable
+  static func gatherColumns<Scalar: MatrixScalar>(
+    _ x: Matrix<Scalar>, _ indices: ArraySlice<Int>, into out: inout Matrix<Scalar>
+  ) {
+    let rows = x.rows
+    out.reshape(to: Shape(rows, indices.count))
+    x.withUnsafeBufferPointer { xp in
+      out.withUnsafeMutableBufferPointer { op in
+        var j = 0
+        for index in indices {
+          precondition(index >= 0 && index < x.columns, "gatherColumns: column \(index) of \(x.columns)")
+          let source = UnsafeBufferPointer(rebasing: xp[(index * rows)..<((index + 1) * rows)])
+          for i in 0..<rows { op[j * rows + i] = source[i] }
+          j += 1
+        }
+      }
+    }
+  }
+}

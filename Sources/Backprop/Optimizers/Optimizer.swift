@@ -38,9 +38,16 @@ public struct OptimizerState<O: Optimizer>: Sendable {
   /// For layer l at index l − 1: the states of W[l], b[l] and (PReLU) α[l].
   public var layers: [(weight: O.State, bias: O.State, alpha: O.State?)]
 
+  /// For layer l at index l − 1: the states of γ[l] and β[l] when it batch-normalises.
+  public var normalization: [(gamma: O.State, beta: O.State)?]
+
   /// Saved state, e.g. read back from a checkpoint.
-  public init(layers: [(weight: O.State, bias: O.State, alpha: O.State?)]) {
+  public init(
+    layers: [(weight: O.State, bias: O.State, alpha: O.State?)],
+    normalization: [(gamma: O.State, beta: O.State)?] = []
+  ) {
     self.layers = layers
+    self.normalization = normalization.isEmpty ? Array(repeating: nil, count: layers.count) : normalization
   }
 
   /// Fresh state for every parameter of `network`.
@@ -49,11 +56,14 @@ public struct OptimizerState<O: Optimizer>: Sendable {
       (optimizer.makeState(for: layer.weight), optimizer.makeState(for: layer.bias),
        layer.alpha.map { optimizer.makeState(for: $0) })
     }
+    normalization = network.layers.map { layer in
+      layer.normalization.map { (optimizer.makeState(for: $0.gamma), optimizer.makeState(for: $0.beta)) }
+    }
   }
 }
 
 extension Network {
-  /// One update step over every parameter, W[l], b[l] and α[l] for l = 1…L.
+  /// One update step over every parameter, W[l], b[l], α[l], γ[l] and β[l] for l = 1…L.
   /// - Precondition: `gradients` come from ``backward(_:labels:)`` of this network.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
@@ -81,6 +91,17 @@ extension Network {
         optimizer.update(parameter: &alpha, gradient: dAlpha, state: &alphaState)
         layers[l].alpha = alpha
         state.layers[l].alpha = alphaState
+      }
+      if var norm = layers[l].normalization, let dGamma = gradients[l].dGamma, let dBeta = gradients[l].dBeta {
+        // γ[l] and β[l] move by the same rule; kept unique while updated in place.
+        var states = state.normalization[l]
+          ?? (optimizer.makeState(for: norm.gamma), optimizer.makeState(for: norm.beta))
+        layers[l].normalization = nil
+        state.normalization[l] = nil
+        optimizer.update(parameter: &norm.gamma, gradient: dGamma, state: &states.gamma)
+        optimizer.update(parameter: &norm.beta, gradient: dBeta, state: &states.beta)
+        layers[l].normalization = norm
+        state.normalization[l] = states
       }
     }
   }

@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// A metric the trainer can report each epoch (`--metrics`).
+public enum MetricName: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+  case accuracy
+  case precision = "macro_precision"
+  case recall = "macro_recall"
+  case f1 = "macro_f1"
+  case logLoss = "log_loss"
+  case rocAUC = "roc_auc"
+  case mse
+  case mae
+  case r2
+
+  /// Whether it scores classifications (else regressions).
+  public var isClassification: Bool {
+    switch self {
+    case .mse, .mae, .r2: return false
+    default: return true
+    }
+  }
+
+  public var description: String { rawValue }
+
+  /// Parses a name: the raw values, plus `precision`, `recall`, `f1`, `auc`, `logloss`.
+  /// - Throws: ``ConfigurationError`` naming `--metrics`.
+  public init(parsing text: String) throws(ConfigurationError) {
+    let name = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+    let aliases: [String: MetricName] = [
+      "precision": .precision, "recall": .recall, "f1": .f1, "auc": .rocAUC, "logloss": .logLoss,
+      "acc": .accuracy,
+    ]
+    if let metric = MetricName(rawValue: name) ?? aliases[name] {
+      self = metric
+      return
+    }
+    throw ConfigurationError(
+      option: "--metrics",
+      "unknown metric '\(text)'; choose from \(MetricName.allCases.map(\.rawValue).joined(separator: ", "))")
+  }
+
+  /// The metrics reported by default for an output.
+  public static func defaults(for output: Output) -> [MetricName] {
+    output.isClassification ? [.accuracy] : [.mse]
+  }
+}
+
+/// The chosen metrics of a network's outputs against labels, by name.
+enum EpochMetrics {
+  static func values<Scalar: MatrixScalar>(
+    _ names: [MetricName], output: Output, outputs a: Matrix<Scalar>, labels y: Matrix<Scalar>
+  ) throws -> [String: Double] {
+    [:]  // TEMPORARY until the metrics land
+  }
+}

@@ -1,0 +1,228 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// A labelled set held as matrices: X (n[0], m) and Y, optionally per-example weights (1, m).
+public struct LabeledBatch<Scalar: MatrixScalar>: Sendable {
+  public var x: Matrix<Scalar>
+  public var y: Matrix<Scalar>
+  public var weights: Matrix<Scalar>?
+
+  public init(x: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>? = nil) {
+    self.x = x
+    self.y = y
+    self.weights = weights
+  }
+}
+
+extension Network {
+  /// Trains by epochs of mini-batches: the notes' step (forward, cost,
+  /// backward, update) on each batch, with the options' regularisation,
+  /// schedule, validation and early stopping.
+  ///
+  ///     for epoch in 1…E:
+  ///         α = schedule(epoch);  shuffle the m examples (seeded)
+  ///         for each batch (X{t}, Y{t}) of B examples (the last one: what is left):
+  ///             draw the dropout masks D[l]
+  ///             forward; J{t} = cost + λ/(2m_t) Σ‖W‖²; backward; update every parameter
+  ///         validation cost and metrics; early stopping
+  ///
+  /// With `batchSize` nil and no shuffling, one epoch is one iteration of the
+  /// notes' full-batch gradient descent.
+  ///
+  /// - Parameters:
+  ///   - x: X, (n[0], m).
+  ///   - y: Y, as the output expects.
+  ///   - sampleWeights: per-example weights (1, m) of the cost, or nil.
+  ///   - validation: a held-out set, evaluated after each epoch (inference mode).
+  ///   - optimizer: the update rule; its learning rate is the schedule's when there is one.
+  ///   - progress: called after each epoch; return false to stop.
+  /// - Returns: the history; the network ends with the best epoch's parameters
+  ///   when early stopping is on, else the last.
+  /// - Throws: ``ConfigurationError`` for bad options, ``ShapeError``/``DataError``
+  ///   when the data do not fit, ``DivergenceError`` when a cost is not finite.
+  @discardableResult
+  public mutating func fit<O: Optimizer>(
+    x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
+    validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
+    progress: (EpochRecord) -> Bool = { _ in true }
+  ) throws -> History where O.Scalar == Scalar {
+    var fitter = try Fitter(network: self, x: x, y: y, sampleWeights: sampleWeights, options: options)
+    defer { self = fitter.network }
+    return try fitter.run(validation: validation, optimizer: optimizer, progress: progress)
+  }
+}
+
+/// The state of one ``Network/fit(x:y:validation:optimizer:options:progress:)`` run.
+struct Fitter<Scalar: MatrixScalar> {
+  var network: Network<Scalar>
+  let x: Matrix<Scalar>
+  let y: Matrix<Scalar>
+  let weights: Matrix<Scalar>?
+  let options: FitOptions
+  var generator: DefaultGenerator
+  var workspace: Workspace<Scalar>
+  var batch: LabeledBatch<Scalar>
+
+  init(
+    network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
+    options: FitOptions
+  ) throws {
+    try options.validate(hiddenLayers: network.depth - 1)
+    guard x.rows == network.layers[0].inputSize else {
+      throw ShapeError("X has \(x.rows) features (rows) but the network's n[0] is \(network.layers[0].inputSize)")
+    }
+    guard x.columns > 0 else { throw DataError("there are no training examples") }
+    try network.output.validate(labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.columns)
+    var weights = sampleWeights
+    if let given = weights {
+      guard given.count == x.columns else {
+        throw DataError("\(given.count) sample weights for \(x.columns) examples")
+      }
+      if let bad = given.scalars.firstIndex(where: { !($0 >= 0) || !$0.isFinite }) {
+        throw DataError("sample weight \(bad) is \(given.scalars[bad]); weights must be finite and ≥ 0")
+      }
+    }
+    if let classWeights = options.classWeights {
+      guard network.output.isClassification else {
+        throw ConfigurationError(option: "--class-weight", "class weights need a classification output (sigmoid or softmax)")
+      }
+      let perClass = try classWeights.exampleWeights(for: y)
+      if var combined = weights {
+        Kernels.scaleColumns(&combined, by: perClass)
+        weights = combined
+      } else {
+        weights = perClass
+      }
+    }
+    self.network = network
+    self.x = x
+    self.y = y
+    self.weights = weights
+    self.options = options
+    generator = DefaultGenerator(seed: options.seed)
+    workspace = Workspace(for: network)
+    batch = LabeledBatch(x: Matrix(rows: 0, columns: 0), y: Matrix(rows: 0, columns: 0))
+  }
+
+  mutating func run<O: Optimizer>(
+    validation: LabeledBatch<Scalar>?, optimizer initial: O, progress: (EpochRecord) -> Bool
+  ) throws -> History where O.Scalar == Scalar {
+    if let validation {
+      guard validation.x.rows == x.rows else {
+        throw ShapeError("the validation set has \(validation.x.rows) features but the training set \(x.rows)")
+      }
+      try network.output.validate(
+        labels: validation.y, outputUnits: network.layers[network.depth - 1].outputSize, examples: validation.x.columns)
+    }
+    var optimizer = initial
+    var state = OptimizerState(for: network, optimizer: optimizer)
+    var history = History()
+    let m = x.columns
+    let batchSize = min(options.batchSize ?? m, m)
+    var order = Array(0..<m)
+    var best: (cost: Double, epoch: Int, network: Network<Scalar>)?
+    var epochsWithoutImprovement = 0
+    let hidden = network.depth - 1
+    let clock = ContinuousClock()
+
+    for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+      let started = clock.now
+      if let schedule = options.schedule {
+        optimizer.learningRate = Scalar(schedule.learningRate(epoch: epoch - 1))
+      }
+      if options.shuffle && batchSize < m { generator.shuffle(&order) }
+      var costSum = 0.0
+      var start = 0
+      while start < m {
+        let end = min(start + batchSize, m)
+        let indices = order[start..<end]
+        let useWhole = batchSize == m && !(options.shuffle && batchSize < m)
+        if !useWhole { gather(indices) }
+        let bx = useWhole ? x : batch.x
+        let by = useWhole ? y : batch.y
+        let bw = useWhole ? weights : batch.weights
+        // Dropout masks D[l] for the hidden layers.
+        for l in 1...max(hidden, 1) where hidden > 0 {
+          let p = options.dropoutRate(layer: l, hiddenLayers: hidden)
+          if p > 0 {
+            Dropout.fillMask(
+              &workspace.pass.caches[l - 1].mask, rows: network.layers[l - 1].outputSize, columns: end - start,
+              rate: p, using: &generator)
+          }
+        }
+        try network.forward(bx, into: &workspace.pass, training: true)
+        let cost = try network.cost(workspace.pass, labels: by, weights: bw, l2: options.l2)
+        guard cost.isFinite else { throw DivergenceError(iteration: epoch - 1, cost: cost) }
+        costSum += cost * Double(end - start)
+        try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
+        network.apply(workspace.gradients, optimizer: optimizer, state: &state)
+        network.updateRunningStatistics(from: workspace.pass)
+        start = end
+      }
+      var record = EpochRecord(
+        epoch: epoch, cost: costSum / Double(m), validationCost: nil, metrics: [:], validationMetrics: [:],
+        learningRate: Double(optimizer.learningRate), seconds: 0)
+      if let validation {
+        let pass = try inferencePass(validation.x)
+        record.validationCost = try network.cost(
+          pass, labels: validation.y, weights: validation.weights, l2: options.l2)
+        record.validationMetrics = try EpochMetrics.values(
+          options.metrics, output: network.output, outputs: pass.output, labels: validation.y)
+      }
+      if options.trainingMetrics && !options.metrics.isEmpty {
+        let pass = try inferencePass(x)
+        record.metrics = try EpochMetrics.values(options.metrics, output: network.output, outputs: pass.output, labels: y)
+      }
+      record.seconds = started.duration(to: clock.now).seconds
+      history.epochs.append(record)
+
+      var stop = !progress(record)
+      if let early = options.earlyStopping {
+        let monitored = record.validationCost ?? record.cost
+        if best == nil || monitored < best!.cost - early.minDelta {
+          best = (monitored, epoch, network)
+          epochsWithoutImprovement = 0
+        } else {
+          epochsWithoutImprovement += 1
+          if epochsWithoutImprovement >= early.patience {
+            history.stoppedEarly = epoch < options.epochs
+            stop = true
+          }
+        }
+      }
+      if stop { break }
+    }
+    if let best {
+      network = best.network
+      history.bestEpoch = best.epoch
+    }
+    return history
+  }
+
+  /// A forward pass in inference mode (running statistics, no dropout).
+  private func inferencePass(_ x: Matrix<Scalar>) throws -> Network<Scalar>.ForwardPass {
+    var pass = Network<Scalar>.ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: network.depth))
+    try network.forward(x, into: &pass, training: false)
+    return pass
+  }
+
+  /// Copies the examples at `indices` into the batch buffers.
+  private mutating func gather(_ indices: ArraySlice<Int>) {
+    Kernels.gatherColumns(x, indices, into: &batch.x)
+    Kernels.gatherColumns(y, indices, into: &batch.y)
+    if let weights {
+      var w = batch.weights ?? Matrix(rows: 0, columns: 0)
+      batch.weights = nil
+      Kernels.gatherColumns(weights, indices, into: &w)
+      batch.weights = w
+    }
+  }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -1,0 +1,92 @@
+/// How ``Network/fit(x:y:validation:optimizer:options:progress:)`` trains:
+/// epochs of mini-batches and the practitioner's toolbox around the notes' step.
+///
+/// ```swift
+/// var options = try FitOptions(epochs: 20, batchSize: 64)
+/// options.l2 = 0.01
+/// options.dropout = [0.2]                      // every hidden layer
+/// options.earlyStopping = try EarlyStopping(patience: 3)
+/// ```
+public struct FitOptions: Sendable, Hashable {
+  /// Passes over the training set.
+  public var epochs: Int
+  /// Examples per mini-batch; nil is the full batch (the notes' gradient descent:
+  /// one step per epoch). The last batch of an epoch holds what is left and is
+  /// averaged over its own m.
+  public var batchSize: Int?
+  /// Reshuffle the examples at the start of each epoch (seeded by ``seed``).
+  public var shuffle = true
+  /// Seeds the shuffling and the dropout masks.
+  public var seed: UInt64 = 1
+  /// λ of L2 regularisation: J + λ/(2m) Σ ‖W[l]‖²_F, dW[l] + (λ/m) W[l].
+  public var l2 = 0.0
+  /// Dropout rates p (probability of dropping a unit) for the hidden layers
+  /// 1…L−1, in order; one value applies to every hidden layer; empty: none.
+  public var dropout: [Double] = []
+  /// The learning rate per epoch; nil keeps the optimizer's own.
+  public var schedule: LearningRateSchedule?
+  /// Stop when the monitored cost stops improving, and restore the best parameters.
+  public var earlyStopping: EarlyStopping?
+  /// Weights per class (classification only), multiplied into any example weights.
+  public var classWeights: ClassWeights?
+  /// The metrics to compute on the validation set (and the training set when
+  /// ``trainingMetrics``) after each epoch, by name (see ``MetricName``).
+  public var metrics: [MetricName] = []
+  /// Also compute ``metrics`` on the whole training set after each epoch (one more forward pass).
+  public var trainingMetrics = false
+
+  /// - Throws: ``ConfigurationError`` naming `--epochs` or `--batch-size` when not positive.
+  public init(epochs: Int, batchSize: Int? = nil) throws(ConfigurationError) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    try validate()
+  }
+
+  /// Checks every option; ``Network/fit(x:y:validation:optimizer:options:progress:)`` calls it too.
+  /// - Throws: ``ConfigurationError`` naming the option.
+  public func validate(hiddenLayers: Int? = nil) throws(ConfigurationError) {
+    guard epochs >= 0 else { throw ConfigurationError(option: "--epochs", "\(epochs) is negative; give 0 or more epochs") }
+    if let batchSize, batchSize < 1 {
+      throw ConfigurationError(option: "--batch-size", "\(batchSize) must be at least 1 example")
+    }
+    guard l2 >= 0, l2.isFinite else {
+      throw ConfigurationError(option: "--l2", "\(l2) is not usable: λ must be 0 or a positive finite number")
+    }
+    for p in dropout { try Dropout.validate(rate: p) }
+    if let hiddenLayers, dropout.count > 1, dropout.count != hiddenLayers {
+      throw ConfigurationError(
+        option: "--dropout",
+        "\(dropout.count) rates for \(hiddenLayers) hidden layers; give one rate for all or one per hidden layer")
+    }
+  }
+
+  /// The dropout rate of hidden layer l (1-based), 0 for none.
+  func dropoutRate(layer l: Int, hiddenLayers: Int) -> Double {
+    guard l <= hiddenLayers, !dropout.isEmpty else { return 0 }
+    return dropout.count == 1 ? dropout[0] : dropout[l - 1]
+  }
+}
+
+/// Early stopping: after each epoch, the monitored cost (the validation cost,
+/// or the training cost without a validation set) counts as an improvement
+/// when it is below the best so far by more than ``minDelta``; after
+/// ``patience`` epochs without one, training stops. Either way, when training
+/// ends the parameters of the best epoch are restored.
+public struct EarlyStopping: Sendable, Hashable {
+  /// Epochs without improvement before stopping.
+  public var patience: Int
+  /// The least decrease that counts as an improvement.
+  public var minDelta: Double
+
+  /// - Throws: ``ConfigurationError`` naming `--early-stopping` or `--min-delta`.
+  public init(patience: Int, minDelta: Double = 0) throws(ConfigurationError) {
+    guard patience >= 1 else {
+      throw ConfigurationError(option: "--early-stopping", "\(patience) must be at least 1 epoch of patience")
+    }
+    guard minDelta >= 0, minDelta.isFinite else {
+      throw ConfigurationError(option: "--min-delta", "\(minDelta) must be 0 or a positive finite number")
+    }
+    self.patience = patience
+    self.minDelta = minDelta
+  }
+}

@@ -1,0 +1,102 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// One epoch of ``Network/fit(x:y:validation:optimizer:options:progress:)``.
+public struct EpochRecord: Sendable, Hashable, Codable {
+  /// 1-based.
+  public var epoch: Int
+  /// The training cost: the mean over the epoch's mini-batches of each batch's
+  /// cost before its update (weighted by batch size), with the L2 term.
+  public var cost: Double
+  /// The validation cost (inference mode, with the L2 term), when there is a validation set.
+  public var validationCost: Double?
+  /// The chosen metrics on the training set (when asked for).
+  public var metrics: [String: Double]
+  /// The chosen metrics on the validation set.
+  public var validationMetrics: [String: Double]
+  /// α used during the epoch.
+  public var learningRate: Double
+  /// Wall time of the epoch, seconds (training and evaluation).
+  public var seconds: Double
+}
+
+/// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:
+/// every epoch's record, and how training ended.
+public struct History: Sendable, Hashable, Codable {
+  /// One record per epoch run.
+  public var epochs: [EpochRecord] = []
+  /// The epoch whose parameters the network holds at the end, when early
+  /// stopping restored the best ones (1-based).
+  public var bestEpoch: Int?
+  /// Whether early stopping ended training before the last epoch.
+  public var stoppedEarly = false
+
+  public init() {}
+
+  /// The column names of ``csv()``, in order.
+  public var columns: [String] {
+    let metricNames = Set(epochs.flatMap { $0.metrics.keys }).sorted()
+    let validationNames = Set(epochs.flatMap { $0.validationMetrics.keys }).sorted()
+    var names = ["epoch", "cost"]
+    if epochs.contains(where: { $0.validationCost != nil }) { names.append("validation_cost") }
+    names += metricNames
+    names += validationNames.map { "validation_" + $0 }
+    return names + ["learning_rate", "seconds"]
+  }
+
+  /// One row per epoch, a header first; empty cells for values not computed.
+  public func csv() -> String {
+    let header = columns
+    var lines = [header.joined(separator: ",")]
+    for record in epochs {
+      let cells = header.map { name -> String in
+        switch name {
+        case "epoch": return String(record.epoch)
+        case "cost": return number(record.cost)
+        case "validation_cost": return record.validationCost.map(number) ?? ""
+        case "learning_rate": return number(record.learningRate)
+        case "seconds": return number(record.seconds)
+        default:
+          if name.hasPrefix("validation_"), let v = record.validationMetrics[String(name.dropFirst(11))] {
+            return number(v)
+          }
+          return record.metrics[name].map(number) ?? ""
+        }
+      }
+      lines.append(cells.joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The history as JSON: `{"epochs": [{"epoch": 1, "cost": …}, …], "best_epoch": …, "stopped_early": …}`.
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  /// Writes ``csv()`` (a path ending in .csv) or ``json()`` (.json), atomically.
+  /// - Throws: ``ConfigurationError`` naming `--history` for another extension; file errors.
+  public func write(to path: String) throws {
+    try AtomicFile.write(Array(try Self.format(of: path) == "csv" ? csv().utf8 : json().utf8), to: path)
+  }
+
+  /// "csv" or "json" from a path's extension.
+  /// - Throws: ``ConfigurationError`` naming `--history`.
+  public static func format(of path: String) throws(ConfigurationError) -> String {
+    let lower = path.lowercased()
+    if lower.hasSuffix(".csv") { return "csv" }
+    if lower.hasSuffix(".json") { return "json" }
+    throw ConfigurationError(option: "--history", "\(path) must end in .csv or .json")
+  }
+
+  private func number(_ value: Double) -> String {
+    value.isFinite ? String(value) : (value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"))
+  }
+}
