@@ -3,10 +3,16 @@
 ///     dθ_approx[i] = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε
 ///     error = ‖dθ − dθ_approx‖₂ / (‖dθ‖₂ + ‖dθ_approx‖₂)
 ///
-/// over every parameter W[l], b[l] and (PReLU) α[l], in Double, reported per
-/// layer and overall (the course's `gradient_check_n`). Below 1e-7 the
-/// gradients are right; above 1e-3 something is wrong. Keep inputs away from
-/// the kinks of ReLU-like activations, where the derivative jumps.
+/// over every parameter W[l], b[l], (PReLU) α[l] and (batch norm) γ[l], β[l],
+/// in Double, reported per layer and overall (the course's `gradient_check_n`).
+/// Below 1e-7 the gradients are right; above 1e-3 something is wrong. Keep
+/// inputs away from the kinks of ReLU-like activations, where the derivative
+/// jumps.
+///
+/// J is the full training cost: the L2 term when `l2` > 0, example weights,
+/// batch normalisation in training mode (the batch's own statistics), and
+/// dropout with fixed masks (the same D[l] for every evaluation, as the course
+/// advises: check with dropout's randomness frozen).
 public enum GradientCheck {
   /// The outcome: the relative error of each layer and of all parameters together.
   public struct Report: Sendable {
@@ -29,14 +35,31 @@ public enum GradientCheck {
   ///   - gradients: the gradients to check; by default the network's own backpropagation.
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0
   ///   or gradients that do not match the network's layers.
+  ///   - l2: λ of L2 regularisation in J.
+  ///   - weights: per-example weights (1, m) in J.
+  ///   - masks: dropout masks D[l]/keep for layers 1…L−1 (index l − 1; nil or missing: none).
   public static func run(
     _ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, epsilon: Double = 1e-7,
-    gradients: [Dense<Double>.Gradients]? = nil
+    gradients: [Dense<Double>.Gradients]? = nil, l2: Double = 0, weights: Matrix<Double>? = nil,
+    masks: [Matrix<Double>?] = []
   ) throws -> Report {
     guard epsilon > 0, epsilon.isFinite else {
       throw ConfigurationError(option: "epsilon", "\(epsilon) must be a positive finite number")
     }
-    let analytic = try gradients ?? network.backward(network.forward(x), labels: y)
+    guard masks.count < network.depth else {
+      throw ConfigurationError(option: "masks", "\(masks.count) dropout masks for \(network.depth - 1) hidden layers")
+    }
+    /// The training-mode forward pass with the fixed masks.
+    func pass(_ net: Network<Double>) throws -> Network<Double>.ForwardPass {
+      var pass = Network<Double>.ForwardPass(caches: Array(repeating: Dense<Double>.Cache(), count: net.depth))
+      for (l, mask) in masks.enumerated() { if let mask { pass.caches[l].mask = mask } }
+      try net.forward(x, into: &pass, training: true)
+      return pass
+    }
+    func cost(_ net: Network<Double>) throws -> Double {
+      try net.cost(pass(net), labels: y, weights: weights, l2: l2)
+    }
+    let analytic = try gradients ?? network.backward(pass(network), labels: y, weights: weights, l2: l2)
     guard analytic.count == network.depth,
       zip(analytic, network.layers).allSatisfy({ $0.dW.shape == $1.weight.shape && $0.db.shape == $1.bias.shape })
     else {
@@ -53,9 +76,9 @@ public enum GradientCheck {
         for k in 0..<layer[keyPath: parameter].count {
           let original = layer[keyPath: parameter].scalars[k]
           probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original + epsilon }
-          let plus = try probe.cost(probe.forward(x), labels: y)
+          let plus = try cost(probe)
           probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original - epsilon }
-          let minus = try probe.cost(probe.forward(x), labels: y)
+          let minus = try cost(probe)
           probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original }
           norms.add(analytic: gradient.scalars[k], approximate: (plus - minus) / (2 * epsilon))
         }
@@ -65,6 +88,13 @@ public enum GradientCheck {
       try check(\.bias, gradient: analytic[l].db)
       if layer.alpha != nil, let dAlpha = analytic[l].dAlpha {
         try check(\.slopes, gradient: dAlpha)
+      }
+      if layer.normalization != nil {
+        guard let dGamma = analytic[l].dGamma, let dBeta = analytic[l].dBeta else {
+          throw ConfigurationError(option: "gradients", "layer \(l + 1) normalises but has no dγ, dβ")
+        }
+        try check(\.normalizationScale, gradient: dGamma)
+        try check(\.normalizationShift, gradient: dBeta)
       }
       layerErrors.append(norms.relativeError)
       total.merge(norms)
@@ -105,21 +135,31 @@ public enum GradientCheck {
   ///   - layerSizes: n[0], …, n[L].
   ///   - examples: m.
   /// - Throws: ``ConfigurationError`` for unusable sizes or activations.
+  ///   - batchNormalization: batch-normalise the hidden layers (with random γ, β).
   public static func randomProblem(
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output, examples: Int = 5,
-    seed: UInt64 = 1, margin: Double = 1e-3
+    seed: UInt64 = 1, margin: Double = 1e-3, batchNormalization: Bool = false
   ) throws -> (network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>) {
     guard examples >= 1 else { throw ConfigurationError(option: "examples", "needs at least 1 example") }
+    if batchNormalization && examples < 2 {
+      throw ConfigurationError(option: "examples", "batch normalisation needs at least 2 examples")
+    }
     var generator = DefaultGenerator(seed: seed)
     var network = try Network<Double>(
       layerSizes: layerSizes, hiddenActivation: hiddenActivation, output: output, initializer: .xavier,
-      using: &generator)
+      batchNormalization: batchNormalization, using: &generator)
     for l in network.layers.indices {
       // Non-zero biases, so db is exercised; PReLU slopes away from the default.
       network.layers[l].bias = Matrix.randomNormal(rows: layerSizes[l + 1], columns: 1, using: &generator)
       if let alpha = network.layers[l].alpha {
         network.layers[l].alpha = try Matrix(
           rows: alpha.rows, columns: 1, columnMajor: (0..<alpha.rows).map { _ in 0.1 + 0.3 * generator.nextUniform() })
+      }
+      if network.layers[l].normalization != nil {
+        let n = layerSizes[l + 1]
+        network.layers[l].normalization!.gamma = try Matrix(
+          rows: n, columns: 1, columnMajor: (0..<n).map { _ in 0.5 + generator.nextUniform() })
+        network.layers[l].normalization!.beta = Matrix.randomNormal(rows: n, columns: 1, using: &generator)
       }
     }
     var x = Matrix<Double>(rows: layerSizes[0], columns: examples)
@@ -146,6 +186,16 @@ public enum GradientCheck {
 }
 
 extension Dense {
+  /// Batch normalisation's γ and β as key path targets for the gradient check (empty without it).
+  var normalizationScale: Matrix<Scalar> {
+    get { normalization?.gamma ?? Matrix(rows: 0, columns: 0) }
+    set { normalization?.gamma = newValue }
+  }
+  var normalizationShift: Matrix<Scalar> {
+    get { normalization?.beta ?? Matrix(rows: 0, columns: 0) }
+    set { normalization?.beta = newValue }
+  }
+
   /// PReLU's α as a non-optional key path target for the gradient check (empty for other layers).
   var slopes: Matrix<Scalar> {
     get { alpha ?? Matrix(rows: 0, columns: 0) }
