@@ -10,7 +10,12 @@ import Foundation
 /// | `layers.{l-1}.weight` | (n[l], n[l-1]) | W[l] |
 /// | `layers.{l-1}.bias` | (n[l]) | b[l] |
 /// | `layers.{l-1}.alpha` | (n[l]) | PReLU's α[l] |
+/// | `norms.{l-1}.weight`, `.bias` | (n[l]) | batch normalisation's γ[l], β[l] (`nn.BatchNorm1d`) |
+/// | `norms.{l-1}.running_mean`, `.running_var` | (n[l]) | its running statistics |
 ///
+/// Batch normalisation's ε and momentum are in `__metadata__` as
+/// `batch_norm` (JSON: `{"epsilon": …, "momentum": …}`, momentum as PyTorch
+/// counts it, 1 − ours); a file with normalised layers has `format_version` 2.
 /// `__metadata__` (strings; JSON where structured) holds everything else:
 /// `format` = `backprop-model`, `format_version`, `dtype`, `layer_sizes`,
 /// `activations` (one per layer), `output`, `loss`, `preprocessing`,
@@ -22,8 +27,9 @@ import Foundation
 /// net = Net(); net.layers.load_state_dict({k: v for k, v in state.items() if not k.endswith("alpha")}, strict=False)
 /// ```
 public enum ModelFile {
-  /// The `format_version` this code writes and reads.
-  public static let formatVersion = 1
+  /// The newest `format_version` this code writes and reads: 1 for plain
+  /// networks, 2 when a layer batch-normalises.
+  public static let formatVersion = 2
 
   /// Writes `model` atomically (temporary file, flush, rename).
   /// - Throws: ``FileFormatError`` when the file cannot be written.
@@ -31,7 +37,7 @@ public enum ModelFile {
     let network = model.network
     var metadata: [String: String] = [
       "format": "backprop-model",
-      "format_version": String(formatVersion),
+      "format_version": network.isBatchNormalized ? "2" : "1",
       "dtype": Scalar.dtypeName,
       "layer_sizes": try json(network.layerSizes),
       "activations": try json(network.layers.map(\.activation.description)),
@@ -43,11 +49,21 @@ public enum ModelFile {
     if let classNames = model.classNames { metadata["class_names"] = try json(classNames) }
     if let featureNames = model.featureNames { metadata["feature_names"] = try json(featureNames) }
     if let targetName = model.targetName { metadata["target_name"] = targetName }
+    if let norm = network.layers.compactMap(\.normalization).first {
+      metadata["batch_norm"] = try json(["epsilon": Double(norm.epsilon), "momentum": 1 - Double(norm.momentum)])
+    }
     var file = SafetensorsFile(metadata: metadata)
     for (index, layer) in network.layers.enumerated() {
       try file.add("layers.\(index).weight", matrix: layer.weight)
       try file.add("layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
       if let alpha = layer.alpha { try file.add("layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize]) }
+      if let norm = layer.normalization {
+        let shape = [layer.outputSize]
+        try file.add("norms.\(index).weight", matrix: norm.gamma, shape: shape)
+        try file.add("norms.\(index).bias", matrix: norm.beta, shape: shape)
+        try file.add("norms.\(index).running_mean", matrix: norm.runningMean, shape: shape)
+        try file.add("norms.\(index).running_var", matrix: norm.runningVariance, shape: shape)
+      }
     }
     try file.write(to: path)
   }
@@ -92,8 +108,26 @@ public enum ModelFile {
       if activation.hasLearnedSlope {
         alpha = try tensor(file, "\(prefix).alpha", shape: [sizes[l]], path: path)
       }
+      var normalization: BatchNormalization<Scalar>?
+      if file.tensor(named: "norms.\(l - 1).weight") != nil {
+        let settings: [String: Double] = try decode(metadata, "batch_norm", path: path)
+        let shape = [sizes[l]]
+        do {
+          normalization = try BatchNormalization(
+            gamma: tensor(file, "norms.\(l - 1).weight", shape: shape, path: path),
+            beta: tensor(file, "norms.\(l - 1).bias", shape: shape, path: path),
+            runningMean: tensor(file, "norms.\(l - 1).running_mean", shape: shape, path: path),
+            runningVariance: tensor(file, "norms.\(l - 1).running_var", shape: shape, path: path),
+            epsilon: Scalar(settings["epsilon"] ?? 1e-5), momentum: Scalar(1 - (settings["momentum"] ?? 0.1)), layer: l)
+        } catch let error as FileFormatError {
+          throw error
+        } catch {
+          throw FileFormatError(path: path, "layer \(l): \(error)")
+        }
+      }
       do {
-        layers.append(try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, layer: l))
+        layers.append(
+          try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
       } catch {
         throw FileFormatError(path: path, error.message)
       }
@@ -102,7 +136,11 @@ public enum ModelFile {
     do { network = try Network(layers: layers, output: output) } catch {
       throw FileFormatError(path: path, "\(error)")
     }
-    let known = Set((0..<network.depth).flatMap { ["layers.\($0).weight", "layers.\($0).bias", "layers.\($0).alpha"] })
+    let known = Set(
+      (0..<network.depth).flatMap { l in
+        ["layers.\(l).weight", "layers.\(l).bias", "layers.\(l).alpha"]
+          + ["weight", "bias", "running_mean", "running_var"].map { "norms.\(l).\($0)" }
+      })
     if let stray = file.names.first(where: { !known.contains($0) }) {
       throw FileFormatError(path: path, "unexpected tensor '\(stray)' for a \(network.depth)-layer network")
     }

@@ -204,9 +204,7 @@ struct Fitter<Scalar: MatrixScalar> {
 
   /// A forward pass in inference mode (running statistics, no dropout).
   private func inferencePass(_ x: Matrix<Scalar>) throws -> Network<Scalar>.ForwardPass {
-    var pass = Network<Scalar>.ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: network.depth))
-    try network.forward(x, into: &pass, training: false)
-    return pass
+    try network.forward(x, training: false)
   }
 
   /// Copies the examples at `indices` into the batch buffers.

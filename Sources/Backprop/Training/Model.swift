@@ -71,7 +71,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit the model.
   public func evaluate(_ rawX: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Evaluation {
     let x = try preprocessing.apply(rawX)
-    let pass = try network.forward(x)
+    let pass = try network.forward(x, training: false)
     let loss = try network.cost(pass, labels: y)
     let a = pass.output
     var result = Evaluation(loss: loss, examples: x.columns)

@@ -120,9 +120,16 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
 
   /// Forward propagation, the course's `L_model_forward`: A[0] = X, then each layer in turn.
   /// - Throws: ``ShapeError`` naming the layer when X does not have n[0] rows.
+  /// In training mode (batch statistics for batch normalisation); see ``forward(_:training:)``.
   public func forward(_ x: Matrix<Scalar>) throws(ShapeError) -> ForwardPass {
+    try forward(x, training: true)
+  }
+
+  /// Forward propagation in training mode (batch normalisation by the batch's
+  /// statistics) or inference mode (by the running ones), keeping the caches.
+  public func forward(_ x: Matrix<Scalar>, training: Bool) throws(ShapeError) -> ForwardPass {
     var pass = ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: layers.count))
-    try forward(x, into: &pass)
+    try forward(x, into: &pass, training: training)
     return pass
   }
 

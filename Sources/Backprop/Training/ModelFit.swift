@@ -1,0 +1,84 @@
+extension Model {
+  /// A freshly initialised model from layer specs, with no preprocessing yet.
+  ///
+  /// ```swift
+  /// var model = try Model<Float>(
+  ///   inputs: 64, layers: [.dense(64, .relu, batchNormalization: true), .dense(10, .softmax)], output: .softmax)
+  /// let history = try model.fit(x, y, epochs: 30, batchSize: 32, optimizer: .adam(), preprocessing: .standardize)
+  /// let labels = try model.predict(testX).predictions
+  /// let scores = try model.evaluate(testX, labels: testY)
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - seed: seeds ``DefaultGenerator`` for the initial W[l].
+  /// - Throws: see ``Network/init(inputs:layers:output:initializer:using:)``.
+  public init(
+    inputs: Int, layers: [LayerSpec], output: Output, initializer: Initializer = .he, seed: UInt64 = 1
+  ) throws {
+    var generator = DefaultGenerator(seed: seed)
+    self.init(network: try Network(inputs: inputs, layers: layers, output: output, initializer: initializer, using: &generator))
+  }
+
+  /// Trains the model on raw inputs: fits `preprocessing` on X first (when
+  /// given; the model keeps it and applies it in ``predict(_:)`` and
+  /// ``evaluate(_:labels:)``), applies the model's preprocessing, then runs
+  /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:progress:)``.
+  ///
+  /// - Parameters:
+  ///   - x: raw X, (n[0], m), one example per column.
+  ///   - y: labels as the output expects.
+  ///   - optimizer: the update rule and its hyperparameters.
+  ///   - options: epochs, batch size and the rest (see ``FitOptions``).
+  ///   - preprocessing: a method to fit on `x`, or nil to keep the model's.
+  ///   - validation: raw validation inputs and labels, evaluated after each epoch.
+  /// - Returns: the per-epoch history.
+  /// - Throws: ``ConfigurationError``, ``ShapeError``, ``DataError``, ``DivergenceError``.
+  @discardableResult
+  public mutating func fit(
+    _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, optimizer: OptimizerSettings, options: FitOptions,
+    preprocessing method: Preprocessing.Method? = nil, sampleWeights: Matrix<Scalar>? = nil,
+    validation: (x: Matrix<Scalar>, y: Matrix<Scalar>)? = nil, progress: @escaping (EpochRecord) -> Bool = { _ in true }
+  ) throws -> History {
+    if let method { preprocessing = try Preprocessing.fit(method, to: x) }
+    let prepared = try preprocessing.apply(x)
+    let held = try validation.map { LabeledBatch(x: try preprocessing.apply($0.x), y: $0.y) }
+    let run = ModelFitRun(
+      network: network, x: prepared, y: y, sampleWeights: sampleWeights, validation: held, options: options,
+      progress: progress)
+    let history: History
+    (network, history) = try optimizer.accept(run)
+    return history
+  }
+
+  /// ``fit(_:_:optimizer:options:preprocessing:sampleWeights:validation:progress:)`` with
+  /// the common options as arguments.
+  @discardableResult
+  public mutating func fit(
+    _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, epochs: Int, batchSize: Int? = 32,
+    optimizer: OptimizerSettings = .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+    preprocessing method: Preprocessing.Method? = nil, validation: (x: Matrix<Scalar>, y: Matrix<Scalar>)? = nil
+  ) throws -> History {
+    try fit(
+      x, y, optimizer: optimizer, options: FitOptions(epochs: epochs, batchSize: batchSize), preprocessing: method,
+      validation: validation)
+  }
+}
+
+/// Runs `fit` with the concrete optimizer (a visitor, so the loop is specialised).
+private struct ModelFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
+  var network: Network<Scalar>
+  var x: Matrix<Scalar>
+  var y: Matrix<Scalar>
+  var sampleWeights: Matrix<Scalar>?
+  var validation: LabeledBatch<Scalar>?
+  var options: FitOptions
+  var progress: (EpochRecord) -> Bool
+
+  func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
+    var network = network
+    let history = try network.fit(
+      x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
+      progress: progress)
+    return (network, history)
+  }
+}
