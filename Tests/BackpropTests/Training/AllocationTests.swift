@@ -77,6 +77,44 @@ let isOptimizedBuild = true
     #expect(try count(AdamW(learningRate: 0.01)) == 0)
   }
 
+  /// The regularised step allocates nothing either: batch normalisation,
+  /// dropout masks redrawn in place, L2 and example weights, with Adam.
+  @Test(
+    .enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"),
+    .enabled(
+      if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
+  func regularizedStepAllocatesNothing() throws {
+    let threads = Kernels.threadCount
+    Kernels.threadCount = 1
+    defer { Kernels.threadCount = threads }
+    var rng = DefaultGenerator(seed: 8)
+    var network = try Network<Float>(
+      layerSizes: [12, 10, 6, 3], hiddenActivation: .relu, output: .softmax, initializer: .he,
+      batchNormalization: true, using: &rng)
+    let m = 24
+    let x = Matrix<Float>.randomNormal(rows: 12, columns: m, using: &rng)
+    var y = Matrix<Float>(rows: 1, columns: m)
+    for j in 0..<m { y[0, j] = Float(j % 3) }
+    let weights = try ClassWeights.balanced.exampleWeights(for: y)
+    let adam = try Adam<Float>(learningRate: 0.01)
+    var state = OptimizerState(for: network, optimizer: adam)
+    var workspace = Workspace(for: network)
+    func step() throws {
+      for (l, units) in [(0, 10), (1, 6)] {
+        Dropout.fillMask(&workspace.pass.caches[l].mask, rows: units, columns: m, rate: 0.3, using: &rng)
+      }
+      try network.forward(x, into: &workspace.pass, training: true)
+      _ = try network.cost(workspace.pass, labels: y, weights: weights, l2: 0.01)
+      try network.backward(labels: y, weights: weights, l2: 0.01, workspace: &workspace)
+      network.apply(workspace.gradients, optimizer: adam, state: &state)
+      network.updateRunningStatistics(from: workspace.pass)
+    }
+    for _ in 0..<2 { try step() }
+    backprop_malloc_counter_start()
+    for _ in 0..<5 { try step() }
+    #expect(backprop_malloc_counter_stop() == 0)
+  }
+
   /// The counter counts: a fresh array allocates.
   @Test(.enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"))
   func counterSeesAllocations() {
