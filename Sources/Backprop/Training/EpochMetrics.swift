@@ -49,11 +49,29 @@ public enum MetricName: String, Sendable, Hashable, Codable, CaseIterable, Custo
   }
 }
 
-/// The chosen metrics of a network's outputs against labels, by name.
+/// The chosen metrics of a network's outputs against labels, by name
+/// (from ``ClassificationReport`` and ``RegressionReport``).
 enum EpochMetrics {
   static func values<Scalar: MatrixScalar>(
     _ names: [MetricName], output: Output, outputs a: Matrix<Scalar>, labels y: Matrix<Scalar>
   ) throws -> [String: Double] {
-    [:]  // TEMPORARY until the metrics land
+    guard !names.isEmpty else { return [:] }
+    var all: [String: Double]
+    if output.isClassification {
+      if output == .softmax || a.rows == 1 {
+        all = try ClassificationReport(trueClasses: Metrics.classIndices(labels: y), probabilities: a).values
+      } else {
+        // Several independent sigmoid units (multi-label): the fraction of units right.
+        let predicted = output.predictions(from: a)
+        var right = 0
+        for k in 0..<predicted.count where predicted.scalars[k] == y.scalars[k] { right += 1 }
+        all = ["accuracy": Double(right) / Double(max(predicted.count, 1))]
+      }
+    } else {
+      all = try RegressionReport(predictions: a, targets: y).values
+    }
+    return names.reduce(into: [String: Double]()) { result, name in
+      if let value = all[name.rawValue] { result[name.rawValue] = value }
+    }
   }
 }

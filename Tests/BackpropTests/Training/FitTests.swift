@@ -101,7 +101,8 @@ import Testing
   @Test func classWeights() throws {
     let y = try Matrix<Double>(rows: 1, columns: 4, columnMajor: [0, 0, 0, 1])
     let balanced = try ClassWeights.balanced.exampleWeights(for: y)
-    #expect(balanced.scalars == [4.0 / 6, 4.0 / 6, 4.0 / 6, 2])
+    let expected: [Double] = [4.0 / 6, 4.0 / 6, 4.0 / 6, 2]
+    #expect(balanced.scalars == expected)
     let explicit = try ClassWeights(parsing: "1=5").exampleWeights(for: y)
     #expect(explicit.scalars == [1, 1, 1, 5])
     #expect(try ClassWeights(parsing: " balanced ") == .balanced)
@@ -193,9 +194,12 @@ import Testing
     let (_, x, y) = try Self.problem(m: 60)
     var model = try Model<Double>(
       inputs: 4, layers: [.dense(8, .relu, batchNormalization: true), .dense(3, .softmax)], output: .softmax, seed: 2)
-    let history = try model.fit(x, y, epochs: 30, batchSize: 16, preprocessing: .standardize)
+    let history = try model.fit(
+      x, y, epochs: 40, batchSize: 16, optimizer: .adam(learningRate: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+      preprocessing: .standardize)
     #expect(history.epochs.last!.cost < history.epochs.first!.cost)
-    #expect(try model.evaluate(x, labels: y).accuracy! > 0.8)
+    let accuracy = try #require(try model.evaluate(x, labels: y).accuracy)
+    #expect(accuracy > 0.85, "\(accuracy)")
     #expect(model.network.layers[0].normalization!.runningMean != Matrix(rows: 8, columns: 1))
   }
 
@@ -269,7 +273,7 @@ import Testing
   @Test func divergenceIsReported() throws {
     let (start, x, y) = try Self.problem()
     var network = start
-    network.layers[0].weight[0, 0] = .infinity
+    network.layers[0].weight[0, 0] = .nan
     #expect(throws: DivergenceError.self) {
       try network.fit(x: x, y: y, optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 2))
     }
