@@ -123,7 +123,7 @@ func csvField(_ text: String) -> String {
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Evaluate a saved model on labelled examples: the loss and accuracy (regression: MSE, MAE, R²).",
+    abstract: "Evaluate a saved model on labelled examples: loss, accuracy, precision/recall/F1 per class, the confusion matrix, log loss and ROC AUC (regression: MSE, MAE, R²).",
     discussion: """
         backprop evaluate --model iris.safetensors --data iris.csv
         backprop evaluate --model mnist.safetensors --x t10k-images-idx3-ubyte.gz --y t10k-labels-idx1-ubyte.gz
@@ -164,6 +164,10 @@ extension Evaluate: ModelAction {
     if let mse = result.meanSquaredError { print("Mean squared error: \(fixed(mse))") }
     if let mae = result.meanAbsoluteError { print("Mean absolute error: \(fixed(mae))") }
     if model.network.output == .identity { print("R²: \(result.r2.map { fixed($0) } ?? "undefined (constant targets)")") }
+    if let report = result.classification {
+      print("")
+      print(report)
+    }
   }
 }
 

@@ -65,6 +65,11 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
     public var r2: Double?
     /// m.
     public var examples: Int
+    /// Precision, recall and F1 per class and averaged, the confusion matrix, log
+    /// loss and ROC AUC (classification with class-index labels).
+    public var classification: ClassificationReport?
+    /// MSE, MAE and R² (regression).
+    public var regression: RegressionReport?
   }
 
   /// Loss and metrics on raw inputs and their labels.
@@ -75,6 +80,13 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
     let loss = try network.cost(pass, labels: y)
     let a = pass.output
     var result = Evaluation(loss: loss, examples: x.columns)
+    if network.output == .softmax || (network.output == .sigmoid && a.rows == 1) {
+      result.classification = try ClassificationReport(
+        trueClasses: Metrics.classIndices(labels: y), probabilities: a,
+        classNames: classNames.flatMap { $0.count == Swift.max(a.rows, 2) ? $0 : nil })
+    } else if network.output == .identity {
+      result.regression = try RegressionReport(predictions: a, targets: y)
+    }
     if network.output.isClassification {
       let predicted = network.output.predictions(from: a)
       var correct = 0
