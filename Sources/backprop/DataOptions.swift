@@ -60,13 +60,14 @@ struct DataOptions: ParsableArguments {
   var validationY: String?
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Use only these training examples, a range START:END of 0-based positions in the file (END excluded; either may "
         + "be left out, negative counts from the end), e.g. :8000 for the first 8,000.", valueName: "START:END"))
   var examples: ExampleRange?
 
   @Option(
-    name: .customLong("test-examples"),
+    name: .customLong("test-examples"), parsing: .unconditional,
     help: ArgumentHelp("Use only these examples of the test file (START:END, as --examples), e.g. 8000: or -2000:.", valueName: "START:END"))
   var testExamples: ExampleRange?
 

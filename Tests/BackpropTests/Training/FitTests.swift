@@ -279,3 +279,45 @@ import Testing
     }
   }
 }
+
+/// The README's library example, as written there.
+@Suite struct ReadmeExampleTests {
+  @Test func thePractitionersAPI() throws {
+    var rng = DefaultGenerator(seed: 12)
+    // Ten Gaussian blobs in 64 dimensions, one per class.
+    let centres = Matrix<Float>.randomNormal(rows: 64, columns: 10, using: &rng)
+    func data(_ m: Int) -> (Matrix<Float>, Matrix<Float>) {
+      var x = Matrix<Float>.randomNormal(rows: 64, columns: m, using: &rng)
+      var y = Matrix<Float>(rows: 1, columns: m)
+      for j in 0..<m {
+        let k = j % 10
+        y[0, j] = Float(k)
+        for i in 0..<64 { x[i, j] = x[i, j] * 1.5 + centres[i, k] }
+      }
+      return (x, y)
+    }
+    let (x, y) = data(300)
+    let (validX, validY) = data(60)
+    let (testX, testY) = data(60)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+
+    var model = try Model<Float>(
+      inputs: 64, layers: [.dense(128, .relu, batchNormalization: true), .dense(10, .softmax)], output: .softmax)
+    var options = try FitOptions(epochs: 30, batchSize: 32)
+    options.dropout = [0.2]
+    options.earlyStopping = try EarlyStopping(patience: 5)
+    let history = try model.fit(
+      x, y, optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8), options: options,
+      preprocessing: .standardize, validation: (validX, validY))
+    try history.write(to: directory.appendingPathComponent("history.csv").path)
+    let labels = try model.predict(testX).predictions
+    let scores = try model.evaluate(testX, labels: testY)
+
+    #expect(labels.shape == Shape(1, 60))
+    #expect(scores.accuracy! > 0.9, "\(scores.accuracy!)")
+    #expect(scores.classification!.description.contains("confusion matrix"))
+    #expect(history.bestEpoch != nil)
+  }
+}

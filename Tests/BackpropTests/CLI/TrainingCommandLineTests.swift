@@ -1,0 +1,125 @@
+import Backprop
+import BackpropTestSupport
+import Foundation
+import Testing
+
+/// `train` with epochs, mini-batches and the practitioner's options, end to end.
+@Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
+struct TrainingCommandLineTests {
+  func run(_ arguments: [String]) throws -> Subprocess.Result {
+    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
+    return try Subprocess.run(url, arguments)
+  }
+
+  /// A folder with a three-class CSV of 90 rows (two features, a text label).
+  func makeTable() throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-fit-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    var rng = DefaultGenerator(seed: 7)
+    var lines = ["a,b,kind"]
+    for j in 0..<90 {
+      let k = j % 3
+      let a = Double(k) * 2 + rng.nextGaussian() * 0.5
+      let b = Double(2 - k) + rng.nextGaussian() * 0.5
+      lines.append("\(a),\(b),\(["red", "green", "blue"][k])")
+    }
+    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+    return folder
+  }
+
+  @Test func epochsWithEveryOptionWriteAHistoryAndAModel() throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let table = folder.appendingPathComponent("t.csv").path
+    let history = folder.appendingPathComponent("h.csv").path
+    let model = folder.appendingPathComponent("m.safetensors").path
+    let result = try run([
+      "train", "--data", table, "--layers", "2,8,3", "--activation", "relu", "--output", "softmax", "--standardize",
+      "--epochs", "12", "--batch-size", "16", "--optimizer", "adamw", "--learning-rate", "0.01", "--weight-decay", "0.001",
+      "--l2", "0.01", "--dropout", "0.1", "--batch-norm", "--lr-schedule", "cosine", "--warmup", "2",
+      "--validation-split", "0.2", "--early-stopping", "20", "--class-weight", "balanced",
+      "--metrics", "accuracy,macro_f1,log_loss", "--history", history, "--save", model,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.output.contains("Epoch 1/12: cost "))
+    #expect(result.output.contains("validation accuracy"), "\(result.output)")
+    #expect(result.error.contains("Wrote the history of 12 epochs"))
+    #expect(result.error.contains("restored the parameters of epoch"))
+    let text = try String(contentsOfFile: history, encoding: .utf8)
+    let rows = text.split(separator: "\n")
+    #expect(rows.first == "epoch,cost,validation_cost,validation_accuracy,validation_log_loss,validation_macro_f1,learning_rate,seconds")
+    #expect(rows.count == 13)
+    // The saved model keeps batch normalisation and evaluates with the report.
+    let evaluated = try run(["evaluate", "--model", model, "--data", table])
+    #expect(evaluated.status == 0, "\(evaluated.error)")
+    #expect(evaluated.output.contains("confusion matrix") && evaluated.output.contains("macro avg"))
+    #expect(evaluated.output.contains("blue") && evaluated.output.contains("ROC AUC"))
+    let loaded = try ModelFile.read(path: model, as: Float.self)
+    #expect(loaded.network.layers[0].normalization != nil)
+    #expect(loaded.hyperparameters["optimizer"] == "adamw" && loaded.hyperparameters["batch_norm"] == "true")
+    let inspected = try run(["inspect", model])
+    #expect(inspected.status == 0, "\(inspected.error)")
+  }
+
+  @Test func withoutEpochsTheCourseLoopIsUnchanged() throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let table = folder.appendingPathComponent("t.csv").path
+    let result = try run([
+      "train", "--data", table, "--layers", "2,4,3", "--output", "softmax", "--iterations", "30", "--print-every", "10",
+      "--learning-rate", "0.1",
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let costLines = result.output.split(separator: "\n").filter { $0.hasPrefix("Cost after iteration") }
+    #expect(costLines.map { $0.split(separator: ":")[0] } == [
+      "Cost after iteration 0", "Cost after iteration 10", "Cost after iteration 20", "Cost after iteration 29",
+    ])
+  }
+
+  @Test func validationDataAndExampleRanges() throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let table = folder.appendingPathComponent("t.csv").path
+    let result = try run([
+      "train", "--data", table, "--examples", ":60", "--validation-data", table, "--test-data", table,
+      "--test-examples", "-30:", "--layers", "2,6,3", "--output", "softmax", "--epochs", "3", "--batch-size", "8",
+      "--optimizer", "momentum", "--learning-rate", "0.05",
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.contains("on 60 examples"), "\(result.error)")
+    #expect(result.output.contains("Validation accuracy") && result.output.contains("Test accuracy"))
+  }
+
+  /// Bad settings: a clear message naming the option, a non-zero exit, nothing written.
+  @Test(arguments: [
+    (["--epochs", "-1"], "--epochs"),
+    (["--epochs", "2", "--batch-size", "0"], "--batch-size"),
+    (["--epochs", "2", "--optimizer", "adagrad"], "--optimizer"),
+    (["--epochs", "2", "--optimizer", "sgd", "--beta1", "0.9"], "--beta1"),
+    (["--epochs", "2", "--optimizer", "adam", "--beta2", "1.5"], "--beta2"),
+    (["--epochs", "2", "--dropout", "1"], "--dropout"),
+    (["--epochs", "2", "--dropout", "0.1,0.2,0.3"], "--dropout"),
+    (["--epochs", "2", "--l2", "-0.5"], "--l2"),
+    (["--epochs", "2", "--lr-schedule", "sometimes"], "--lr-schedule"),
+    (["--epochs", "2", "--warmup", "5"], "--warmup"),
+    (["--epochs", "2", "--early-stopping", "0"], "--early-stopping"),
+    (["--epochs", "2", "--min-delta", "0.1"], "--min-delta"),
+    (["--epochs", "2", "--class-weight", "0=heavy"], "--class-weight"),
+    (["--epochs", "2", "--metrics", "accuracy,bleu"], "--metrics"),
+    (["--epochs", "2", "--metrics", "r2"], "--metrics"),
+    (["--epochs", "2", "--history", "h.txt"], "--history"),
+    (["--epochs", "2", "--examples", "80:10"], "--examples"),
+    (["--epochs", "2", "--validation-split", "0.2", "--validation-data", "x.csv"], "--validation"),
+  ] as [([String], String)])
+  func badSettingsAreNamed(arguments: [String], option: String) throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let table = folder.appendingPathComponent("t.csv").path
+    let saved = folder.appendingPathComponent("never.safetensors").path
+    let result = try run(
+      ["train", "--data", table, "--layers", "2,4,3", "--output", "softmax", "--save", saved] + arguments)
+    #expect(result.status != 0)
+    #expect(result.error.contains(option), "\(arguments): \(result.error)")
+    #expect(!FileManager.default.fileExists(atPath: saved))
+  }
+}
