@@ -208,7 +208,10 @@ struct Train: ParsableCommand {
       options.earlyStopping = try EarlyStopping(patience: patience, minDelta: training.minDelta)
     }
     if let text = training.classWeight { options.classWeights = try ClassWeights(parsing: text) }
-    options.metrics = try training.metricNames(for: architecture.output)
+    // The course's loop (no --epochs) reports costs only, unless metrics are asked for.
+    if training.usesEpochs || training.metrics != nil {
+      options.metrics = try training.metricNames(for: architecture.output)
+    }
     try options.validate(hiddenLayers: hiddenLayers)
     return options
   }

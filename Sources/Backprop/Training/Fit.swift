@@ -172,7 +172,7 @@ struct Fitter<Scalar: MatrixScalar> {
         record.validationMetrics = try EpochMetrics.values(
           options.metrics, output: network.output, outputs: pass.output, labels: validation.y)
       }
-      if options.trainingMetrics && !options.metrics.isEmpty {
+      if !options.metrics.isEmpty && (options.trainingMetrics || validation == nil) {
         let pass = try inferencePass(x)
         record.metrics = try EpochMetrics.values(options.metrics, output: network.output, outputs: pass.output, labels: y)
       }

@@ -29,10 +29,11 @@ public struct FitOptions: Sendable, Hashable {
   public var earlyStopping: EarlyStopping?
   /// Weights per class (classification only), multiplied into any example weights.
   public var classWeights: ClassWeights?
-  /// The metrics to compute on the validation set (and the training set when
-  /// ``trainingMetrics``) after each epoch, by name (see ``MetricName``).
+  /// The metrics to compute after each epoch, by name (see ``MetricName``): on the
+  /// validation set, and on the training set too when ``trainingMetrics`` or when
+  /// there is no validation set (one more forward pass over it, in inference mode).
   public var metrics: [MetricName] = []
-  /// Also compute ``metrics`` on the whole training set after each epoch (one more forward pass).
+  /// Also compute ``metrics`` on the whole training set when there is a validation set.
   public var trainingMetrics = false
 
   /// - Throws: ``ConfigurationError`` naming `--epochs` or `--batch-size` when not positive.

@@ -123,3 +123,18 @@ struct TrainingCommandLineTests {
     #expect(!FileManager.default.fileExists(atPath: saved))
   }
 }
+
+@Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
+struct RegularizedGradientCheckCommandLineTests {
+  @Test func gradcheckWithL2BatchNormAndDropout() throws {
+    let url = try #require(BackpropExecutable.url)
+    let result = try Subprocess.run(url, [
+      "gradcheck", "--layers", "4,6,5,3", "--output", "softmax", "--activation", "tanh", "--batch-norm",
+      "--dropout", "0.3", "--l2", "0.5", "--examples", "8",
+    ])
+    #expect(result.status == 0, "\(result.combined)")
+    #expect(result.output.contains("batch norm") && result.output.contains("PASS"))
+    let bad = try Subprocess.run(url, ["gradcheck", "--layers", "3,2,1", "--batch-norm", "--examples", "1"])
+    #expect(bad.status != 0 && bad.error.contains("--batch-norm"))
+  }
+}
