@@ -34,6 +34,16 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   @discardableResult
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public func train(
     _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
     progress: (_ iteration: Int, _ cost: Double) -> Bool = { _, _ in true }
@@ -59,6 +69,16 @@ extension Trainer {
   /// before anything changes), backward, the update.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public func step(
     _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, workspace: inout Workspace<Scalar>,
     state: inout OptimizerState<O>, cost report: (Double) throws -> Void = { _ in }
