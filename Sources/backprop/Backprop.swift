@@ -15,4 +15,16 @@ struct BackpropCommand: ParsableCommand {
       """,
     subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self, Info.self]
   )
+
+  /// `backprop train --resume …` takes its options from the checkpoint, so it is
+  /// parsed on its own (the other `train` options are not required); everything
+  /// else goes through the usual parser.
+  static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
+      TrainResume.main(Array(arguments.dropFirst()))
+      return
+    }
+    main(nil)
+  }
 }

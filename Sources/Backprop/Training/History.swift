@@ -21,6 +21,8 @@ public struct EpochRecord: Sendable, Hashable, Codable {
   public var learningRate: Double
   /// Wall time of the epoch, seconds (training and evaluation).
   public var seconds: Double
+  /// ‖(dW[l], db[l], …)‖ per layer, averaged over the epoch's steps (before clipping).
+  public var gradientNorms: [Double] = []
 }
 
 /// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:

@@ -90,14 +90,28 @@ extension Trainer {
   }
 }
 
-/// Training stopped because the cost became NaN or infinite.
+/// Training stopped because the cost, a gradient or a parameter became NaN or infinite.
 public struct DivergenceError: Error, Sendable, CustomStringConvertible {
-  /// The iteration whose cost was not finite.
+  /// The iteration (full batch) or epoch − 1 (mini-batches) where it happened, from 0.
   public var iteration: Int
-  /// The cost.
+  /// The cost, or the non-finite gradient norm.
   public var cost: Double
+  /// The layer whose gradient was not finite (1-based), or nil when it was the cost.
+  public var layer: Int?
+  /// The step within the epoch (1-based), for mini-batch training.
+  public var batch: Int?
+
+  public init(iteration: Int, cost: Double, layer: Int? = nil, batch: Int? = nil) {
+    self.iteration = iteration
+    self.cost = cost
+    self.layer = layer
+    self.batch = batch
+  }
 
   public var description: String {
-    "the cost became \(cost) at iteration \(iteration): training diverged; try a lower learning rate"
+    let when = batch.map { "in epoch \(iteration + 1), batch \($0)" } ?? "at iteration \(iteration)"
+    let what = layer.map { "the gradient of layer \($0) (dW[\($0)], db[\($0)]) became \(cost)" } ?? "the cost became \(cost)"
+    return "\(what) \(when): training diverged; try a lower learning rate (--learning-rate) "
+      + "or clip the gradients' norm (--clip-norm)"
   }
 }
