@@ -216,9 +216,10 @@ struct Fitter<Scalar: MatrixScalar> {
           throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
         }
         try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
-        // ‖g[l]‖ per layer: NaN or ∞ stops here, naming the layer; clipping rescales them all.
+        // ‖g[l]‖ per layer, from L down as backpropagation went: NaN or ∞ stops here,
+        // naming the first layer where it appeared; clipping rescales them all.
         var total = 0.0
-        for l in 0..<network.depth {
+        for l in stride(from: network.depth - 1, through: 0, by: -1) {
           let squared = workspace.gradients[l].squaredNorm
           guard squared.isFinite else {
             throw DivergenceError(
