@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import Foundation
 
 @main
 struct BackpropCommand: ParsableCommand {
@@ -20,6 +21,9 @@ struct BackpropCommand: ParsableCommand {
   /// parsed on its own (the other `train` options are not required); everything
   /// else goes through the usual parser.
   static func main() {
+    // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as an
+    // error naming the file, instead of killing the process mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
       TrainResume.main(Array(arguments.dropFirst()))
