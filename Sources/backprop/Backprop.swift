@@ -26,9 +26,35 @@ struct BackpropCommand: ParsableCommand {
     signal(SIGXFSZ, SIG_IGN)
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
-      TrainResume.main(Array(arguments.dropFirst()))
-      return
+      run(TrainResume.self, Array(arguments.dropFirst()))
     }
-    main(nil)
+    run(BackpropCommand.self, arguments)
+  }
+
+  /// Parses and runs a command, exiting with the project's codes: 0 success,
+  /// 1 a failure during the run (training diverged, a file could not be
+  /// written), 2 bad usage or bad input (an unknown option, a value out of
+  /// range, a malformed or mismatched file), 128 + N after signal N.
+  static func run(_ root: any ParsableCommand.Type, _ arguments: [String]) -> Never {
+    do {
+      var command = try root.parseAsRoot(arguments)
+      try command.run()
+      Foundation.exit(0)
+    } catch {
+      let code = root.exitCode(for: error)
+      if code == .success { root.exit(withError: error) }  // --help, --version, completion scripts
+      let message = root.fullMessage(for: error)
+      if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+      Foundation.exit(exitStatus(for: error, parserCode: code.rawValue))
+    }
+  }
+
+  /// 2 for usage and input errors, 1 for failures during a run, explicit codes as given.
+  static func exitStatus(for error: Error, parserCode: Int32) -> Int32 {
+    switch error {
+    case let explicit as ExitCode: return explicit.rawValue
+    case is ValidationError, is ConfigurationError, is DataError, is FileFormatError, is ShapeError: return 2
+    default: return parserCode == 64 ? 2 : 1
+    }
   }
 }
