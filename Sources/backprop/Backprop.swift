@@ -28,6 +28,15 @@ struct BackpropCommand: ParsableCommand {
     if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
       run(TrainResume.self, Array(arguments.dropFirst()))
     }
+    if arguments.first == "train" {
+      do {
+        RunFile.resolvedArguments = try RunFile.expand(Array(arguments.dropFirst()))
+      } catch {
+        FileHandle.standardError.write(Data((BackpropCommand.fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      run(BackpropCommand.self, ["train"] + RunFile.resolvedArguments)
+    }
     run(BackpropCommand.self, arguments)
   }
 

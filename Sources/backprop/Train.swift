@@ -60,6 +60,19 @@ struct Train: ParsableCommand {
       + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Take options from a YAML or JSON file (option names as keys: 'epochs: 10', 'batch-norm: true', "
+        + "'layers: [64, 128, 10]'); options on the command line override it.", valueName: "run.yaml"))
+  var config: String?
+
+  @Option(
+    name: .customLong("config-from"),
+    help: ArgumentHelp(
+      "Rerun the command recorded in a model or checkpoint that `train` saved (options given here override it).",
+      valueName: "model.safetensors"))
+  var configFrom: String?
+
   @OptionGroup(title: "Training") var training: TrainingOptions
 
   @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
@@ -119,8 +132,7 @@ struct Train: ParsableCommand {
 
   /// The arguments that rerun this command (the working folder first), for checkpoints.
   private var recordedConfiguration: [String] {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.first == "train" { arguments.removeFirst() }
+    var arguments = RunFile.resolvedArguments
     if let index = arguments.firstIndex(of: "--resume") {
       arguments.removeSubrange(index..<min(index + 2, arguments.count))
     }
@@ -324,6 +336,12 @@ struct Train: ParsableCommand {
     if let weights = options.classWeights { values["class_weight"] = weights.description }
     if let clip = options.clipNorm { values["clip_norm"] = String(clip) }
     if safety.deterministic { values["deterministic"] = "true" }
+    // The resolved command, for `--config-from`.
+    let command = recordedConfiguration
+    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst())) {
+      values["command"] = String(decoding: data, as: UTF8.self)
+    }
+    values["working_directory"] = command.first ?? ""
     return values
   }
 
