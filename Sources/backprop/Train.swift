@@ -193,10 +193,13 @@ struct Train: ParsableCommand {
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
       hyperparameters: hyperparameters(settings: settings, options: options))
     let configuration = resumed?.configuration ?? recordedConfiguration
+    let printer = try TrainingOutput(
+      usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
+      events: training.events, resuming: resumed != nil)
     var lastCheckpoint: String?
     let run = FitRun(
       network: network, x: trainData.x, y: trainData.y, validation: validationSet, options: options,
-      printer: EpochPrinter(usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery),
+      printer: printer,
       resume: resumed?.state,
       checkpoint: checkpoints.map { folder in
         { state in lastCheckpoint = try folder.save(state, model: savedModel, configuration: configuration) }
@@ -218,9 +221,11 @@ struct Train: ParsableCommand {
       var message = "\(diverged)"
       if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
       if let save { message += "; \(save) was not written" }
-      throw ValidationError(message)
+      FileHandleOutput.standardError("Error: " + message)
+      throw ExitCode.failure
     }
     let seconds = Date().timeIntervalSince(start)
+    printer.finish()
     if let path = training.history {
       try history.write(to: path)
       FileHandleOutput.standardError("Wrote the history of \(history.epochs.count) epochs to \(path)")
@@ -376,7 +381,7 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var y: Matrix<Scalar>
   var validation: LabeledBatch<Scalar>?
   var options: FitOptions
-  var printer: EpochPrinter
+  var printer: TrainingOutput
   var resume: FitState<Scalar>?
   var checkpoint: ((FitState<Scalar>) throws -> Void)?
 
@@ -384,40 +389,12 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
     var network = network
     let history = try network.fit(
       x: x, y: y, validation: validation, optimizer: optimizer, options: options, resumingFrom: resume,
-      checkpoint: checkpoint, shouldStop: { Interruption.requested },
-      progress: { printer.print($0); return true })
+      checkpoint: checkpoint, shouldStop: { Interruption.requested }, afterBatch: { printer.batch($0) },
+      progress: { printer.epoch($0); return true })
     return (network, history)
   }
 }
 
-/// The progress lines of `train`: the course's "Cost after iteration i: c"
-/// without --epochs, one line per epoch (every K) with it.
-struct EpochPrinter {
-  var usesEpochs: Bool
-  var epochs: Int
-  var printEvery: Int?
-
-  func print(_ record: EpochRecord) {
-    if usesEpochs {
-      let every = printEvery ?? 1
-      guard every > 0, record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1 else { return }
-      var line = "Epoch \(record.epoch)/\(epochs): cost \(fixed(record.cost))"
-      if let cost = record.validationCost { line += ", validation cost \(fixed(cost))" }
-      for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) { line += ", \(name) \(fixed(value))" }
-      for (name, value) in record.validationMetrics.sorted(by: { $0.key < $1.key }) {
-        line += ", validation \(name) \(fixed(value))"
-      }
-      line += ", α \(String(format: "%.6g", record.learningRate)), \(fixed(record.seconds, 2)) s"
-      Swift.print(line)
-    } else {
-      let every = printEvery ?? 100
-      let i = record.epoch - 1
-      if every > 0, i % every == 0 || record.epoch == epochs {
-        Swift.print("Cost after iteration \(i): \(fixed(record.cost))")
-      }
-    }
-  }
-}
 
 /// `backprop train --resume DIR|CHECKPOINT [--threads N]`.
 struct TrainResume: ParsableCommand {
