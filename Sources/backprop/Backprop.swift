@@ -14,7 +14,9 @@ struct BackpropCommand: ParsableCommand {
 
       `backprop info` shows the matrix-product backend (system BLAS or built-in kernel) and threads.
       """,
-    subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self, Info.self]
+    subcommands: [
+      Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, Explain.self, GradientCheckCommand.self, Info.self,
+    ]
   )
 
   /// `backprop train --resume …` takes its options from the checkpoint, so it is

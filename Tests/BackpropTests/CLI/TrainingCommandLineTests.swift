@@ -232,3 +232,47 @@ struct RunFileCommandLineTests {
     }
   }
 }
+
+/// `backprop explain`: the notes' matrices of one batch, checked with NumPy when it is there.
+@Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
+struct ExplainCommandLineTests {
+  @Test func explainsAndDumpsTheCaches() throws {
+    let url = try #require(BackpropExecutable.url)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("explain-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var lines = ["a,b,c,label"]
+    var rng = DefaultGenerator(seed: 9)
+    for j in 0..<40 { lines.append("\(rng.nextGaussian()),\(rng.nextGaussian()),\(rng.nextGaussian()),\(j % 3)") }
+    let table = dir.appendingPathComponent("t.csv").path
+    try lines.joined(separator: "\n").write(toFile: table, atomically: true, encoding: .utf8)
+    let model = dir.appendingPathComponent("m.safetensors").path
+    let trained = try Subprocess.run(url, [
+      "train", "--data", table, "--layers", "3,5,3", "--output", "softmax", "--epochs", "2", "--save", model,
+    ])
+    #expect(trained.status == 0, "\(trained.error)")
+    let dump = dir.appendingPathComponent("batch.npz").path
+    let result = try Subprocess.run(url, ["explain", "--model", model, "--data", table, "--examples", "6", "--dump", dump])
+    #expect(result.status == 0, "\(result.error)")
+    for name in ["W1", "b1", "Z1", "A1", "dZ1", "dW1", "db1", "dZ2"] { #expect(result.output.contains("  \(name) ")) }
+    #expect(result.output.contains("(5, 6)") && result.output.contains("(3, 5)"))
+    let archive = try NPZArchive.read(path: dump)
+    #expect(Set(archive.keys).isSuperset(of: ["A0", "Y", "W1", "Z2", "dW2", "db1"]))
+    if Subprocess.pythonHas("numpy") {
+      let check = try Subprocess.python([
+        "-c",
+        """
+        import numpy as np
+        d = np.load('\(dump)')
+        assert np.allclose(d['W1'] @ d['A0'] + d['b1'], d['Z1'], atol=1e-5)
+        assert np.allclose(d['dZ2'] @ d['A1'].T / 6, d['dW2'], atol=1e-6)
+        assert np.allclose(d['dZ1'].sum(axis=1, keepdims=True) / 6, d['db1'], atol=1e-6)
+        print('ok')
+        """,
+      ])
+      #expect(check.output.contains("ok"), "\(check.error)")
+    }
+    let noLabels = try Subprocess.run(url, ["explain", "--model", model, "--data", table, "--dump", "x.txt"])
+    #expect(noLabels.status == 2 && noLabels.error.contains("--dump"))
+  }
+}
