@@ -93,11 +93,11 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    runtime.apply()
     if let source = safety.resume {
-      try Self.resume(from: source, runtime: runtime)
+      try Self.resume(from: source, runtime: runtime)  // applies the recorded runtime options
       return
     }
+    runtime.apply()
     switch dtype {
     case .float32: try run(as: Float.self, resumingFrom: nil)
     case .float64: try run(as: Double.self, resumingFrom: nil)
@@ -116,7 +116,8 @@ struct Train: ParsableCommand {
         throw ValidationError("--resume \(path): the run's folder \(folder) is gone")
       }
       var original = try Train.parse(Array(contents.configuration.dropFirst()))
-      if runtime.threads != nil { original.runtime = runtime }
+      if let threads = runtime.threads { original.runtime.threads = threads }
+      if let blas = runtime.blas { original.runtime.blas = blas }
       original.runtime.apply()
       FileHandleOutput.standardError(
         "Resuming from \(path): epoch \(contents.state.epoch)"
@@ -137,6 +138,16 @@ struct Train: ParsableCommand {
       arguments.removeSubrange(index..<min(index + 2, arguments.count))
     }
     arguments.removeAll { $0.hasPrefix("--resume=") }
+    // The backend that computes the products is part of the record, so that a resumed run or a
+    // rerun repeats the same arithmetic (auto's choice is a measurement and could differ next time).
+    if runtime.blas == nil && !safety.deterministic {
+      let backend =
+        switch dtype {
+        case .float32: RuntimeOptions.recordedBackend(for: Float.self)
+        case .float64: RuntimeOptions.recordedBackend(for: Double.self)
+        }
+      arguments += ["--blas", backend]
+    }
     return [FileManager.default.currentDirectoryPath] + arguments
   }
 
@@ -191,7 +202,7 @@ struct Train: ParsableCommand {
     let savedModel = Model(
       network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-      hyperparameters: hyperparameters(settings: settings, options: options))
+      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
     let configuration = resumed?.configuration ?? recordedConfiguration
     let printer = try TrainingOutput(
       usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
@@ -260,7 +271,7 @@ struct Train: ParsableCommand {
         let model = Model(
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-          hyperparameters: hyperparameters(settings: settings, options: options))
+          hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
@@ -310,7 +321,7 @@ struct Train: ParsableCommand {
   }
 
   /// What produced the model, as stored in its metadata.
-  private func hyperparameters(settings: OptimizerSettings, options: FitOptions) -> [String: String] {
+  private func hyperparameters(settings: OptimizerSettings, options: FitOptions, resumed: [String]?) -> [String: String] {
     var values = [
       "layers": architecture.layers.description, "activation": architecture.activation.description,
       "output": architecture.output.rawValue, "learning_rate": String(settings.learningRate),
@@ -341,9 +352,9 @@ struct Train: ParsableCommand {
     if let weights = options.classWeights { values["class_weight"] = weights.description }
     if let clip = options.clipNorm { values["clip_norm"] = String(clip) }
     if safety.deterministic { values["deterministic"] = "true" }
-    // The resolved command, for `--config-from`.
-    let command = recordedConfiguration
-    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst())) {
+    // The resolved command, for `--config-from`: a resumed run's is the one it was started with.
+    let command = resumed ?? recordedConfiguration
+    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst()), options: [.withoutEscapingSlashes]) {
       values["command"] = String(decoding: data, as: UTF8.self)
     }
     values["working_directory"] = command.first ?? ""
@@ -395,7 +406,6 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   }
 }
 
-
 /// `backprop train --resume DIR|CHECKPOINT [--threads N]`.
 struct TrainResume: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -408,7 +418,6 @@ struct TrainResume: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   func run() throws {
-    runtime.apply()
-    try Train.resume(from: resume, runtime: runtime)
+    try Train.resume(from: resume, runtime: runtime)  // applies the recorded runtime options, then these
   }
 }
