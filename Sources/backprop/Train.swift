@@ -87,6 +87,7 @@ struct Train: ParsableCommand {
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type) throws {
     if let save { try checkSavePath(save) }
+    if let report = training.report { try TrainingReport.checkWritable(directory: report) }
     let sets = try data.load(seed: architecture.seed, classification: architecture.output.isClassification)
     let sizes = architecture.layers.sizes
     try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
@@ -153,6 +154,9 @@ struct Train: ParsableCommand {
       let set = try prepared(test)
       try report(network, x: set.x, y: set.y, name: "Test")
     }
+    try writeReport(
+      network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
+      hyperparameters: hyperparameters(settings: settings, options: options))
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
         + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")
