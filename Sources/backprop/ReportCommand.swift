@@ -44,24 +44,34 @@ struct ReportCommand: ParsableCommand {
         + "needed with a model.", valueName: "dir"))
   var out: String?
 
-  @Option(help: ArgumentHelp("With a model: labelled examples as a CSV laid out like the training table.", valueName: "file.csv"))
+  @Option(
+    help: ArgumentHelp(
+      "With a model: labelled examples as a CSV laid out like the training table.", valueName: "file.csv"))
   var data: String?
 
-  @Option(help: ArgumentHelp("With --data: the label column, by name or 0-based index (default: the last).", valueName: "name|index"))
+  @Option(
+    help: ArgumentHelp(
+      "With --data: the label column, by name or 0-based index (default: the last).", valueName: "name|index"))
   var target: TargetColumn = .last
 
-  @Option(help: ArgumentHelp("With a model: inputs as .npy, .npz (with --x-key) or IDX, plain or .gz; one example per row.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "With a model: inputs as .npy, .npz (with --x-key) or IDX, plain or .gz; one example per row.", valueName: "file")
+  )
   var x: String?
 
   @Option(help: ArgumentHelp("Labels for --x (same formats).", valueName: "file"))
   var y: String?
 
-  @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
+  @Option(
+    name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
   var xKey: String?
 
   @Option(
     parsing: .unconditional,
-    help: ArgumentHelp("Use only these examples (START:END of 0-based positions, as `train --examples`), e.g. 8000:.", valueName: "START:END"))
+    help: ArgumentHelp(
+      "Use only these examples (START:END of 0-based positions, as `train --examples`), e.g. 8000:.",
+      valueName: "START:END"))
   var examples: ExampleRange?
 
   @Option(help: ArgumentHelp("With a model: the set's name on the page. Default: the file's name.", valueName: "name"))
@@ -129,7 +139,8 @@ extension ReportCommand: ModelAction {
     let n0 = model.network.layerSizes[0]
     guard set.x.rows == n0 else {
       throw ConfigurationError(
-        option: data != nil ? "--data" : "--x", "\(file) has \(set.x.rows) features per example but the model takes \(n0)")
+        option: data != nil ? "--data" : "--x",
+        "\(file) has \(set.x.rows) features per example but the model takes \(n0)")
     }
     let name = setName ?? URL(fileURLWithPath: file).lastPathComponent
     let evaluation = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))

@@ -28,6 +28,7 @@ extension ClassificationReport: Codable {
     isWeighted = try container.decodeIfPresent(Bool.self, forKey: .isWeighted) ?? false
   }
 
+  /// Writes the matrix, the names, the probability scores and the weighting.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(confusionMatrix, forKey: .confusionMatrix)

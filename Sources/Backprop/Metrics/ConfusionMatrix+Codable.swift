@@ -22,6 +22,7 @@ extension ConfusionMatrix: Codable {
     self.occurs = occurs
   }
 
+  /// Writes the counts and the occurs flags.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(counts, forKey: .counts)

@@ -7,6 +7,7 @@ extension RegressionReport: Codable {
     case r2, examples
   }
 
+  /// Reads the scores back.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     meanSquaredError = try container.decode(Double.self, forKey: .meanSquaredError)
@@ -15,6 +16,7 @@ extension RegressionReport: Codable {
     examples = try container.decode(Int.self, forKey: .examples)
   }
 
+  /// Writes the scores (R² null when undefined).
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(meanSquaredError, forKey: .meanSquaredError)

@@ -41,7 +41,9 @@ public struct AxisScale: Sendable, Hashable {
   ///   - integer: ticks only at whole numbers (epochs, iterations).
   ///   - nice: widen the domain to whole steps (false: the domain is exactly the values' range,
   ///     for an axis whose ends are fixed, such as a grid's).
-  public init(kind: Kind = .linear, covering values: [Double], tickCount: Int = 6, integer: Bool = false, nice: Bool = true) {
+  public init(
+    kind: Kind = .linear, covering values: [Double], tickCount: Int = 6, integer: Bool = false, nice: Bool = true
+  ) {
     self.kind = kind
     switch kind {
     case .linear:
@@ -128,7 +130,8 @@ public struct AxisScale: Sendable, Hashable {
     guard x > 0, x.isFinite else { return 1 }
     let power = pow(10, log10(x).rounded(.down))
     let error = x / power
-    let factor: Double = error >= 50.squareRoot() ? 10 : (error >= 10.squareRoot() ? 5 : (error >= 2.squareRoot() ? 2 : 1))
+    let factor: Double =
+      error >= 50.squareRoot() ? 10 : (error >= 10.squareRoot() ? 5 : (error >= 2.squareRoot() ? 2 : 1))
     return factor * power
   }
 

@@ -51,10 +51,11 @@ enum ChartStyle {
       let to = Double(cb[index])
       return Int((from + (to - from) * t).rounded())
     }
-    return "#" + channels.map { channel in
-      let hex = String(min(max(channel, 0), 255), radix: 16)
-      return hex.count == 1 ? "0" + hex : hex
-    }.joined()
+    return "#"
+      + channels.map { channel in
+        let hex = String(min(max(channel, 0), 255), radix: 16)
+        return hex.count == 1 ? "0" + hex : hex
+      }.joined()
   }
 
   /// Relative luminance (0 black … 1 white), to pick a readable text colour on a fill.

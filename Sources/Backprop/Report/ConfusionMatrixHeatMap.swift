@@ -45,7 +45,8 @@ public struct ConfusionMatrixHeatMap: Sendable, Hashable {
     let columnLabelHeight = rotateColumns ? min(longestName, 160) * 0.72 + 14 : 20
     let barX = left + gridSize + 28
     let note = "rows: true class · columns: predicted class · shade: share of the true class"
-    let width = max(barX + 90, 16 + ChartStyle.textWidth(title, size: 15) + 16, 16 + ChartStyle.textWidth(note, size: 11) + 16)
+    let width = max(
+      barX + 90, 16 + ChartStyle.textWidth(title, size: 15) + 16, 16 + ChartStyle.textWidth(note, size: 11) + 16)
     let height = top + gridSize + columnLabelHeight + 44
     let fontSize = min(13, cell * 0.34)
 
@@ -60,9 +61,11 @@ public struct ConfusionMatrixHeatMap: Sendable, Hashable {
         let fill = ChartStyle.interpolate(ChartStyle.blues, share)
         let x = left + Double(j) * cell
         let y = top + Double(i) * cell
-        let tip = "true \(classNames[i]), predicted \(classNames[j]): \(format(count))"
+        let tip =
+          "true \(classNames[i]), predicted \(classNames[j]): \(format(count))"
           + (support > 0 ? String(format: " (%.1f%% of true \(classNames[i]))", share * 100) : "")
-        body += "<rect class=\"cell\" x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(cell))\" "
+        body +=
+          "<rect class=\"cell\" x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(cell))\" "
           + "height=\"\(SVG.number(cell))\" fill=\"\(fill)\" stroke=\"#ffffff\" stroke-width=\"1\">"
           + "<title>\(SVG.escape(tip))</title></rect>\n"
         if showCounts {
@@ -93,7 +96,8 @@ public struct ConfusionMatrixHeatMap: Sendable, Hashable {
       "predicted class", x: left + gridSize / 2, y: top + gridSize + columnLabelHeight + 22, anchor: "middle", size: 13,
       extra: "class=\"axis-label\"")
     body += SVG.text(
-      "true class", x: 18, y: top + gridSize / 2, anchor: "middle", size: 13, rotate: -90, extra: "class=\"axis-label\"")
+      "true class", x: 18, y: top + gridSize / 2, anchor: "middle", size: 13, rotate: -90, extra: "class=\"axis-label\""
+    )
 
     // The colour bar: 0 % (top, light) … 100 % of the true class.
     let gradient = "\(id)-scale"
@@ -103,7 +107,8 @@ public struct ConfusionMatrixHeatMap: Sendable, Hashable {
       body += "<stop offset=\"\(SVG.number(offset))%\" stop-color=\"\(color)\"/>"
     }
     body += "</linearGradient></defs>\n"
-    body += "<rect x=\"\(SVG.number(barX))\" y=\"\(SVG.number(top))\" width=\"14\" height=\"\(SVG.number(gridSize))\" "
+    body +=
+      "<rect x=\"\(SVG.number(barX))\" y=\"\(SVG.number(top))\" width=\"14\" height=\"\(SVG.number(gridSize))\" "
       + "fill=\"url(#\(SVG.escape(gradient)))\" stroke=\"\(ChartStyle.grid)\"/>\n"
     for percent in [0, 25, 50, 75, 100] {
       let y = top + gridSize * (1 - Double(percent) / 100)

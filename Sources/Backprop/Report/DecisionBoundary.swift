@@ -10,14 +10,17 @@
 /// The grid is stored compactly for `run.json`: each row (top, the largest
 /// second input, first) is a string with a character per cell.
 public struct DecisionBoundary: Sendable, Hashable, Codable {
-  /// The first input's range (the horizontal axis), the points' range widened by 10 % each side.
+  /// The first input's range (the horizontal axis), the points' range widened by 10 % each side: its start …
   public var xMin: Double
+  /// … and its end.
   public var xMax: Double
-  /// The second input's range (the vertical axis).
+  /// The second input's range (the vertical axis): its start …
   public var yMin: Double
+  /// … and its end.
   public var yMax: Double
-  /// Cells per grid row and grid rows.
+  /// Cells per grid row.
   public var columns: Int
+  /// Grid rows.
   public var rows: Int
   /// Per grid row, top to bottom, a character per cell, left to right: the predicted class as a base-36 digit.
   public var classes: [String]
@@ -29,9 +32,11 @@ public struct DecisionBoundary: Sendable, Hashable, Codable {
   public var classNames: [String]
   /// The two inputs' names.
   public var featureNames: [String]
-  /// The plotted examples' inputs and true classes (at most `maximumPoints`, evenly spread through the set).
+  /// The plotted examples' first inputs (at most `maximumPoints`, evenly spread through the set).
   public var pointsX: [Double]
+  /// Their second inputs.
   public var pointsY: [Double]
+  /// Their true classes.
   public var pointClasses: [Int]
   /// Which set the points are from ("training").
   public var setName: String
@@ -60,7 +65,8 @@ public struct DecisionBoundary: Sendable, Hashable, Codable {
   ) throws {
     guard Self.canPlot(model.network) else {
       throw DataError(
-        "a decision boundary needs a classifier of two inputs (softmax of at most 36 classes, or sigmoid with one unit)")
+        "a decision boundary needs a classifier of two inputs (softmax of at most 36 classes, or sigmoid with one unit)"
+      )
     }
     guard x.rows == 2, y.rows == 1, y.columns == x.columns, x.columns > 0, resolution >= 2 else {
       throw DataError("the decision boundary's points must be X (2, m) and Y (1, m); got X \(x.shape) and Y \(y.shape)")

@@ -12,10 +12,12 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
   public var boundary: DecisionBoundary
   /// The heading inside the chart.
   public var title: String
-  /// The plot area's width and height.
+  /// The plot area's width …
   public var plotWidth = 520.0
+  /// … and height, in the `viewBox`'s units.
   public var plotHeight = 440.0
 
+  /// A plot of `boundary` headed `title`.
   public init(_ boundary: DecisionBoundary, title: String) {
     self.boundary = boundary
     self.title = title
@@ -57,13 +59,15 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
         while end < count && regionColor(class: classes[end], decile: deciles[end], of: k) == fill { end += 1 }
         let x = left + Double(start) * cellWidth
         let y = top + Double(row) * cellHeight
-        body += "<rect x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(Double(end - start) * cellWidth + 0.3))\" "
+        body +=
+          "<rect x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(Double(end - start) * cellWidth + 0.3))\" "
           + "height=\"\(SVG.number(cellHeight + 0.3))\" fill=\"\(fill)\"/>\n"
         start = end
       }
     }
     body += "</g>\n"
-    body += "<rect x=\"\(SVG.number(left))\" y=\"\(SVG.number(top))\" width=\"\(SVG.number(plotWidth))\" "
+    body +=
+      "<rect x=\"\(SVG.number(left))\" y=\"\(SVG.number(top))\" width=\"\(SVG.number(plotWidth))\" "
       + "height=\"\(SVG.number(plotHeight))\" fill=\"none\" stroke=\"\(ChartStyle.axis)\"/>\n"
 
     // The examples.
@@ -73,7 +77,8 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
       guard x.isFinite, y.isFinite else { continue }
       let name = c >= 0 && c < names.count ? names[c] : String(c)
       let tip = "\(b.featureNames[0]) \(LineChart.plain(x)), \(b.featureNames[1]) \(LineChart.plain(y)): class \(name)"
-      body += "<circle cx=\"\(SVG.number(px(x)))\" cy=\"\(SVG.number(py(y)))\" r=\"3.6\" "
+      body +=
+        "<circle cx=\"\(SVG.number(px(x)))\" cy=\"\(SVG.number(py(y)))\" r=\"3.6\" "
         + "fill=\"\(ChartStyle.classColor(max(c, 0), of: k))\"><title>\(SVG.escape(tip))</title></circle>\n"
     }
     body += "</g>\n"
@@ -91,9 +96,11 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
     }
     body += "</g>\n"
     let featureNames = b.featureNames.count == 2 ? b.featureNames : ["x₁", "x₂"]
-    body += SVG.text(featureNames[0], x: (left + right) / 2, y: height - 16, anchor: "middle", size: 13, extra: "class=\"axis-label\"")
     body += SVG.text(
-      featureNames[1], x: 18, y: (top + bottom) / 2, anchor: "middle", size: 13, rotate: -90, extra: "class=\"axis-label\"")
+      featureNames[0], x: (left + right) / 2, y: height - 16, anchor: "middle", size: 13, extra: "class=\"axis-label\"")
+    body += SVG.text(
+      featureNames[1], x: 18, y: (top + bottom) / 2, anchor: "middle", size: 13, rotate: -90,
+      extra: "class=\"axis-label\"")
 
     // The legend: right-aligned on the title's row when it fits, else in rows under the note.
     let entryWidths = names.map { 30 + ChartStyle.textWidth($0) }
@@ -109,7 +116,8 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
         x = 16
         y += 18
       }
-      body += "<circle cx=\"\(SVG.number(x + 5))\" cy=\"\(SVG.number(y))\" r=\"5\" fill=\"\(ChartStyle.classColor(index, of: k))\"/>"
+      body +=
+        "<circle cx=\"\(SVG.number(x + 5))\" cy=\"\(SVG.number(y))\" r=\"5\" fill=\"\(ChartStyle.classColor(index, of: k))\"/>"
       body += SVG.text(name, x: x + 14, y: y + 4)
       x += entryWidths[index]
     }

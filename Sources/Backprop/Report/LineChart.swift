@@ -44,6 +44,7 @@ public struct LineChart: Sendable, Hashable {
     /// The text beside it.
     public var label: String
 
+    /// A line at `x` labelled `label`.
     public init(x: Double, label: String) {
       self.x = x
       self.label = label
@@ -69,10 +70,12 @@ public struct LineChart: Sendable, Hashable {
   public var integerX = true
   /// Vertical lines.
   public var markers: [Marker] = []
-  /// The `viewBox`'s width and height; the chart scales to its container's width in HTML.
+  /// The `viewBox`'s width; the chart scales to its container's width in HTML.
   public var width = 640.0
+  /// The `viewBox`'s height.
   public var height = 360.0
 
+  /// An empty chart: add ``series``.
   public init(title: String, xLabel: String, yLabel: String) {
     self.title = title
     self.xLabel = xLabel
@@ -95,7 +98,7 @@ public struct LineChart: Sendable, Hashable {
     let legendWidth = legend.reduce(0) { $0 + 26 + ChartStyle.textWidth($1.0) } + Double(max(legend.count - 1, 0)) * 16
     let titleWidth = ChartStyle.textWidth(title, size: 15)
     let legendBelow = 16 + titleWidth + 32 + legendWidth > width - 16
-    let top = legendBelow ? 74.0 : 54.0
+    let top = (legendBelow ? 74.0 : 54.0) + (markers.isEmpty ? 0 : 8)
     let tickLabelWidth = yAxis.ticks.map { ChartStyle.textWidth(yAxis.label($0)) }.max() ?? 24
     let left = max(56, 38 + tickLabelWidth)
     let right = width - 24
@@ -131,30 +134,37 @@ public struct LineChart: Sendable, Hashable {
       body += SVG.text(xScale.label(tick), x: x, y: bottom + 19, anchor: "middle")
     }
     body += "</g>\n"
-    body += SVG.text(xLabel, x: (left + right) / 2, y: height - 14, anchor: "middle", size: 13, extra: "class=\"axis-label\"")
+    body += SVG.text(
+      xLabel, x: (left + right) / 2, y: height - 14, anchor: "middle", size: 13, extra: "class=\"axis-label\"")
     body += SVG.text(
       yLabel, x: 18, y: (top + bottom) / 2, anchor: "middle", size: 13, rotate: -90, extra: "class=\"axis-label\"")
 
     for marker in markers {
       let x = px(marker.x)
       body += SVG.line(x1: x, y1: top, x2: x, y2: bottom, stroke: ChartStyle.muted, width: 1.2, dash: "5 4")
+      // The label above the plot area, clear of the lines.
       let anchor = x > (left + right) / 2 ? "end" : "start"
-      body += SVG.text(marker.label, x: x + (anchor == "end" ? -6 : 6), y: top + 14, anchor: anchor, size: 11, fill: ChartStyle.muted)
+      body += SVG.line(x1: x, y1: top - 12, x2: x, y2: top, stroke: ChartStyle.muted, width: 1.2, dash: "2 2")
+      body += SVG.text(
+        marker.label, x: x + (anchor == "end" ? -4 : 4), y: top - 4, anchor: anchor, size: 11, fill: ChartStyle.muted)
     }
 
     if lines.isEmpty {
-      body += SVG.text("no values to plot", x: (left + right) / 2, y: (top + bottom) / 2, anchor: "middle", fill: ChartStyle.muted)
+      body += SVG.text(
+        "no values to plot", x: (left + right) / 2, y: (top + bottom) / 2, anchor: "middle", fill: ChartStyle.muted)
     }
     for (series, color, points) in lines {
       let drawn = Self.thinned(points)
       let coordinates = drawn.map { "\(SVG.number(px($0.0))),\(SVG.number(py($0.1)))" }.joined(separator: " ")
-      body += "<polyline class=\"series\" data-series=\"\(SVG.escape(series.name))\" fill=\"none\" stroke=\"\(color)\" "
+      body +=
+        "<polyline class=\"series\" data-series=\"\(SVG.escape(series.name))\" fill=\"none\" stroke=\"\(color)\" "
         + "stroke-width=\"2.2\" stroke-linejoin=\"round\" stroke-linecap=\"round\" points=\"\(coordinates)\"/>\n"
       if points.count <= Self.markerLimit {
         body += "<g class=\"points\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1.2\">\n"
         for (x, y) in points {
           let tip = "\(series.name), \(xLabel) \(Self.plain(x)): \(Self.plain(y))"
-          body += "<circle cx=\"\(SVG.number(px(x)))\" cy=\"\(SVG.number(py(y)))\" r=\"3.2\"><title>\(SVG.escape(tip))</title></circle>\n"
+          body +=
+            "<circle cx=\"\(SVG.number(px(x)))\" cy=\"\(SVG.number(py(y)))\" r=\"3.2\"><title>\(SVG.escape(tip))</title></circle>\n"
         }
         body += "</g>\n"
       }

@@ -42,9 +42,11 @@ public struct NetworkSummary: Sendable, Hashable, Codable {
   public var preprocessing: String
   /// Σ over the layers.
   public var parameterCount: Int
-  /// The class names, the inputs' names and the target's, when known.
+  /// The class names, when known.
   public var classNames: [String]?
+  /// The inputs' names, when known (a CSV header).
   public var featureNames: [String]?
+  /// The target column's name, when known.
   public var targetName: String?
 
   /// The table of `model`'s network for batches of `batchSize` examples.

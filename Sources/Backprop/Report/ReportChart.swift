@@ -5,7 +5,12 @@ import Foundation
 public struct ReportChart: Sendable, Hashable {
   /// The page section it belongs to.
   public enum Section: String, Sendable, Hashable {
-    case training, confusionMatrix, decisionBoundary
+    /// The curves per epoch or iteration.
+    case training
+    /// The confusion matrix's heat map.
+    case confusionMatrix
+    /// The decision boundary.
+    case decisionBoundary
   }
 
   /// `cost.svg`, `accuracy.svg`, `learning-rate.svg`, `confusion-matrix.svg`, `decision-boundary.svg`.
@@ -48,7 +53,8 @@ extension TrainingReport {
       charts.append(
         ReportChart(
           fileName: "decision-boundary.svg", title: plot.title,
-          caption: "The model's prediction over the input plane (\(decisionBoundary.columns) × \(decisionBoundary.rows) "
+          caption:
+            "The model's prediction over the input plane (\(decisionBoundary.columns) × \(decisionBoundary.rows) "
             + "grid), the \(decisionBoundary.setName) examples on top: the course's plot_decision_boundary.",
           svg: plot.svg(id: "decision-boundary"), section: .decisionBoundary))
     }
@@ -62,7 +68,8 @@ extension TrainingReport {
     // The course numbers iterations from 0; epochs count from 1.
     func x(epoch: Int) -> Double { Double(progressUnit == .iteration ? epoch - 1 : epoch) }
     func x(_ record: EpochRecord) -> Double { x(epoch: record.epoch) }
-    let markers = history.bestEpoch.map { [LineChart.Marker(x: x(epoch: $0), label: "kept: \(unit) \(Int(x(epoch: $0)))")] } ?? []
+    let markers =
+      history.bestEpoch.map { [LineChart.Marker(x: x(epoch: $0), label: "kept: \(unit) \(Int(x(epoch: $0)))")] } ?? []
     var charts = [ReportChart]()
 
     var cost = LineChart(title: "Cost J per \(unit)", xLabel: unit, yLabel: "cost J")
@@ -78,16 +85,20 @@ extension TrainingReport {
           ? "The training cost is the mean over each epoch's mini-batches, before each update"
           : "The cost of the whole training set at each step of gradient descent")
           + (validationCosts.isEmpty
-            ? ", with the L2 term." : "; the validation cost is computed after each \(unit) in inference mode. Both include the L2 term.")
+            ? ", with the L2 term."
+            : "; the validation cost is computed after each \(unit) in inference mode. Both include the L2 term.")
           + (cost.yScale == .logarithmic ? " Logarithmic axis." : ""),
         svg: cost.svg(id: "cost"), section: .training))
 
     let names = Set(epochs.flatMap { Array($0.metrics.keys) + Array($0.validationMetrics.keys) }).sorted()
     for name in names {
-      var chart = LineChart(title: "\(Self.displayName(name)) per \(unit)", xLabel: unit, yLabel: Self.displayName(name))
+      var chart = LineChart(
+        title: "\(Self.displayName(name)) per \(unit)", xLabel: unit, yLabel: Self.displayName(name))
       let training = epochs.compactMap { record in record.metrics[name].map { (x(record), $0) } }
       let validation = epochs.compactMap { record in record.validationMetrics[name].map { (x(record), $0) } }
-      if !training.isEmpty { chart.series.append(.init(name: "training", points: training, color: ChartStyle.series[0])) }
+      if !training.isEmpty {
+        chart.series.append(.init(name: "training", points: training, color: ChartStyle.series[0]))
+      }
       if !validation.isEmpty {
         chart.series.append(.init(name: "validation", points: validation, color: ChartStyle.series[1]))
       }
@@ -99,7 +110,8 @@ extension TrainingReport {
       charts.append(
         ReportChart(
           fileName: Self.fileName(name) + ".svg", title: chart.title,
-          caption: "\(Self.displayName(name)) on the \(sets.joined(separator: " and ")) set\(sets.count > 1 ? "s" : ""), "
+          caption:
+            "\(Self.displayName(name)) on the \(sets.joined(separator: " and ")) set\(sets.count > 1 ? "s" : ""), "
             + "computed after each \(unit) in inference mode.",
           svg: chart.svg(id: "metric-" + Self.fileName(name)), section: .training))
     }
@@ -141,7 +153,8 @@ extension TrainingReport {
   static func fileName(_ metric: String) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789")
     let name = String(metric.lowercased().map { allowed.contains($0) ? $0 : "-" })
-    return name.isEmpty || ["cost", "learning-rate", "confusion-matrix", "decision-boundary", "index", "run"].contains(name)
+    return name.isEmpty
+      || ["cost", "learning-rate", "confusion-matrix", "decision-boundary", "index", "run"].contains(name)
       ? "metric-" + name : name
   }
 }

@@ -21,6 +21,7 @@ public struct ReproducibilityStamp: Sendable, Hashable, Codable {
     /// Its SHA-256, 64 hex digits.
     public var sha256: String
 
+    /// A file read as `role`, of `bytes` bytes and digest `sha256`.
     public init(role: String, path: String, bytes: Int, sha256: String) {
       self.role = role
       self.path = path
@@ -51,6 +52,7 @@ public struct ReproducibilityStamp: Sendable, Hashable, Codable {
   /// The command line, when known.
   public var command: [String]?
 
+  /// A stamp from its values (``current(seed:dataFiles:command:date:)`` gathers this process's).
   public init(
     seed: UInt64?, dataFiles: [DataFile], version: String, buildConfiguration: String, backends: [String: String],
     backendReason: String, threads: Int, cpu: String?, date: String, command: [String]?

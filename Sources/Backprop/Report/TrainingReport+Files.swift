@@ -65,7 +65,8 @@ extension TrainingReport {
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
       throw FileFormatError(path: directory, "no such folder")
     }
-    let path = isDirectory.boolValue ? URL(fileURLWithPath: directory).appendingPathComponent(jsonFileName).path : directory
+    let path =
+      isDirectory.boolValue ? URL(fileURLWithPath: directory).appendingPathComponent(jsonFileName).path : directory
     guard FileManager.default.fileExists(atPath: path) else {
       throw FileFormatError(
         path: path, "no such file: \(directory) is not a folder written by `backprop train --report`")

@@ -77,7 +77,9 @@ extension TrainingReport {
     var stats = [(String, String)]()
     if let headline {
       let set = headline.name.prefix(1).uppercased() + headline.name.dropFirst()
-      if let accuracy = headline.accuracy { stats.append(("\(set) accuracy", String(format: "%.2f %%", accuracy * 100))) }
+      if let accuracy = headline.accuracy {
+        stats.append(("\(set) accuracy", String(format: "%.2f %%", accuracy * 100)))
+      }
       if let report = headline.classification { stats.append(("\(set) macro F1", decimal(report.macroF1, 4))) }
       if let regression = headline.regression {
         stats.append(("\(set) R²", regression.r2.map { decimal($0, 4) } ?? "—"))
@@ -88,11 +90,14 @@ extension TrainingReport {
     stats.append(("Parameters", grouped(network.parameterCount)))
     if let history {
       let count = history.epochs.count
-      stats.append((progressUnit == .epoch ? "Epochs" : "Iterations", grouped(count) + (history.stoppedEarly ? " (early stop)" : "")))
+      let unit = progressUnit == .epoch ? "Epochs" : "Iterations"
+      stats.append((unit + (history.stoppedEarly ? " (stopped early)" : ""), grouped(count)))
     }
     if let seconds = trainingSeconds { stats.append(("Training time", duration(seconds))) }
     return "<div class=\"cards\">\n"
-      + stats.map { "<div class=\"stat\"><span class=\"label\">\(esc($0.0))</span><span class=\"value\">\(esc($0.1))</span></div>\n" }
+      + stats.map {
+        "<div class=\"stat\"><span class=\"label\">\(esc($0.0))</span><span class=\"value\">\(esc($0.1))</span></div>\n"
+      }
       .joined() + "</div>"
   }
 
@@ -106,7 +111,8 @@ extension TrainingReport {
       if let validation = last.validationCost { note += ", validation cost \(decimal(validation, 4))" }
     }
     if let best = history.bestEpoch {
-      note += ". Early stopping "
+      note +=
+        ". Early stopping "
         + (history.stoppedEarly ? "ended training and " : "")
         + "restored the parameters of \(progressUnit.rawValue) \(progressUnit == .iteration ? best - 1 : best) (dashed line)"
     }
@@ -131,7 +137,8 @@ extension TrainingReport {
       } else {
         let scores = evaluation.regression
         row += [
-          scores.map { significant($0.meanSquaredError) } ?? "—", scores.map { significant($0.meanAbsoluteError) } ?? "—",
+          scores.map { significant($0.meanSquaredError) } ?? "—",
+          scores.map { significant($0.meanAbsoluteError) } ?? "—",
           scores?.r2.map { decimal($0, 4) } ?? "—",
         ]
       }
@@ -154,22 +161,31 @@ extension TrainingReport {
   private func classificationTable(_ report: ClassificationReport) -> String {
     let c = report.confusionMatrix
     func count(_ x: Double) -> String { report.isWeighted ? decimal(x, 2) : grouped(Int(x.rounded())) }
-    func bar(_ x: Double) -> String { "<td class=\"num bar\" style=\"--v: \(decimal(min(max(x, 0), 1), 3))\">\(decimal(x, 4))</td>" }
-    var html = "<div class=\"table-wrap\"><table>\n<thead><tr><th>class</th><th class=\"num\">precision</th>"
+    func bar(_ x: Double) -> String {
+      "<td class=\"num bar\" style=\"--v: \(decimal(min(max(x, 0), 1), 3))\">\(decimal(x, 4))</td>"
+    }
+    var html =
+      "<div class=\"table-wrap\"><table>\n<thead><tr><th>class</th><th class=\"num\">precision</th>"
       + "<th class=\"num\">recall</th><th class=\"num\">F1</th><th class=\"num\">support</th></tr></thead>\n<tbody>\n"
     for k in c.occurringClasses {
-      html += "<tr><td>\(esc(report.classNames[k]))</td>\(bar(c.precision(k)))\(bar(c.recall(k)))\(bar(c.f1(k)))"
+      html +=
+        "<tr><td>\(esc(report.classNames[k]))</td>\(bar(c.precision(k)))\(bar(c.recall(k)))\(bar(c.f1(k)))"
         + "<td class=\"num\">\(count(c.support(k)))</td></tr>\n"
     }
-    html += "<tr class=\"total\"><td>accuracy</td><td></td><td></td>\(bar(report.accuracy))<td class=\"num\">\(count(c.total))</td></tr>\n"
-    html += "<tr class=\"summary\"><td>macro avg</td>\(bar(report.macroPrecision))\(bar(report.macroRecall))\(bar(report.macroF1))"
+    html +=
+      "<tr class=\"total\"><td>accuracy</td><td></td><td></td>\(bar(report.accuracy))<td class=\"num\">\(count(c.total))</td></tr>\n"
+    html +=
+      "<tr class=\"summary\"><td>macro avg</td>\(bar(report.macroPrecision))\(bar(report.macroRecall))\(bar(report.macroF1))"
       + "<td class=\"num\">\(count(c.total))</td></tr>\n"
-    html += "<tr class=\"summary\"><td>weighted avg</td>\(bar(c.weightedAverage(c.precision)))\(bar(c.weightedAverage(c.recall)))"
+    html +=
+      "<tr class=\"summary\"><td>weighted avg</td>\(bar(c.weightedAverage(c.precision)))\(bar(c.weightedAverage(c.recall)))"
       + "\(bar(report.weightedF1))<td class=\"num\">\(count(c.total))</td></tr>\n"
     html += "</tbody></table></div>\n"
     var extras = [String]()
     if let logLoss = report.logLoss { extras.append("log loss \(decimal(logLoss, 4))") }
-    if let auc = report.rocAUC { extras.append("ROC AUC \(decimal(auc, 4))" + (c.classCount > 2 ? " (one-vs-rest, macro)" : "")) }
+    if let auc = report.rocAUC {
+      extras.append("ROC AUC \(decimal(auc, 4))" + (c.classCount > 2 ? " (one-vs-rest, macro)" : ""))
+    }
     if !extras.isEmpty { html += "<p class=\"note\">\(esc(extras.joined(separator: " · ")))</p>\n" }
     return html
   }
@@ -186,8 +202,13 @@ extension TrainingReport {
     var html = table(
       header: ["l", "n[l]", "g[l]", "W[l]", "b[l]", "Z[l], A[l]", "parameters"], rows: rows,
       numeric: [0, 1, 6], total: ["", "", "", "", "", "total", grouped(network.parameterCount)])
-    var notes = ["m = \(m) examples a batch", "output \(network.output) with the \(network.loss) loss", "inputs \(network.preprocessing) before the network"]
-    if let names = network.featureNames, names.count <= 12 { notes.append("input columns: " + names.joined(separator: ", ")) }
+    var notes = [
+      "m = \(m) examples a batch", "output \(network.output) with the \(network.loss) loss",
+      "inputs \(network.preprocessing) before the network",
+    ]
+    if let names = network.featureNames, names.count <= 12 {
+      notes.append("input columns: " + names.joined(separator: ", "))
+    }
     if let target = network.targetName { notes.append("target: \(target)") }
     if let classes = network.classNames, classes.count <= 20 {
       notes.append("classes: " + classes.enumerated().map { "\($0)=\($1)" }.joined(separator: ", "))
@@ -199,7 +220,9 @@ extension TrainingReport {
   /// The settings as a grid of name–value pairs, alphabetical.
   private func hyperparameterSection() -> String {
     "<dl class=\"pairs\">\n"
-      + hyperparameters.sorted { $0.key < $1.key }.map { "<div><dt>\(esc($0.key))</dt><dd>\(esc($0.value))</dd></div>\n" }
+      + hyperparameters.sorted { $0.key < $1.key }.map {
+        "<div><dt>\(esc($0.key))</dt><dd>\(esc($0.value))</dd></div>\n"
+      }
       .joined() + "</dl>\n"
   }
 
@@ -207,10 +230,11 @@ extension TrainingReport {
     var rows = [(String, String)]()
     rows.append(("Seed", stamp.seed.map(String.init) ?? "—"))
     for file in stamp.dataFiles {
-      rows.append((
-        "Data <code>\(esc(file.role))</code>",
-        "<code>\(esc(file.path))</code> (\(esc(byteCount(file.bytes))))<br><span class=\"mono hash\">SHA-256 \(esc(file.sha256))</span>"
-      ))
+      rows.append(
+        (
+          "Data <code>\(esc(file.role))</code>",
+          "<code>\(esc(file.path))</code> (\(esc(byteCount(file.bytes))))<br><span class=\"mono hash\">SHA-256 \(esc(file.sha256))</span>"
+        ))
     }
     rows.append(("Backprop", esc("\(stamp.version), \(stamp.buildConfiguration) build")))
     for (dtype, backend) in stamp.backends.sorted(by: { $0.key < $1.key }) {
@@ -235,7 +259,8 @@ extension TrainingReport {
     func cell(_ tag: String, _ text: String, _ column: Int) -> String {
       "<\(tag)\(numeric.contains(column) ? " class=\"num\"" : "")>\(esc(text))</\(tag)>"
     }
-    var html = "<div class=\"table-wrap\"><table>\n<thead><tr>"
+    var html =
+      "<div class=\"table-wrap\"><table>\n<thead><tr>"
       + header.enumerated().map { cell("th", $1, $0) }.joined() + "</tr></thead>\n<tbody>\n"
     for row in rows { html += "<tr>" + row.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n" }
     if let total { html += "<tr class=\"total\">" + total.enumerated().map { cell("td", $1, $0) }.joined() + "</tr>\n" }
@@ -254,7 +279,11 @@ extension TrainingReport {
     x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞"))
   }
 
-  private func significant(_ x: Double) -> String { x.isFinite ? String(format: "%.4g", x) : decimal(x, 0) }
+  /// Four decimals for everyday magnitudes, four significant digits for very small or large ones.
+  private func significant(_ x: Double) -> String {
+    guard x.isFinite else { return decimal(x, 0) }
+    return x == 0 || (abs(x) >= 1e-3 && abs(x) < 1e5) ? decimal(x, 4) : String(format: "%.4g", x)
+  }
 
   private func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)

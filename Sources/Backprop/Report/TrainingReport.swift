@@ -120,11 +120,14 @@ public struct TrainingReport: Sendable, Hashable, Codable {
     do {
       header = try decoder.decode(Header.self, from: data)
     } catch {
-      throw FileFormatError(path: path, "is not valid JSON (\(Self.describe(error))); rebuild it with `backprop train --report`")
+      throw FileFormatError(
+        path: path, "is not valid JSON (\(Self.describe(error))); rebuild it with `backprop train --report`")
     }
     guard header.format == formatName else {
       throw FileFormatError(
-        path: path, "is not a Backprop report: \"format\" is \(header.format.map { "\"\($0)\"" } ?? "missing"), not \"\(formatName)\"")
+        path: path,
+        "is not a Backprop report: \"format\" is \(header.format.map { "\"\($0)\"" } ?? "missing"), not \"\(formatName)\""
+      )
     }
     guard let version = header.formatVersion, version <= currentFormatVersion else {
       throw FileFormatError(

@@ -42,7 +42,8 @@ import Testing
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha256-\(UUID().uuidString).txt")
     defer { try? FileManager.default.removeItem(at: url) }
     try Data("abc".utf8).write(to: url)
-    #expect(try SHA256.hexDigest(ofFile: url.path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(
+      try SHA256.hexDigest(ofFile: url.path) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     #expect(throws: FileFormatError.self) { try SHA256.hexDigest(ofFile: url.path + ".missing") }
   }
 }

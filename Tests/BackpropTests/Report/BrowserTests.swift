@@ -22,8 +22,10 @@ enum Chromium {
     guard let url else { throw CocoaError(.fileNoSuchFile) }
     return try Subprocess.run(
       URL(fileURLWithPath: "/usr/bin/timeout"),
-      ["90", url.path, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--no-first-run",
-       "--user-data-dir=\(profile.path)"] + arguments + [page.absoluteString])
+      [
+        "90", url.path, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--no-first-run",
+        "--user-data-dir=\(profile.path)",
+      ] + arguments + [page.absoluteString])
   }
 }
 
@@ -42,7 +44,9 @@ struct BrowserTests {
 
     let dom = try Chromium.run(["--enable-logging=stderr", "--v=0", "--dump-dom"], page: page, profile: profile)
     #expect(dom.status == 0, "\(dom.error.suffix(2_000))")
-    for id in ["training", "metrics", "confusion-matrix", "decision-boundary", "network", "hyperparameters", "reproducibility"] {
+    for id in [
+      "training", "metrics", "confusion-matrix", "decision-boundary", "network", "hyperparameters", "reproducibility",
+    ] {
       #expect(dom.output.contains("<section id=\"\(id)\">"), "the browser's DOM lacks section \(id)")
     }
     #expect(dom.output.components(separatedBy: "<polyline").count - 1 == 7)

@@ -63,7 +63,8 @@ import Testing
   }
 
   @Test func heatMapHasACellAndCountPerPair() throws {
-    let matrix = try ConfusionMatrix(trueClasses: [0, 0, 1, 1, 1, 2], predictedClasses: [0, 1, 1, 1, 2, 2], classCount: 3)
+    let matrix = try ConfusionMatrix(
+      trueClasses: [0, 0, 1, 1, 1, 2], predictedClasses: [0, 1, 1, 1, 2, 2], classCount: 3)
     let heatMap = ConfusionMatrixHeatMap(matrix, classNames: ["a", "b <c>", "d"], title: "Confusion matrix — test set")
     let svg = try XMLTree(heatMap.svg(id: "confusion"))
     let cells = svg.root.all("rect").filter { $0.attributes["class"] == "cell" }
@@ -103,7 +104,9 @@ import Testing
       layerSizes: [3, 3, 2], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
     #expect(!DecisionBoundary.canPlot(regression) && !DecisionBoundary.canPlot(three))
     #expect(throws: DataError.self) {
-      try DecisionBoundary(model: Model(network: regression), x: Matrix(rows: 2, columns: 1), labels: Matrix(rows: 1, columns: 1), setName: "t")
+      try DecisionBoundary(
+        model: Model(network: regression), x: Matrix(rows: 2, columns: 1), labels: Matrix(rows: 1, columns: 1),
+        setName: "t")
     }
   }
 }

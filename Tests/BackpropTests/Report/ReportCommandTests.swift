@@ -58,7 +58,9 @@ struct ReportCommandTests {
     #expect(report.evaluations.map(\.name) == ["training", "validation", "test"])
     #expect(report.headline?.name == "test" && report.history?.epochs.count == 5)
     #expect(report.stamp.seed == 1 && report.stamp.dataFiles.map(\.role) == ["--data"])
-    #expect(report.stamp.dataFiles[0].sha256 == SHA256.hexDigest(of: [UInt8](try Data(contentsOf: folder.appendingPathComponent("blobs.csv")))))
+    #expect(
+      report.stamp.dataFiles[0].sha256
+        == SHA256.hexDigest(of: [UInt8](try Data(contentsOf: folder.appendingPathComponent("blobs.csv")))))
     #expect(report.stamp.command?.first == "backprop" && report.stamp.command?.contains("--report") == true)
     #expect(report.network.layers.map(\.weightShape) == [[8, 2], [3, 8]] && report.network.batchSize == 16)
     #expect(report.hyperparameters["optimizer"] == "adam")
@@ -82,9 +84,13 @@ struct ReportCommandTests {
       "report", model, "--data", folder.appendingPathComponent("blobs.csv").path, "--out", modelReport,
     ])
     #expect(fromModel.status == 0, "\(fromModel.combined)")
-    #expect(Set(try contents(modelReport).keys) == ["index.html", "run.json", "confusion-matrix.svg", "decision-boundary.svg"])
+    #expect(
+      Set(try contents(modelReport).keys) == [
+        "index.html", "run.json", "confusion-matrix.svg", "decision-boundary.svg",
+      ])
     let saved = try TrainingReport.read(directory: modelReport)
-    #expect(saved.history == nil && saved.evaluations.map(\.name) == ["blobs.csv"] && saved.evaluations[0].examples == 120)
+    #expect(
+      saved.history == nil && saved.evaluations.map(\.name) == ["blobs.csv"] && saved.evaluations[0].examples == 120)
     #expect(saved.network.batchSize == 16 && saved.network.classNames == ["left", "right", "top"])
   }
 

@@ -11,7 +11,8 @@ import Testing
     let charts = report.charts()
     #expect(
       charts.map(\.fileName) == [
-        "cost.svg", "accuracy.svg", "macro-f1.svg", "learning-rate.svg", "confusion-matrix.svg", "decision-boundary.svg",
+        "cost.svg", "accuracy.svg", "macro-f1.svg", "learning-rate.svg", "confusion-matrix.svg",
+        "decision-boundary.svg",
       ])
     for chart in charts {
       let svg = try XMLTree(chart.fileText)
@@ -20,7 +21,8 @@ import Testing
         let lines = svg.root.all("polyline")
         let expected = chart.fileName == "learning-rate.svg" ? 1 : 2  // training and validation
         #expect(lines.count == expected, "\(chart.fileName)")
-        #expect(lines.allSatisfy { ($0.attributes["points"] ?? "").split(separator: " ").count == 12 }, "\(chart.fileName)")
+        #expect(
+          lines.allSatisfy { ($0.attributes["points"] ?? "").split(separator: " ").count == 12 }, "\(chart.fileName)")
         #expect(svg.root.texts.contains("epoch"))
       }
     }
@@ -33,7 +35,9 @@ import Testing
     let (report, _) = try ReportFixture.report()
     let html = report.html()
     #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
-    for id in ["training", "metrics", "confusion-matrix", "decision-boundary", "network", "hyperparameters", "reproducibility"] {
+    for id in [
+      "training", "metrics", "confusion-matrix", "decision-boundary", "network", "hyperparameters", "reproducibility",
+    ] {
       #expect(html.contains("<section id=\"\(id)\">"), "missing section \(id)")
     }
     // Self-contained: no script, nothing fetched; escaped text.
@@ -72,7 +76,8 @@ import Testing
     let (report, _) = try ReportFixture.report()
     let json = try report.json()
     #expect(json.contains("\"format\" : \"backprop-report\"") && json.contains("\"format_version\" : 1"))
-    #expect(json.contains("\"validation_cost\"") && json.contains("\"confusion_matrix\"") && json.contains("\"roc_auc\""))
+    #expect(
+      json.contains("\"validation_cost\"") && json.contains("\"confusion_matrix\"") && json.contains("\"roc_auc\""))
     let again = try TrainingReport.decode(Data(json.utf8), path: "run.json")
     #expect(again == report)
     #expect(try again.json() == json)
@@ -116,7 +121,8 @@ import Testing
     #expect(problem { _ = try TrainingReport.read(directory: empty + "/missing") }.contains("no such folder"))
 
     let corrupt = empty + "/run.json"
-    try Data("{\"format\": \"backprop-report\", \"format_version\": 1, \"title\": ".utf8).write(to: URL(fileURLWithPath: corrupt))
+    try Data("{\"format\": \"backprop-report\", \"format_version\": 1, \"title\": ".utf8).write(
+      to: URL(fileURLWithPath: corrupt))
     #expect(problem { _ = try TrainingReport.read(directory: empty) }.contains("is not valid JSON"))
     try Data("{\"format\": \"something-else\"}".utf8).write(to: URL(fileURLWithPath: corrupt))
     #expect(problem { _ = try TrainingReport.read(directory: empty) }.contains("is not a Backprop report"))
@@ -126,7 +132,9 @@ import Testing
     json = json.replacingOccurrences(of: "\"validation_cost\" :", with: "\"validation_cost\" : \"x\", \"unused\" :")
     try Data(json.utf8).write(to: URL(fileURLWithPath: corrupt))
     let message = problem { _ = try TrainingReport.read(directory: empty) }
-    #expect(message.contains("not a valid Backprop report") && message.contains("history.epochs[0].validation_cost"), "\(message)")
+    #expect(
+      message.contains("not a valid Backprop report") && message.contains("history.epochs[0].validation_cost"),
+      "\(message)")
 
     let (report, _) = try ReportFixture.report(epochs: 2)
     let file = folder.appendingPathComponent("file").path
@@ -138,9 +146,12 @@ import Testing
   @Test func aFolderInTheWayStopsTheWriteBeforeAnyFile() throws {
     let folder = try ReportFixture.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    try FileManager.default.createDirectory(at: folder.appendingPathComponent("index.html"), withIntermediateDirectories: false)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("index.html"), withIntermediateDirectories: false)
     let (report, _) = try ReportFixture.report(epochs: 2)
-    #expect(throws: FileFormatError(path: folder.appendingPathComponent("index.html").path, "cannot write: it is a folder")) {
+    #expect(
+      throws: FileFormatError(path: folder.appendingPathComponent("index.html").path, "cannot write: it is a folder")
+    ) {
       try report.write(to: folder.path)
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["index.html"])
@@ -165,11 +176,16 @@ import Testing
     let path = folder.appendingPathComponent("data.csv").path
     try Data("abc".utf8).write(to: URL(fileURLWithPath: path))
     let stamp = try ReproducibilityStamp.current(seed: 7, dataFiles: [("--data", path)], command: ["backprop"])
-    #expect(stamp.dataFiles == [
-      .init(role: "--data", path: path, bytes: 3, sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    ])
+    #expect(
+      stamp.dataFiles == [
+        .init(
+          role: "--data", path: path, bytes: 3,
+          sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+      ])
     #expect(stamp.version == backpropVersion && Set(stamp.backends.keys) == ["float32", "float64"])
     #expect(stamp.threads == Kernels.threadCount && stamp.date.hasSuffix("Z"))
-    #expect(throws: FileFormatError.self) { try ReproducibilityStamp.current(seed: 7, dataFiles: [("--x", path + "x")], command: nil) }
+    #expect(throws: FileFormatError.self) {
+      try ReproducibilityStamp.current(seed: 7, dataFiles: [("--x", path + "x")], command: nil)
+    }
   }
 }
