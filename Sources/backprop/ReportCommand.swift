@@ -7,28 +7,32 @@ struct ReportCommand: ParsableCommand {
     commandName: "report",
     abstract: "Build an HTML report: rebuild a training run's, or make one for a saved model on labelled examples.",
     discussion: """
-      A report is a folder you open in any browser, offline:
-        index.html          one self-contained page (inline CSS and charts, no script): the cost and
-                            metric curves, the final metrics per set (precision, recall, F1 per class),
-                            the confusion matrix, the layer table (shapes of W, b, Z, A), the decision
-                            boundary when the model has two inputs, the hyperparameters, and a
-                            reproducibility stamp (seed, SHA-256 of the data files, version, backend)
-        *.svg               each chart as a file of its own, for slides and papers
-        run.json            everything the page shows, as data
+      A report is a folder to open in any browser, offline:
+        index.html  one self-contained page (inline CSS and charts, no script):
+                    cost and metric curves, final metrics per set (precision,
+                    recall, F1 per class), the confusion matrix, the layer
+                    table (shapes of W, b, Z, A), the decision boundary for
+                    two inputs, the hyperparameters, and a reproducibility
+                    stamp (seed, SHA-256 of the data files, version, backend)
+        *.svg       each chart as a file of its own, for slides and papers
+        run.json    everything the page shows, as data
 
       The usual way to get one is to train with --report:
-        backprop train --data digits.csv --layers 64,128,10 --activation relu --output softmax \\
-          --standardize --test-split 0.2 --epochs 30 --batch-size 32 --optimizer adam --report runs/digits
+        backprop train --data digits.csv --layers 64,128,10 --output softmax \\
+          --standardize --epochs 30 --batch-size 32 --optimizer adam \\
+          --test-split 0.2 --report runs/digits
 
-      Rebuild a run's page and charts from its run.json (after upgrading Backprop, or into another folder):
+      Rebuild a run's page and charts from its run.json (after upgrading
+      Backprop, or into another folder):
         backprop report runs/digits
         backprop report runs/digits --out /tmp/digits-copy
 
-      Report on a saved model and a labelled set (no training curves; the set's metrics, confusion
-      matrix and, for two inputs, the decision boundary):
+      Report on a saved model and a labelled set (no training curves: the
+      set's metrics, the confusion matrix, the layer table and, for two
+      inputs, the decision boundary):
         backprop report iris.safetensors --data iris.csv --out runs/iris
-        backprop report mnist.safetensors --x t10k-images-idx3-ubyte.gz --y t10k-labels-idx1-ubyte.gz \\
-          --examples 8000: --out runs/mnist-test
+        backprop report mnist.safetensors --x t10k-images-idx3-ubyte.gz \\
+          --y t10k-labels-idx1-ubyte.gz --examples 8000: --out runs/mnist
       """
   )
 
@@ -51,7 +55,7 @@ struct ReportCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "With --data: the label column, by name or 0-based index (default: the last).", valueName: "name|index"))
+      "With --data: the label column, by name or 0-based index.", valueName: "name|index"))
   var target: TargetColumn = .last
 
   @Option(

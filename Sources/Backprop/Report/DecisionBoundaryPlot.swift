@@ -41,7 +41,7 @@ public struct DecisionBoundaryPlot: Sendable, Hashable {
 
     var body = SVG.text(title, x: 16, y: 28, size: 15, weight: 600)
     body += SVG.text(
-      "background: predicted class (paler where less sure) · dots: \(b.setName) examples, coloured by true class",
+      "background: predicted class (paler where less sure) · dots: examples of \(SetEvaluation.phrase(b.setName)), coloured by true class",
       x: 16, y: 48, size: 11, fill: ChartStyle.muted)
 
     // The regions: each grid row as runs of cells with the same class and tint.

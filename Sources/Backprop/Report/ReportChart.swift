@@ -40,11 +40,11 @@ extension TrainingReport {
     if let headline, let classification = headline.classification {
       let heatMap = ConfusionMatrixHeatMap(
         classification.confusionMatrix, classNames: classification.classNames,
-        title: "Confusion matrix — \(headline.name) set", isWeighted: classification.isWeighted)
+        title: "Confusion matrix — \(headline.label)", isWeighted: classification.isWeighted)
       charts.append(
         ReportChart(
           fileName: "confusion-matrix.svg", title: heatMap.title,
-          caption: "Counts of (true class, predicted class) on the \(headline.name) set (m = \(headline.examples)); "
+          caption: "Counts of (true class, predicted class) on \(headline.phrase) (m = \(headline.examples)); "
             + "each cell is shaded by its share of the true class, so the diagonal reads as recall.",
           svg: heatMap.svg(id: "confusion-matrix"), section: .confusionMatrix))
     }
@@ -55,7 +55,7 @@ extension TrainingReport {
           fileName: "decision-boundary.svg", title: plot.title,
           caption:
             "The model's prediction over the input plane (\(decisionBoundary.columns) × \(decisionBoundary.rows) "
-            + "grid), the \(decisionBoundary.setName) examples on top: the course's plot_decision_boundary.",
+            + "grid), the examples of \(SetEvaluation.phrase(decisionBoundary.setName)) on top: the course's plot_decision_boundary.",
           svg: plot.svg(id: "decision-boundary"), section: .decisionBoundary))
     }
     return charts

@@ -21,6 +21,23 @@ public struct SetEvaluation: Sendable, Hashable, Codable {
   /// The regression scores.
   public var regression: RegressionReport?
 
+  /// The set in a heading: "test set" for the three usual names, else the name itself.
+  public var label: String { Self.label(name) }
+  /// The set in a sentence: "the test set" for the three usual names, else the name itself.
+  public var phrase: String { Self.phrase(name) }
+
+  /// "training set", "validation set", "test set", or `name` as given (a file's name).
+  public static func label(_ name: String) -> String {
+    isUsual(name) ? "\(name) set" : name
+  }
+
+  /// "the training set", "the validation set", "the test set", or `name` as given.
+  public static func phrase(_ name: String) -> String {
+    isUsual(name) ? "the \(name) set" : name
+  }
+
+  private static func isUsual(_ name: String) -> Bool { ["training", "validation", "test"].contains(name) }
+
   /// The scores of ``Model/evaluate(_:labels:)`` under a set's name.
   public init<Scalar>(name: String, _ evaluation: Model<Scalar>.Evaluation) {
     self.name = name

@@ -149,7 +149,7 @@ extension TrainingReport {
     for evaluation in detailed {
       guard let report = evaluation.classification else { continue }
       let isHeadline = evaluation.name == headline?.name
-      let heading = "Classification report — \(evaluation.name) set (m = \(grouped(evaluation.examples)))"
+      let heading = "Classification report — \(evaluation.phrase) (m = \(grouped(evaluation.examples)))"
       html += isHeadline ? "<h3>\(esc(heading))</h3>\n" : "<details>\n<summary>\(esc(heading))</summary>\n"
       html += classificationTable(report)
       html += isHeadline ? "" : "</details>\n"
