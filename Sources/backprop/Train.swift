@@ -60,7 +60,22 @@ struct Train: ParsableCommand {
       + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Take options from a YAML or JSON file (option names as keys: 'epochs: 10', 'batch-norm: true', "
+        + "'layers: [64, 128, 10]'); options on the command line override it.", valueName: "run.yaml"))
+  var config: String?
+
+  @Option(
+    name: .customLong("config-from"),
+    help: ArgumentHelp(
+      "Rerun the command recorded in a model or checkpoint that `train` saved (options given here override it).",
+      valueName: "model.safetensors"))
+  var configFrom: String?
+
   @OptionGroup(title: "Training") var training: TrainingOptions
+
+  @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
 
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
@@ -79,15 +94,59 @@ struct Train: ParsableCommand {
 
   func run() throws {
     runtime.apply()
+    if let source = safety.resume {
+      try Self.resume(from: source, runtime: runtime)
+      return
+    }
     switch dtype {
-    case .float32: try run(as: Float.self)
-    case .float64: try run(as: Double.self)
+    case .float32: try run(as: Float.self, resumingFrom: nil)
+    case .float64: try run(as: Double.self, resumingFrom: nil)
     }
   }
 
-  private func run<Scalar: MatrixScalar>(as _: Scalar.Type) throws {
+  /// `--resume`: the checkpoint's recorded command, run again from its state.
+  static func resume(from source: String, runtime: RuntimeOptions) throws {
+    let path = try SafetyOptions.checkpointFile(source)
+    func go<Scalar: MatrixScalar>(_: Scalar.Type) throws {
+      let contents = try CheckpointFile.read(path: path, as: Scalar.self)
+      guard let folder = contents.configuration.first, contents.configuration.count >= 1 else {
+        throw ValidationError("--resume \(path): the checkpoint does not record the command it came from")
+      }
+      guard FileManager.default.changeCurrentDirectoryPath(folder) else {
+        throw ValidationError("--resume \(path): the run's folder \(folder) is gone")
+      }
+      var original = try Train.parse(Array(contents.configuration.dropFirst()))
+      if runtime.threads != nil { original.runtime = runtime }
+      original.runtime.apply()
+      FileHandleOutput.standardError(
+        "Resuming from \(path): epoch \(contents.state.epoch)"
+          + (contents.state.batchStart > 0 ? ", example \(contents.state.batchStart)" : "")
+          + (contents.state.isFinished ? " (the run had finished)" : ""))
+      try original.run(as: Scalar.self, resumingFrom: contents)
+    }
+    switch try ModelFile.storedDType(path: path) {
+    case "float64": try go(Double.self)
+    default: try go(Float.self)
+    }
+  }
+
+  /// The arguments that rerun this command (the working folder first), for checkpoints.
+  private var recordedConfiguration: [String] {
+    var arguments = RunFile.resolvedArguments
+    if let index = arguments.firstIndex(of: "--resume") {
+      arguments.removeSubrange(index..<min(index + 2, arguments.count))
+    }
+    arguments.removeAll { $0.hasPrefix("--resume=") }
+    return [FileManager.default.currentDirectoryPath] + arguments
+  }
+
+  private func run<Scalar: MatrixScalar>(as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?) throws {
     if let save { try checkSavePath(save) }
     if let report = training.report { try TrainingReport.checkWritable(directory: report) }
+    if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
+      throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
+    }
+    let checkpoints = try safety.checkpointDir.map { try CheckpointDirectory(path: $0, keep: safety.keep) }
     let sets = try data.load(seed: architecture.seed, classification: architecture.output.isClassification)
     let sizes = architecture.layers.sizes
     try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
@@ -130,12 +189,44 @@ struct Train: ParsableCommand {
     let settings = try training.optimizerSettings(learningRate: learningRate ?? defaultLearningRate)
     let options = try fitOptions(settings: settings, hiddenLayers: sizes.count - 2)
     let start = Date()
+    let savedModel = Model(
+      network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
+      featureNames: sets.training.featureNames, targetName: sets.training.targetName,
+      hyperparameters: hyperparameters(settings: settings, options: options))
+    let configuration = resumed?.configuration ?? recordedConfiguration
+    let printer = try TrainingOutput(
+      usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
+      events: training.events, resuming: resumed != nil)
+    var lastCheckpoint: String?
     let run = FitRun(
       network: network, x: trainData.x, y: trainData.y, validation: validationSet, options: options,
-      printer: EpochPrinter(usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery))
+      printer: printer,
+      resume: resumed?.state,
+      checkpoint: checkpoints.map { folder in
+        { state in lastCheckpoint = try folder.save(state, model: savedModel, configuration: configuration) }
+      })
     let history: History
-    (network, history) = try settings.accept(run)
+    if checkpoints != nil { Interruption.install() }
+    do {
+      if safety.deterministic {
+        (network, history) = try Kernels.withBackend(.builtin) { try settings.accept(run) }
+      } else {
+        (network, history) = try settings.accept(run)
+      }
+    } catch let interrupted as TrainingInterrupted {
+      FileHandleOutput.standardError(
+        "Interrupted (\(interrupted)); saved \(lastCheckpoint ?? "a checkpoint"). "
+          + "Resume with: backprop train --resume \(safety.checkpointDir ?? "DIR")")
+      throw ExitCode(Interruption.exitStatus)
+    } catch let diverged as DivergenceError {
+      var message = "\(diverged)"
+      if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
+      if let save { message += "; \(save) was not written" }
+      FileHandleOutput.standardError("Error: " + message)
+      throw ExitCode.failure
+    }
     let seconds = Date().timeIntervalSince(start)
+    printer.finish()
     if let path = training.history {
       try history.write(to: path)
       FileHandleOutput.standardError("Wrote the history of \(history.epochs.count) epochs to \(path)")
@@ -212,6 +303,8 @@ struct Train: ParsableCommand {
       options.earlyStopping = try EarlyStopping(patience: patience, minDelta: training.minDelta)
     }
     if let text = training.classWeight { options.classWeights = try ClassWeights(parsing: text) }
+    options.clipNorm = safety.clipNorm
+    if safety.checkpointDir != nil { options.checkpoint = try CheckpointPolicy(every: safety.checkpointEvery) }
     // The course's loop (no --epochs) reports costs only, unless metrics are asked for.
     if training.usesEpochs || training.metrics != nil {
       options.metrics = try training.metricNames(for: architecture.output)
@@ -250,6 +343,14 @@ struct Train: ParsableCommand {
       values["min_delta"] = String(early.minDelta)
     }
     if let weights = options.classWeights { values["class_weight"] = weights.description }
+    if let clip = options.clipNorm { values["clip_norm"] = String(clip) }
+    if safety.deterministic { values["deterministic"] = "true" }
+    // The resolved command, for `--config-from`.
+    let command = recordedConfiguration
+    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst())) {
+      values["command"] = String(decoding: data, as: UTF8.self)
+    }
+    values["working_directory"] = command.first ?? ""
     return values
   }
 
@@ -284,42 +385,34 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var y: Matrix<Scalar>
   var validation: LabeledBatch<Scalar>?
   var options: FitOptions
-  var printer: EpochPrinter
+  var printer: TrainingOutput
+  var resume: FitState<Scalar>?
+  var checkpoint: ((FitState<Scalar>) throws -> Void)?
 
   func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
     var network = network
     let history = try network.fit(
-      x: x, y: y, validation: validation, optimizer: optimizer, options: options,
-      progress: { printer.print($0); return true })
+      x: x, y: y, validation: validation, optimizer: optimizer, options: options, resumingFrom: resume,
+      checkpoint: checkpoint, shouldStop: { Interruption.requested }, afterBatch: { printer.batch($0) },
+      progress: { printer.epoch($0); return true })
     return (network, history)
   }
 }
 
-/// The progress lines of `train`: the course's "Cost after iteration i: c"
-/// without --epochs, one line per epoch (every K) with it.
-struct EpochPrinter {
-  var usesEpochs: Bool
-  var epochs: Int
-  var printEvery: Int?
 
-  func print(_ record: EpochRecord) {
-    if usesEpochs {
-      let every = printEvery ?? 1
-      guard every > 0, record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1 else { return }
-      var line = "Epoch \(record.epoch)/\(epochs): cost \(fixed(record.cost))"
-      if let cost = record.validationCost { line += ", validation cost \(fixed(cost))" }
-      for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) { line += ", \(name) \(fixed(value))" }
-      for (name, value) in record.validationMetrics.sorted(by: { $0.key < $1.key }) {
-        line += ", validation \(name) \(fixed(value))"
-      }
-      line += ", α \(String(format: "%.6g", record.learningRate)), \(fixed(record.seconds, 2)) s"
-      Swift.print(line)
-    } else {
-      let every = printEvery ?? 100
-      let i = record.epoch - 1
-      if every > 0, i % every == 0 || record.epoch == epochs {
-        Swift.print("Cost after iteration \(i): \(fixed(record.cost))")
-      }
-    }
+/// `backprop train --resume DIR|CHECKPOINT [--threads N]`.
+struct TrainResume: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Continue a checkpointed training run with the options it was started with.")
+
+  @Option(help: ArgumentHelp("A checkpoint file, or a --checkpoint-dir folder (its newest checkpoint).", valueName: "dir|checkpoint"))
+  var resume: String
+
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
+  func run() throws {
+    runtime.apply()
+    try Train.resume(from: resume, runtime: runtime)
   }
 }

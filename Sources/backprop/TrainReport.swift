@@ -3,8 +3,8 @@ import Foundation
 
 extension Train {
   /// `--report DIR`: the run's ``TrainingReport`` (history, scores on every set,
-  /// layer table, decision boundary for two inputs, stamp), written to DIR.
-  /// Does nothing without `--report`.
+  /// layer table, decision boundary for two inputs, stamp with the command line as
+  /// run, a `--config` file's options expanded), written to DIR. Does nothing without `--report`.
   func writeReport<Scalar: MatrixScalar>(
     network: Network<Scalar>, preprocessing: Preprocessing,
     sets: (training: Dataset, validation: Dataset?, test: Dataset?), history: History, seconds: Double,
@@ -30,7 +30,7 @@ extension Train {
     ]
     let stamp = try ReproducibilityStamp.current(
       seed: architecture.seed, dataFiles: files.compactMap { role, path in path.map { (role, $0) } },
-      command: commandLine())
+      command: RunFile.resolvedArguments.isEmpty ? commandLine() : ["backprop", "train"] + RunFile.resolvedArguments)
     let source = (data.data ?? data.x).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "training data"
     let report = TrainingReport(
       title: "\(source) — layers \(architecture.layers), \(architecture.activation) → \(architecture.output)",

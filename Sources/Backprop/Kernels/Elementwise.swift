@@ -24,6 +24,14 @@ extension Kernels {
     }
   }
 
+  /// X ← c·X in place.
+  @inlinable
+  static func scale<Scalar: MatrixScalar>(_ x: inout Matrix<Scalar>, by c: Scalar) {
+    x.withUnsafeMutableBufferPointer { xp in
+      for k in 0..<xp.count { xp[k] *= c }
+    }
+  }
+
   /// Each column j of X times w[j]: per-example weights on dZ[L].
   @inlinable
   static func scaleColumns<Scalar: MatrixScalar>(_ x: inout Matrix<Scalar>, by weights: Matrix<Scalar>) {

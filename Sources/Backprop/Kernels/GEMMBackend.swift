@@ -25,7 +25,7 @@ extension Kernels {
   /// its child tasks), so that tests can compare the two backends side by
   /// side, in parallel. `.systemBLAS` with no library loaded is the built-in
   /// kernel.
-  static func withBackend<R>(_ backend: Backend, _ body: () throws -> R) rethrows -> R {
+  public static func withBackend<R>(_ backend: Backend, _ body: () throws -> R) rethrows -> R {
     try $backendOverride.withValue(backend, operation: body)
   }
 

@@ -106,6 +106,24 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     public var dGamma: Matrix<Scalar>?
     public var dBeta: Matrix<Scalar>?
 
+    /// ‖dW‖² + ‖db‖² (+ ‖dα‖², ‖dγ‖², ‖dβ‖²), accumulated in Double.
+    public var squaredNorm: Double {
+      var sum = Kernels.squaredNorm(dW) + Kernels.squaredNorm(db)
+      if let g = dAlpha { sum += Kernels.squaredNorm(g) }
+      if let g = dGamma { sum += Kernels.squaredNorm(g) }
+      if let g = dBeta { sum += Kernels.squaredNorm(g) }
+      return sum
+    }
+
+    /// Every gradient times `factor` (gradient clipping).
+    public mutating func scale(by factor: Scalar) {
+      Kernels.scale(&dW, by: factor)
+      Kernels.scale(&db, by: factor)
+      if var g = dAlpha { dAlpha = nil; Kernels.scale(&g, by: factor); dAlpha = g }
+      if var g = dGamma { dGamma = nil; Kernels.scale(&g, by: factor); dGamma = g }
+      if var g = dBeta { dBeta = nil; Kernels.scale(&g, by: factor); dBeta = g }
+    }
+
     public init(
       dW: Matrix<Scalar>, db: Matrix<Scalar>, dAlpha: Matrix<Scalar>? = nil, dGamma: Matrix<Scalar>? = nil,
       dBeta: Matrix<Scalar>? = nil

@@ -110,7 +110,7 @@ public struct ClassificationReport: Sendable, Hashable, CustomStringConvertible 
   /// probability scores, and the confusion matrix.
   public var description: String {
     let c = confusionMatrix
-    let width = max(classNames.map(\.count).max() ?? 0, "weighted avg".count)
+    let width = max(c.occurringClasses.map { classNames[$0].count }.max() ?? 0, "weighted avg".count)
     func cell(_ text: String) -> String { " " + Metrics.pad(text, 9) }
     func row(_ name: String, _ scores: [Double?], support: Double) -> String {
       Metrics.pad(name, width) + " " + scores.map { cell($0.map { Metrics.fixed($0, 2) } ?? "") }.joined()

@@ -17,6 +17,12 @@ public struct GradientDescent<Scalar: MatrixScalar>: Optimizer {
 
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
+  public func stateTensors(_ state: Void) -> [String: Matrix<Scalar>] { [:] }
+
+  public func restoreState(
+    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+  ) throws(DataError) {}
+
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout Void) {
     // θ := θ − α·dθ
     Kernels.axpy(-learningRate, gradient, &parameter)

@@ -42,6 +42,14 @@ public struct Momentum<Scalar: MatrixScalar>: Optimizer {
 
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
+  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] { ["velocity": state.velocity] }
+
+  public func restoreState(
+    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+  ) throws(DataError) -> State {
+    State(velocity: try savedTensor(tensors, "velocity", for: parameter))
+  }
+
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {
     // v = β·v + (1 − β)·dW;  W = W − α·v
     Kernels.momentumStep(

@@ -29,6 +29,19 @@ public protocol Optimizer<Scalar>: Sendable {
   /// The state a parameter starts with.
   func makeState(for parameter: Matrix<Scalar>) -> State
 
+  /// The state as named tensors, for checkpoints (``FitState``); integer
+  /// counters (Adam's step) go to ``stateCounters(_:)``.
+  func stateTensors(_ state: State) -> [String: Matrix<Scalar>]
+
+  /// Integer counters of the state, for checkpoints.
+  func stateCounters(_ state: State) -> [String: Int]
+
+  /// A state back from ``stateTensors(_:)`` and ``stateCounters(_:)``.
+  /// - Throws: ``DataError`` when a tensor is missing or not shaped like `parameter`.
+  func restoreState(
+    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+  ) throws(DataError) -> State
+
   /// Moves one parameter by its gradient.
   func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State)
 }
@@ -104,5 +117,26 @@ extension Network {
         state.normalization[l] = states
       }
     }
+  }
+}
+
+extension Optimizer {
+  public func stateCounters(_ state: State) -> [String: Int] { [:] }
+
+  /// The tensor `name` of a saved state, checked against the parameter's shape.
+  func savedTensor(
+    _ tensors: [String: Matrix<Scalar>], _ name: String, for parameter: Matrix<Scalar>
+  ) throws(DataError) -> Matrix<Scalar> {
+    guard let tensor = tensors[name] else { throw DataError("the optimizer state has no '\(name)'") }
+    guard tensor.shape == parameter.shape else {
+      throw DataError("the optimizer state's '\(name)' is \(tensor.shape) but its parameter is \(parameter.shape)")
+    }
+    return tensor
+  }
+
+  /// The counter `name` of a saved state.
+  func savedCounter(_ counters: [String: Int], _ name: String) throws(DataError) -> Int {
+    guard let value = counters[name], value >= 0 else { throw DataError("the optimizer state has no counter '\(name)'") }
+    return value
   }
 }

@@ -39,6 +39,14 @@ public struct RMSprop<Scalar: MatrixScalar>: Optimizer {
 
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
+  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] { ["squaredAverage": state.squaredAverage] }
+
+  public func restoreState(
+    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+  ) throws(DataError) -> State {
+    State(squaredAverage: try savedTensor(tensors, "squaredAverage", for: parameter))
+  }
+
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {
     // s = β₂·s + (1 − β₂)·dW²;  W = W − α·dW / (√s + ε)
     Kernels.rmspropStep(

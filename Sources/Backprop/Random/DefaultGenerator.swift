@@ -91,6 +91,22 @@ public struct DefaultGenerator: RandomGenerator, Hashable {
     }
   }
 
+  /// The generator's whole state, for checkpoints: the four words and the
+  /// cached Gaussian's bits (nil when none is cached).
+  public var state: (words: [UInt64], cachedGaussian: UInt64?) {
+    ([s0, s1, s2, s3], cachedGaussian?.bitPattern)
+  }
+
+  /// A generator that continues exactly where one with this ``state`` left off.
+  /// - Throws: ``DataError`` unless there are four words, not all zero.
+  public init(state words: [UInt64], cachedGaussian: UInt64?) throws(DataError) {
+    guard words.count == 4, words.contains(where: { $0 != 0 }) else {
+      throw DataError("a generator state is four 64-bit words, not all zero; got \(words)")
+    }
+    (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+    self.cachedGaussian = cachedGaussian.map(Double.init(bitPattern:))
+  }
+
   private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
     (x << k) | (x >> (64 - k))
   }

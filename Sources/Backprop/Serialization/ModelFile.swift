@@ -34,6 +34,11 @@ public enum ModelFile {
   /// Writes `model` atomically (temporary file, flush, rename).
   /// - Throws: ``FileFormatError`` when the file cannot be written.
   public static func write<Scalar: MatrixScalar>(_ model: Model<Scalar>, to path: String) throws {
+    try encode(model).write(to: path)
+  }
+
+  /// The model as a safetensors file in memory (what ``write(_:to:)`` writes).
+  public static func encode<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws -> SafetensorsFile {
     let network = model.network
     var metadata: [String: String] = [
       "format": "backprop-model",
@@ -53,19 +58,38 @@ public enum ModelFile {
       metadata["batch_norm"] = try json(["epsilon": Double(norm.epsilon), "momentum": 1 - Double(norm.momentum)])
     }
     var file = SafetensorsFile(metadata: metadata)
+    try addTensors(of: network, to: &file)
+    return file
+  }
+
+  /// Adds a network's parameters (and batch-norm statistics) under `prefix`
+  /// (`layers.{l-1}.weight`, `norms.{l-1}.running_mean`, …).
+  static func addTensors<Scalar: MatrixScalar>(
+    of network: Network<Scalar>, to file: inout SafetensorsFile, prefix: String = ""
+  ) throws {
     for (index, layer) in network.layers.enumerated() {
-      try file.add("layers.\(index).weight", matrix: layer.weight)
-      try file.add("layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
-      if let alpha = layer.alpha { try file.add("layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize]) }
+      try file.add("\(prefix)layers.\(index).weight", matrix: layer.weight)
+      try file.add("\(prefix)layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
+      if let alpha = layer.alpha {
+        try file.add("\(prefix)layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize])
+      }
       if let norm = layer.normalization {
         let shape = [layer.outputSize]
-        try file.add("norms.\(index).weight", matrix: norm.gamma, shape: shape)
-        try file.add("norms.\(index).bias", matrix: norm.beta, shape: shape)
-        try file.add("norms.\(index).running_mean", matrix: norm.runningMean, shape: shape)
-        try file.add("norms.\(index).running_var", matrix: norm.runningVariance, shape: shape)
+        try file.add("\(prefix)norms.\(index).weight", matrix: norm.gamma, shape: shape)
+        try file.add("\(prefix)norms.\(index).bias", matrix: norm.beta, shape: shape)
+        try file.add("\(prefix)norms.\(index).running_mean", matrix: norm.runningMean, shape: shape)
+        try file.add("\(prefix)norms.\(index).running_var", matrix: norm.runningVariance, shape: shape)
       }
     }
-    try file.write(to: path)
+  }
+
+  /// The names ``addTensors(of:to:prefix:)`` may use for a network of `depth` layers.
+  static func tensorNames(depth: Int, prefix: String = "") -> Set<String> {
+    Set(
+      (0..<depth).flatMap { l in
+        ["layers.\(l).weight", "layers.\(l).bias", "layers.\(l).alpha"].map { prefix + $0 }
+          + ["weight", "bias", "running_mean", "running_var"].map { "\(prefix)norms.\(l).\($0)" }
+      })
   }
 
   /// The scalar type a model file was saved in (`float32` or `float64`).
@@ -85,65 +109,20 @@ public enum ModelFile {
   /// - Throws: ``FileFormatError`` naming the file and what is missing or inconsistent.
   public static func read<Scalar: MatrixScalar>(path: String, as _: Scalar.Type = Scalar.self) throws -> Model<Scalar> {
     let file = try SafetensorsFile.read(path: path)
+    let model: Model<Scalar> = try decode(file, path: path)
+    if let stray = file.names.first(where: { !tensorNames(depth: model.network.depth).contains($0) }) {
+      throw FileFormatError(path: path, "unexpected tensor '\(stray)' for a \(model.network.depth)-layer network")
+    }
+    return model
+  }
+
+  /// The model in a safetensors file read from `path` (named in errors); tensors
+  /// beyond the model's are left alone (a checkpoint holds more).
+  static func decode<Scalar: MatrixScalar>(_ file: SafetensorsFile, path: String) throws -> Model<Scalar> {
     let metadata = try backpropMetadata(file, path: path)
-    let sizes: [Int] = try decode(metadata, "layer_sizes", path: path)
-    let activationNames: [String] = try decode(metadata, "activations", path: path)
-    guard let outputName = metadata["output"], let output = Output(rawValue: outputName) else {
-      throw FileFormatError(path: path, "__metadata__ output must be sigmoid, softmax or identity")
-    }
-    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }), activationNames.count == sizes.count - 1 else {
-      throw FileFormatError(
-        path: path, "__metadata__ layer_sizes \(sizes) and activations \(activationNames) do not describe a network")
-    }
-    var layers = [Dense<Scalar>]()
-    for l in 1..<sizes.count {
-      let activation: ActivationFunction
-      do { activation = try ActivationFunction(name: activationNames[l - 1], option: "activations") } catch {
-        throw FileFormatError(path: path, "layer \(l): \(error.problem)")
-      }
-      let prefix = "layers.\(l - 1)"
-      let weight: Matrix<Scalar> = try tensor(file, "\(prefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
-      let bias: Matrix<Scalar> = try tensor(file, "\(prefix).bias", shape: [sizes[l]], path: path)
-      var alpha: Matrix<Scalar>?
-      if activation.hasLearnedSlope {
-        alpha = try tensor(file, "\(prefix).alpha", shape: [sizes[l]], path: path)
-      }
-      var normalization: BatchNormalization<Scalar>?
-      if file.tensor(named: "norms.\(l - 1).weight") != nil {
-        let settings: [String: Double] = try decode(metadata, "batch_norm", path: path)
-        let shape = [sizes[l]]
-        do {
-          normalization = try BatchNormalization(
-            gamma: tensor(file, "norms.\(l - 1).weight", shape: shape, path: path),
-            beta: tensor(file, "norms.\(l - 1).bias", shape: shape, path: path),
-            runningMean: tensor(file, "norms.\(l - 1).running_mean", shape: shape, path: path),
-            runningVariance: tensor(file, "norms.\(l - 1).running_var", shape: shape, path: path),
-            epsilon: Scalar(settings["epsilon"] ?? 1e-5), momentum: Scalar(1 - (settings["momentum"] ?? 0.1)), layer: l)
-        } catch let error as FileFormatError {
-          throw error
-        } catch {
-          throw FileFormatError(path: path, "layer \(l): \(error)")
-        }
-      }
-      do {
-        layers.append(
-          try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
-      } catch {
-        throw FileFormatError(path: path, error.message)
-      }
-    }
-    let network: Network<Scalar>
-    do { network = try Network(layers: layers, output: output) } catch {
-      throw FileFormatError(path: path, "\(error)")
-    }
-    let known = Set(
-      (0..<network.depth).flatMap { l in
-        ["layers.\(l).weight", "layers.\(l).bias", "layers.\(l).alpha"]
-          + ["weight", "bias", "running_mean", "running_var"].map { "norms.\(l).\($0)" }
-      })
-    if let stray = file.names.first(where: { !known.contains($0) }) {
-      throw FileFormatError(path: path, "unexpected tensor '\(stray)' for a \(network.depth)-layer network")
-    }
+    let network: Network<Scalar> = try decodeNetwork(file, metadata: metadata, path: path)
+    let sizes = network.layerSizes
+    let output = network.output
     let preprocessing: Preprocessing = try decode(metadata, "preprocessing", path: path)
     if preprocessing.method != .none, preprocessing.offsets.count != sizes[0] {
       throw FileFormatError(
@@ -162,6 +141,63 @@ public enum ModelFile {
     return Model(
       network: network, preprocessing: preprocessing, classNames: classNames, featureNames: featureNames,
       targetName: metadata["target_name"], hyperparameters: hyperparameters)
+  }
+
+  /// The network under `prefix` in a model or checkpoint file.
+  static func decodeNetwork<Scalar: MatrixScalar>(
+    _ file: SafetensorsFile, metadata: [String: String], path: String, prefix: String = ""
+  ) throws -> Network<Scalar> {
+    let sizes: [Int] = try decode(metadata, "layer_sizes", path: path)
+    let activationNames: [String] = try decode(metadata, "activations", path: path)
+    guard let outputName = metadata["output"], let output = Output(rawValue: outputName) else {
+      throw FileFormatError(path: path, "__metadata__ output must be sigmoid, softmax or identity")
+    }
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }), activationNames.count == sizes.count - 1 else {
+      throw FileFormatError(
+        path: path, "__metadata__ layer_sizes \(sizes) and activations \(activationNames) do not describe a network")
+    }
+    var layers = [Dense<Scalar>]()
+    for l in 1..<sizes.count {
+      let activation: ActivationFunction
+      do { activation = try ActivationFunction(name: activationNames[l - 1], option: "activations") } catch {
+        throw FileFormatError(path: path, "layer \(l): \(error.problem)")
+      }
+      let tensorPrefix = "\(prefix)layers.\(l - 1)"
+      let weight: Matrix<Scalar> = try tensor(file, "\(tensorPrefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
+      let bias: Matrix<Scalar> = try tensor(file, "\(tensorPrefix).bias", shape: [sizes[l]], path: path)
+      var alpha: Matrix<Scalar>?
+      if activation.hasLearnedSlope {
+        alpha = try tensor(file, "\(tensorPrefix).alpha", shape: [sizes[l]], path: path)
+      }
+      var normalization: BatchNormalization<Scalar>?
+      if file.tensor(named: "\(prefix)norms.\(l - 1).weight") != nil {
+        let settings: [String: Double] = try decode(metadata, "batch_norm", path: path)
+        let shape = [sizes[l]]
+        do {
+          normalization = try BatchNormalization(
+            gamma: tensor(file, "\(prefix)norms.\(l - 1).weight", shape: shape, path: path),
+            beta: tensor(file, "\(prefix)norms.\(l - 1).bias", shape: shape, path: path),
+            runningMean: tensor(file, "\(prefix)norms.\(l - 1).running_mean", shape: shape, path: path),
+            runningVariance: tensor(file, "\(prefix)norms.\(l - 1).running_var", shape: shape, path: path),
+            epsilon: Scalar(settings["epsilon"] ?? 1e-5), momentum: Scalar(1 - (settings["momentum"] ?? 0.1)), layer: l)
+        } catch let error as FileFormatError {
+          throw error
+        } catch {
+          throw FileFormatError(path: path, "layer \(l): \(error)")
+        }
+      }
+      do {
+        layers.append(
+          try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
+      } catch {
+        throw FileFormatError(path: path, error.message)
+      }
+    }
+    let network: Network<Scalar>
+    do { network = try Network(layers: layers, output: output) } catch {
+      throw FileFormatError(path: path, "\(error)")
+    }
+    return network
   }
 
   private static func backpropMetadata(_ file: SafetensorsFile, path: String) throws -> [String: String] {

@@ -38,21 +38,57 @@ extension Network {
   ///   - sampleWeights: per-example weights (1, m) of the cost, or nil.
   ///   - validation: a held-out set, evaluated after each epoch (inference mode).
   ///   - optimizer: the update rule; its learning rate is the schedule's when there is one.
+  ///   - resume: a state saved by an earlier run with the same data and options
+  ///     (``FitState``): training continues from it exactly.
+  ///   - checkpoint: receives the state every ``FitOptions/checkpoint`` epochs, at the
+  ///     end, and before an interruption.
+  ///   - shouldStop: asked after every step; true finishes the step, hands the state to
+  ///     `checkpoint` and throws ``TrainingInterrupted`` (a signal handler sets it).
+  ///   - afterBatch: called after every step with the epoch's progress (for a live display).
   ///   - progress: called after each epoch; return false to stop.
   /// - Returns: the history; the network ends with the best epoch's parameters
   ///   when early stopping is on, else the last.
   /// - Throws: ``ConfigurationError`` for bad options, ``ShapeError``/``DataError``
-  ///   when the data do not fit, ``DivergenceError`` when a cost is not finite.
+  ///   when the data do not fit or `resume` is not this run's, ``DivergenceError``
+  ///   naming the layer when a cost or gradient is not finite, ``TrainingInterrupted``.
   @discardableResult
+  @_specialize(where Scalar == Float, O == GradientDescent<Float>)
+  @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public mutating func fit<O: Optimizer>(
     x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
     validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
+    resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
+    shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
     progress: (EpochRecord) -> Bool = { _ in true }
   ) throws -> History where O.Scalar == Scalar {
-    var fitter = try Fitter(network: self, x: x, y: y, sampleWeights: sampleWeights, options: options)
+    var fitter = try Fitter(network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options)
     defer { self = fitter.network }
-    return try fitter.run(validation: validation, optimizer: optimizer, progress: progress)
+    return try fitter.run(
+      validation: validation, optimizer: optimizer, resume: resume, checkpoint: checkpoint, shouldStop: shouldStop,
+      afterBatch: afterBatch, progress: progress)
   }
+}
+
+/// Where an epoch stands after a step, for a live display.
+public struct BatchProgress: Sendable, Hashable {
+  /// The epoch (1-based).
+  public var epoch: Int
+  /// Examples of the epoch trained on so far.
+  public var examplesDone: Int
+  /// m, the epoch's examples.
+  public var examples: Int
+  /// The mean cost of the epoch's batches so far.
+  public var cost: Double
 }
 
 /// The state of one ``Network/fit(x:y:validation:optimizer:options:progress:)`` run.
@@ -108,7 +144,9 @@ struct Fitter<Scalar: MatrixScalar> {
   }
 
   mutating func run<O: Optimizer>(
-    validation: LabeledBatch<Scalar>?, optimizer initial: O, progress: (EpochRecord) -> Bool
+    validation: LabeledBatch<Scalar>?, optimizer initial: O, resume: FitState<Scalar>?,
+    checkpoint: ((FitState<Scalar>) throws -> Void)?, shouldStop: () -> Bool, afterBatch: (BatchProgress) -> Void,
+    progress: (EpochRecord) -> Bool
   ) throws -> History where O.Scalar == Scalar {
     if let validation {
       guard validation.x.rows == x.rows else {
@@ -117,30 +155,64 @@ struct Fitter<Scalar: MatrixScalar> {
       try network.output.validate(
         labels: validation.y, outputUnits: network.layers[network.depth - 1].outputSize, examples: validation.x.columns)
     }
+    let m = x.columns
     var optimizer = initial
     var state = OptimizerState(for: network, optimizer: optimizer)
     var history = History()
-    let m = x.columns
-    let batchSize = min(options.batchSize ?? m, m)
     var order = Array(0..<m)
     var best: (cost: Double, epoch: Int, network: Network<Scalar>)?
     var epochsWithoutImprovement = 0
+    var firstEpoch = 1
+    var resumeStart = 0
+    var resumeCostSum = 0.0
+    if let resume {
+      guard resume.order.count == m, Set(resume.order).count == m, resume.order.allSatisfy({ $0 >= 0 && $0 < m }) else {
+        throw DataError("the saved state is for \(resume.order.count) training examples, not these \(m)")
+      }
+      guard resume.batchStart >= 0, resume.batchStart < m, resume.epoch >= 1 else {
+        throw DataError("the saved state's position (epoch \(resume.epoch), example \(resume.batchStart)) is not valid")
+      }
+      state = try OptimizerState(
+        decoding: resume.optimizerTensors, counters: resume.optimizerCounters, for: network, optimizer: optimizer)
+      history = resume.history
+      order = resume.order
+      best = resume.best
+      epochsWithoutImprovement = resume.epochsWithoutImprovement
+      generator = resume.generator
+      firstEpoch = resume.isFinished ? options.epochs + 1 : resume.epoch
+      resumeStart = resume.batchStart
+      resumeCostSum = resume.costSum
+    }
+    let batchSize = min(options.batchSize ?? m, m)
+    let shuffles = options.shuffle && batchSize < m
     let hidden = network.depth - 1
     let clock = ContinuousClock()
 
-    for epoch in 1...max(options.epochs, 1) where options.epochs > 0 {
+    func snapshot(epoch: Int, batchStart: Int, costSum: Double, finished: Bool) -> FitState<Scalar> {
+      let encoded = state.encoded(by: optimizer)
+      return FitState(
+        network: network, optimizerTensors: encoded.tensors, optimizerCounters: encoded.counters, epoch: epoch,
+        batchStart: batchStart, order: order, costSum: costSum, generator: generator, history: history, best: best,
+        epochsWithoutImprovement: epochsWithoutImprovement, isFinished: finished)
+    }
+
+    var epoch = firstEpoch
+    var finished = firstEpoch > options.epochs
+    while epoch <= options.epochs {
       let started = clock.now
       if let schedule = options.schedule {
         optimizer.learningRate = Scalar(schedule.learningRate(epoch: epoch - 1))
       }
-      if options.shuffle && batchSize < m { generator.shuffle(&order) }
-      var costSum = 0.0
-      var start = 0
+      // A resumed epoch keeps its order and position; a new one reshuffles.
+      var start = epoch == firstEpoch ? resumeStart : 0
+      var costSum = epoch == firstEpoch ? resumeCostSum : 0
+      if start == 0 && shuffles { generator.shuffle(&order) }
+      var normSums = [Double](repeating: 0, count: network.depth)
+      var steps = 0
       while start < m {
         let end = min(start + batchSize, m)
-        let indices = order[start..<end]
-        let useWhole = batchSize == m && !(options.shuffle && batchSize < m)
-        if !useWhole { gather(indices) }
+        let useWhole = batchSize == m && !shuffles
+        if !useWhole { gather(order[start..<end]) }
         let bx = useWhole ? x : batch.x
         let by = useWhole ? y : batch.y
         let bw = useWhole ? weights : batch.weights
@@ -155,16 +227,44 @@ struct Fitter<Scalar: MatrixScalar> {
         }
         try network.forward(bx, into: &workspace.pass, training: true)
         let cost = try network.cost(workspace.pass, labels: by, weights: bw, l2: options.l2)
-        guard cost.isFinite else { throw DivergenceError(iteration: epoch - 1, cost: cost) }
-        costSum += cost * Double(end - start)
+        guard cost.isFinite else {
+          throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
+        }
         try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
+        // ‖g[l]‖ per layer, from L down as backpropagation went: NaN or ∞ stops here,
+        // naming the first layer where it appeared; clipping rescales them all.
+        var total = 0.0
+        for l in stride(from: network.depth - 1, through: 0, by: -1) {
+          let squared = workspace.gradients[l].squaredNorm
+          guard squared.isFinite else {
+            throw DivergenceError(
+              iteration: epoch - 1, cost: squared.squareRoot(), layer: l + 1, batch: batchSize < m ? steps + 1 : nil)
+          }
+          normSums[l] += squared.squareRoot()
+          total += squared
+        }
+        if let clip = options.clipNorm, total.squareRoot() > clip {
+          // g := g · C / ‖g‖ over every parameter (PyTorch's clip_grad_norm_)
+          let factor = Scalar(clip / total.squareRoot())
+          for l in 0..<network.depth { workspace.gradients[l].scale(by: factor) }
+        }
         network.apply(workspace.gradients, optimizer: optimizer, state: &state)
         network.updateRunningStatistics(from: workspace.pass)
+        costSum += cost * Double(end - start)
+        steps += 1
         start = end
+        afterBatch(BatchProgress(epoch: epoch, examplesDone: start, examples: m, cost: costSum / Double(start)))
+        if start < m && shouldStop() {
+          try checkpoint?(snapshot(epoch: epoch, batchStart: start, costSum: costSum, finished: false))
+          throw TrainingInterrupted(epoch: epoch, examplesDone: start)
+        }
       }
       var record = EpochRecord(
         epoch: epoch, cost: costSum / Double(m), validationCost: nil, metrics: [:], validationMetrics: [:],
-        learningRate: Double(optimizer.learningRate), seconds: 0)
+        learningRate: Double(optimizer.learningRate), seconds: 0,
+        gradientNorms: normSums.map { $0 / Double(max(steps, 1)) },
+        deadUnitFractions: TrainingDiagnostics.deadUnitFractions(network, workspace.pass),
+        saturatedOutputFraction: TrainingDiagnostics.saturatedOutputFraction(network, workspace.pass))
       if let validation {
         let pass = try inferencePass(validation.x)
         record.validationCost = try network.cost(
@@ -193,7 +293,19 @@ struct Fitter<Scalar: MatrixScalar> {
           }
         }
       }
+      finished = stop || epoch == options.epochs
+      if let every = options.checkpoint?.every, every > 0, epoch % every == 0, !finished {
+        try checkpoint?(snapshot(epoch: epoch + 1, batchStart: 0, costSum: 0, finished: false))
+      }
+      if !finished && shouldStop() {
+        try checkpoint?(snapshot(epoch: epoch + 1, batchStart: 0, costSum: 0, finished: false))
+        throw TrainingInterrupted(epoch: epoch + 1, examplesDone: 0)
+      }
       if stop { break }
+      epoch += 1
+    }
+    if finished, options.checkpoint != nil {
+      try checkpoint?(snapshot(epoch: min(epoch, options.epochs), batchStart: 0, costSum: 0, finished: true))
     }
     if let best {
       network = best.network

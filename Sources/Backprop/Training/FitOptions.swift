@@ -35,6 +35,11 @@ public struct FitOptions: Sendable, Hashable {
   public var metrics: [MetricName] = []
   /// Also compute ``metrics`` on the whole training set when there is a validation set.
   public var trainingMetrics = false
+  /// Clip the gradients' global norm to C before each update (`--clip-norm`): when
+  /// ‖g‖ = √(Σ_l ‖dW[l]‖² + ‖db[l]‖² + …) > C, every gradient is scaled by C/‖g‖.
+  public var clipNorm: Double?
+  /// When to hand the training state to the checkpoint callback.
+  public var checkpoint: CheckpointPolicy?
 
   /// - Throws: ``ConfigurationError`` naming `--epochs` or `--batch-size` when not positive.
   public init(epochs: Int, batchSize: Int? = nil) throws(ConfigurationError) {
@@ -54,6 +59,9 @@ public struct FitOptions: Sendable, Hashable {
       throw ConfigurationError(option: "--l2", "\(l2) is not usable: λ must be 0 or a positive finite number")
     }
     for p in dropout { try Dropout.validate(rate: p) }
+    if let clipNorm, !(clipNorm > 0) || !clipNorm.isFinite {
+      throw ConfigurationError(option: "--clip-norm", "\(clipNorm) must be a positive finite number")
+    }
     if let hiddenLayers, dropout.count > 1, dropout.count != hiddenLayers {
       throw ConfigurationError(
         option: "--dropout",

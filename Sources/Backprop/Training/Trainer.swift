@@ -34,6 +34,16 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   @discardableResult
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public func train(
     _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
     progress: (_ iteration: Int, _ cost: Double) -> Bool = { _, _ in true }
@@ -59,6 +69,16 @@ extension Trainer {
   /// before anything changes), backward, the update.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public func step(
     _ network: inout Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, workspace: inout Workspace<Scalar>,
     state: inout OptimizerState<O>, cost report: (Double) throws -> Void = { _ in }
@@ -70,14 +90,28 @@ extension Trainer {
   }
 }
 
-/// Training stopped because the cost became NaN or infinite.
+/// Training stopped because the cost, a gradient or a parameter became NaN or infinite.
 public struct DivergenceError: Error, Sendable, CustomStringConvertible {
-  /// The iteration whose cost was not finite.
+  /// The iteration (full batch) or epoch − 1 (mini-batches) where it happened, from 0.
   public var iteration: Int
-  /// The cost.
+  /// The cost, or the non-finite gradient norm.
   public var cost: Double
+  /// The layer whose gradient was not finite (1-based), or nil when it was the cost.
+  public var layer: Int?
+  /// The step within the epoch (1-based), for mini-batch training.
+  public var batch: Int?
+
+  public init(iteration: Int, cost: Double, layer: Int? = nil, batch: Int? = nil) {
+    self.iteration = iteration
+    self.cost = cost
+    self.layer = layer
+    self.batch = batch
+  }
 
   public var description: String {
-    "the cost became \(cost) at iteration \(iteration): training diverged; try a lower learning rate"
+    let when = batch.map { "in epoch \(iteration + 1), batch \($0)" } ?? "at iteration \(iteration)"
+    let what = layer.map { "the gradient of layer \($0) (dW[\($0)], db[\($0)]) became \(cost)" } ?? "the cost became \(cost)"
+    return "\(what) \(when): training diverged; try a lower learning rate (--learning-rate) "
+      + "or clip the gradients' norm (--clip-norm)"
   }
 }
