@@ -153,6 +153,7 @@ struct Train: ParsableCommand {
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?) throws {
     if let save { try checkSavePath(save) }
+    if let report = training.report { try TrainingReport.checkWritable(directory: report) }
     if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
       throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
@@ -255,6 +256,9 @@ struct Train: ParsableCommand {
       let set = try prepared(test)
       try report(network, x: set.x, y: set.y, name: "Test")
     }
+    try writeReport(
+      network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
+      hyperparameters: hyperparameters(settings: settings, options: options))
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
         + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")

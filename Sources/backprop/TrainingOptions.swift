@@ -135,4 +135,11 @@ struct TrainingOptions: ParsableArguments {
       name: optimizer, learningRate: learningRate, momentum: momentum, beta1: beta1, beta2: beta2, epsilon: epsilon,
       weightDecay: weightDecay)
   }
+
+  @Option(
+    help: ArgumentHelp(
+      "Write a report to this folder (created if missing): index.html with the cost and metric curves, the final "
+        + "metrics, the confusion matrix, the layer table, the decision boundary (two inputs) and a reproducibility "
+        + "stamp; each chart as .svg; run.json to rebuild it (`backprop report DIR`).", valueName: "dir"))
+  var report: String?
 }
