@@ -5,7 +5,8 @@ extension Kernels {
   ///
   ///     Z ← Z + b   (b broadcast over the columns)      A ← g(Z)
   ///
-  /// One pass over Z, specialised for the activation type `G`.
+  /// Specialised for the activation type `G`; Float tanh and sigmoid run the
+  /// vectorised C kernels (``tanhFloat(_:)``, ``sigmoidFloat(_:)``).
   /// - Precondition: `bias` is (rows of Z, 1).
   @inlinable
   public static func biasActivation<Scalar: MatrixScalar, G: Activation>(
@@ -18,20 +19,40 @@ extension Kernels {
     bias.withUnsafeBufferPointer { b in
       z.withUnsafeMutableBufferPointer { zp in
         a.withUnsafeMutableBufferPointer { ap in
+          guard let z = zp.baseAddress, let a = ap.baseAddress, let b = b.baseAddress else { return }
           // Large batches are split by columns across threads.
           forEachRange(count: columns, cost: rows) { range in
+            let start = range.lowerBound * rows
+            // Z += b
             for j in range {
-              let offset = j * rows
-              for i in 0..<rows {
-                let value = zp[offset + i] + b[i]
-                zp[offset + i] = value
-                ap[offset + i] = g(value)
-              }
+              let column = z + j * rows
+              for i in 0..<rows { column[i] += b[i] }
             }
+            // A = g(Z)
+            activate(g, z + start, into: a + start, count: range.count * rows)
           }
         }
       }
     }
+  }
+
+  /// a[k] = g(z[k]) for k < count: the vectorised kernels for Float tanh and
+  /// sigmoid, otherwise g element by element (specialised for `G`).
+  @inlinable @inline(__always)
+  static func activate<Scalar: MatrixScalar, G: Activation>(
+    _ g: G, _ z: UnsafePointer<Scalar>, into a: UnsafeMutablePointer<Scalar>, count: Int
+  ) {
+    if Scalar.self == Float.self && (G.self == Tanh.self || G.self == Sigmoid.self) {
+      let x = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
+      let y = UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self)
+      if G.self == Tanh.self {
+        tanh(x, into: y, count: count)
+      } else {
+        sigmoid(x, into: y, count: count)
+      }
+      return
+    }
+    for k in 0..<count { a[k] = g(z[k]) }
   }
 
   /// The fused forward tail of a PReLU layer:
@@ -77,27 +98,39 @@ extension Kernels {
     bias.withUnsafeBufferPointer { b in
       z.withUnsafeMutableBufferPointer { zp in
         a.withUnsafeMutableBufferPointer { ap in
+          guard let z = zp.baseAddress, let a = ap.baseAddress, let b = b.baseAddress else { return }
           forEachRange(count: columns, cost: 4 * rows) { range in
-          for j in range {
-            let offset = j * rows
-            var maximum = -Scalar.infinity
-            for i in 0..<rows {
-              let value = zp[offset + i] + b[i]
-              zp[offset + i] = value
-              maximum = Swift.max(maximum, value)
+            for j in range {
+              let zj = z + j * rows
+              let aj = a + j * rows
+              var maximum = -Scalar.infinity
+              for i in 0..<rows {
+                let value = zj[i] + b[i]
+                zj[i] = value
+                maximum = Swift.max(maximum, value)
+              }
+              for i in 0..<rows { aj[i] = zj[i] - maximum }
+              exponentiate(aj, count: rows)
+              var sum: Scalar = 0
+              for i in 0..<rows { sum += aj[i] }
+              let inverse = 1 / sum
+              for i in 0..<rows { aj[i] *= inverse }
             }
-            var sum: Scalar = 0
-            for i in 0..<rows {
-              let e = Scalar.exp(zp[offset + i] - maximum)
-              ap[offset + i] = e
-              sum += e
-            }
-            let inverse = 1 / sum
-            for i in 0..<rows { ap[offset + i] *= inverse }
-          }
           }
         }
       }
     }
+  }
+
+  /// x[k] ← e^x[k] for k < count: the vectorised kernel for Float, the
+  /// C library's `exp` otherwise.
+  @inlinable @inline(__always)
+  static func exponentiate<Scalar: MatrixScalar>(_ x: UnsafeMutablePointer<Scalar>, count: Int) {
+    if Scalar.self == Float.self {
+      let p = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+      exponential(p, into: p, count: count)
+      return
+    }
+    for k in 0..<count { x[k] = Scalar.exp(x[k]) }
   }
 }

@@ -1,3 +1,6 @@
+import CBackpropKernels
+import RealModule
+
 extension Kernels {
   /// The sum over columns, scaled — the notes' bias gradient:
   ///
@@ -67,6 +70,36 @@ extension Kernels {
       var sum = 0.0
       for v in xp { sum += Double(v) * Double(v) }
       return sum
+    }
+  }
+
+  /// The binary cross-entropy of a sigmoid output, from its logits Z, summed
+  /// over the elements and accumulated in Double:
+  ///
+  ///     Σᵢⱼ max(zᵢⱼ, 0) − zᵢⱼ·yᵢⱼ + log(1 + e^(−|zᵢⱼ|))
+  ///
+  /// Float runs the vectorised kernel `bp_logistic_loss_sum_f32` (the first
+  /// two terms exact in Double, the logarithm within 3 Float ulp); other
+  /// scalars are converted to Double and use the C library's `exp` and `log1p`.
+  static func logisticLossSum<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, y: Matrix<Scalar>, features: UInt32 = vectorFeatures
+  ) -> Double {
+    precondition(z.shape == y.shape, "logisticLossSum: Z \(z.shape) and Y \(y.shape) differ")
+    return z.withUnsafeBufferPointer { zp in
+      y.withUnsafeBufferPointer { yp in
+        if Scalar.self == Float.self, let z = zp.baseAddress, let y = yp.baseAddress {
+          return bp_logistic_loss_sum_f32(
+            UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
+            UnsafeRawPointer(y).assumingMemoryBound(to: Float.self), zp.count, features)
+        }
+        var sum = 0.0
+        for k in 0..<zp.count {
+          let zk = Double(zp[k])
+          let yk = Double(yp[k])
+          sum += Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
+        }
+        return sum
+      }
     }
   }
 }

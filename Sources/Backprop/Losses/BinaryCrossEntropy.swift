@@ -1,5 +1,3 @@
-import RealModule
-
 /// Binary cross-entropy with a sigmoid output: the notes' logistic-regression loss.
 ///
 ///     L(a, y) = −(y·log a + (1 − y)·log(1 − a))        a = σ(z)
@@ -24,19 +22,8 @@ public struct BinaryCrossEntropy: Loss {
   }
 
   public func cost<Scalar: MatrixScalar>(z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
-    let m = Double(z.columns)
-    var sum = 0.0
-    z.withUnsafeBufferPointer { zp in
-      y.withUnsafeBufferPointer { yp in
-        for k in 0..<zp.count {
-          let zk = Double(zp[k])
-          let yk = Double(yp[k])
-          // −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^(−|z|))
-          sum += Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
-        }
-      }
-    }
-    return sum / m
+    // −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^(−|z|)), summed, over m
+    Kernels.logisticLossSum(z: z, y: y) / Double(z.columns)
   }
 
   public func outputGradient<Scalar: MatrixScalar>(

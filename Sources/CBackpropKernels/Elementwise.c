@@ -1,0 +1,78 @@
+// The vectorised elementwise functions of CBackpropElementwise.h: one
+// algorithm (ElementwiseTemplate.h), compiled for the baseline instruction set
+// and, on x86-64, for AVX2 + FMA and AVX-512F with function-level target
+// attributes (no -m flags), chosen per call from the `features` bits.
+
+#include "CBackpropKernels.h"
+
+#define BP_NAME(f) f##_baseline
+#define BP_TARGET
+#define BP_LANES 4
+#define BP_FMA(a, b, c) ((a) * (b) + (c))
+#include "ElementwiseTemplate.h"
+#undef BP_NAME
+#undef BP_TARGET
+#undef BP_LANES
+#undef BP_FMA
+
+#if defined(__x86_64__)
+
+#define BP_NAME(f) f##_avx2
+#define BP_TARGET __attribute__((target("avx2,fma"), min_vector_width(256)))
+#define BP_LANES 8
+#define BP_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#include "ElementwiseTemplate.h"
+#undef BP_NAME
+#undef BP_TARGET
+#undef BP_LANES
+#undef BP_FMA
+
+#define BP_NAME(f) f##_avx512
+#define BP_TARGET __attribute__((target("avx512f"), min_vector_width(512)))
+#define BP_LANES 16
+#define BP_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#include "ElementwiseTemplate.h"
+#undef BP_NAME
+#undef BP_TARGET
+#undef BP_LANES
+#undef BP_FMA
+
+#endif
+
+/// The widest variant `features` allows: 2 AVX-512F, 1 AVX2 + FMA, 0 the baseline.
+static int bp_width(unsigned features) {
+#if defined(__x86_64__)
+  if (features & BP_SIMD_AVX512F) return 2;
+  if ((features & (BP_SIMD_AVX2 | BP_SIMD_FMA)) == (BP_SIMD_AVX2 | BP_SIMD_FMA)) return 1;
+#else
+  (void)features;
+#endif
+  return 0;
+}
+
+#if defined(__x86_64__)
+#define BP_MAP_DISPATCH(F)                  \
+  switch (bp_width(features)) {             \
+    case 2: F##_avx512(x, y, n); return;    \
+    case 1: F##_avx2(x, y, n); return;      \
+    default: F##_baseline(x, y, n); return; \
+  }
+#else
+#define BP_MAP_DISPATCH(F) F##_baseline(x, y, n)
+#endif
+
+void bp_exp_f32(const float *x, float *y, long n, unsigned features) { BP_MAP_DISPATCH(exp_array); }
+
+void bp_tanh_f32(const float *x, float *y, long n, unsigned features) { BP_MAP_DISPATCH(tanh_array); }
+
+void bp_sigmoid_f32(const float *x, float *y, long n, unsigned features) { BP_MAP_DISPATCH(sigmoid_array); }
+
+double bp_logistic_loss_sum_f32(const float *z, const float *y, long n, unsigned features) {
+#if defined(__x86_64__)
+  switch (bp_width(features)) {
+    case 2: return logistic_loss_sum_avx512(z, y, n);
+    case 1: return logistic_loss_sum_avx2(z, y, n);
+  }
+#endif
+  return logistic_loss_sum_baseline(z, y, n);
+}

@@ -1,0 +1,169 @@
+// The elementwise Float functions of CBackpropElementwise.h for one
+// instruction set. Elementwise.c includes this once per instruction set,
+// having defined:
+//
+//   BP_NAME(f)       the name of `f` for this instruction set (f##_avx2, …)
+//   BP_TARGET        the function attributes that enable it (nothing for the baseline)
+//   BP_LANES         floats per vector: 16 (AVX-512), 8 (AVX2), 4 (baseline)
+//   BP_FMA(a, b, c)  a·b + c, fused where the instruction set has FMA
+//
+// The vectors are Clang's generic vector types, so the one algorithm below
+// compiles to zmm, ymm or xmm (NEON on arm64) code; there are no branches on
+// the data: both sides of each case are computed and one is selected.
+
+#define VF BP_NAME(vf)
+#define VI BP_NAME(vi)
+#define VD BP_NAME(vd)
+#define BP_INLINE static inline __attribute__((always_inline)) BP_TARGET
+
+typedef float VF __attribute__((vector_size(4 * BP_LANES)));
+typedef int VI __attribute__((vector_size(4 * BP_LANES)));
+typedef double VD __attribute__((vector_size(8 * BP_LANES)));
+
+BP_INLINE VF BP_NAME(splat)(float c) { return (VF){0} + c; }
+
+/// mask ? a : b, lane by lane (mask lanes are all ones or all zeros).
+BP_INLINE VF BP_NAME(select)(VI mask, VF a, VF b) { return (VF)((mask & (VI)a) | (~mask & (VI)b)); }
+
+BP_INLINE VF BP_NAME(magnitude)(VF x) { return (VF)((VI)x & 0x7fffffff); }
+
+BP_INLINE VF BP_NAME(load)(const float *p) {
+  VF v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+BP_INLINE void BP_NAME(store)(float *p, VF v) { __builtin_memcpy(p, &v, sizeof v); }
+
+/// eˣ (Cephes' expf):
+///
+///     n = round(x / ln 2),  r = x − n·ln 2  (ln 2 in two parts, so r is exact),  |r| ≤ ln2/2
+///     eʳ ≈ 1 + r + r²·P(r),  P of degree 5 (Cephes' minimax coefficients)
+///     eˣ = eʳ · 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋)
+///
+/// x is clamped to [−104, 89], beyond which eˣ is 0 or +∞ in Float anyway;
+/// the two half scales keep every factor a normal number, so the one
+/// rounding of the last product gives overflow and gradual underflow right.
+BP_INLINE VF BP_NAME(exp)(VF x) {
+  x = BP_NAME(select)(x < -104.0f, BP_NAME(splat)(-104.0f), x);  // NaN compares false and stays
+  x = BP_NAME(select)(x > 89.0f, BP_NAME(splat)(89.0f), x);
+  const VF shifter = BP_NAME(splat)(12582912.0f);  // 1.5·2²³: adding it rounds to an integer
+  VF n = BP_FMA(x, BP_NAME(splat)(1.44269504088896341f), shifter) - shifter;
+  VF r = BP_FMA(n, BP_NAME(splat)(-0.693359375f), x);
+  r = BP_FMA(n, BP_NAME(splat)(2.12194440e-4f), r);
+  VF p = BP_NAME(splat)(1.9875691500e-4f);
+  p = BP_FMA(p, r, BP_NAME(splat)(1.3981999507e-3f));
+  p = BP_FMA(p, r, BP_NAME(splat)(8.3334519073e-3f));
+  p = BP_FMA(p, r, BP_NAME(splat)(4.1665795894e-2f));
+  p = BP_FMA(p, r, BP_NAME(splat)(1.6666665459e-1f));
+  p = BP_FMA(p, r, BP_NAME(splat)(5.0000001201e-1f));
+  p = BP_FMA(p, r * r, r) + 1.0f;
+  // n is an integer in [−150, 129] (NaN lanes become 0: p is NaN there anyway).
+  VI ni = __builtin_convertvector(BP_NAME(select)(n == n, n, BP_NAME(splat)(0.0f)), VI);
+  VI half = ni >> 1;
+  VF scale1 = (VF)((half + 127) << 23);
+  VF scale2 = (VF)((ni - half + 127) << 23);
+  return p * scale1 * scale2;
+}
+
+/// tanh x, computed on |x| and given x's sign (tanh is odd, and −0 stays −0):
+///
+///     |x| < 0.55:  the odd Taylor series  x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835
+///                  − 1382x¹¹/155925 + 21844x¹³/6081075 − 929569x¹⁵/638512875
+///     |x| ≥ 0.55:  1 − 2 / (e^(2|x|) + 1),  2|x| clamped to 40 (tanh is 1 there)
+BP_INLINE VF BP_NAME(tanh)(VF x) {
+  VF ax = BP_NAME(magnitude)(x);
+  VF x2 = ax * ax;
+  VF p = BP_NAME(splat)(-929569.0f / 638512875.0f);
+  p = BP_FMA(p, x2, BP_NAME(splat)(21844.0f / 6081075.0f));
+  p = BP_FMA(p, x2, BP_NAME(splat)(-1382.0f / 155925.0f));
+  p = BP_FMA(p, x2, BP_NAME(splat)(62.0f / 2835.0f));
+  p = BP_FMA(p, x2, BP_NAME(splat)(-17.0f / 315.0f));
+  p = BP_FMA(p, x2, BP_NAME(splat)(2.0f / 15.0f));
+  p = BP_FMA(p, x2, BP_NAME(splat)(-1.0f / 3.0f));
+  VF small = BP_FMA(ax * x2, p, ax);
+  VF twice = BP_NAME(select)(ax > 20.0f, BP_NAME(splat)(40.0f), ax + ax);  // NaN stays
+  VF large = 1.0f - 2.0f / (BP_NAME(exp)(twice) + 1.0f);
+  VF magnitude = BP_NAME(select)(ax < 0.55f, small, large);
+  return (VF)((VI)magnitude | ((VI)x & (int)0x80000000));
+}
+
+/// σ(x) = 1 / (1 + e^(−x)), as 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0,
+/// with e = e^(−|x|) ≤ 1, so no e^(−x) ever overflows: one division, no
+/// cancellation.
+BP_INLINE VF BP_NAME(sigmoid)(VF x) {
+  VF e = BP_NAME(exp)(-BP_NAME(magnitude)(x));
+  VF numerator = BP_NAME(select)(x >= 0.0f, BP_NAME(splat)(1.0f), e);  // NaN: e, which is NaN
+  return numerator / (1.0f + e);
+}
+
+/// log(1 + u) for u in [0, 1], without cancellation: 1 + u = (1 + s)/(1 − s)
+/// with s = u/(2 + u) ≤ 1/3, and
+///
+///     log(1 + u) = 2·atanh s = 2s·(1 + s²/3 + s⁴/5 + … + s¹⁴/15)   (remainder < 2·10⁻⁹ relative)
+BP_INLINE VF BP_NAME(log1pUnit)(VF u) {
+  VF s = u / (2.0f + u);
+  VF s2 = s * s;
+  VF q = BP_NAME(splat)(1.0f / 15.0f);
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 13.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 11.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 9.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 7.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 5.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f / 3.0f));
+  q = BP_FMA(q, s2, BP_NAME(splat)(1.0f));
+  return (s + s) * q;
+}
+
+/// sum += max(z, 0) − z·y + log(1 + e^(−|z|)) per lane, in Double.
+BP_INLINE void BP_NAME(addLogisticLoss)(VD *sum, VF z, VF y) {
+  VF softplus = BP_NAME(log1pUnit)(BP_NAME(exp)(-BP_NAME(magnitude)(z)));
+  VD zd = __builtin_convertvector(z, VD);
+  VD yd = __builtin_convertvector(y, VD);
+  VD positive = (VD)((zd > 0.0) & (__typeof__(zd > 0.0))zd);  // max(z, 0); NaN gives 0, and NaN·y below
+  *sum += positive - zd * yd + __builtin_convertvector(softplus, VD);
+}
+
+/// y = f(x) over whole vectors, then the last n mod BP_LANES elements
+/// through a padded copy.
+#define BP_MAP(NAME, F)                                   \
+  static BP_TARGET void NAME(const float *x, float *y, long n) { \
+    long i = 0;                                           \
+    for (; i + BP_LANES <= n; i += BP_LANES)              \
+      BP_NAME(store)(y + i, F(BP_NAME(load)(x + i)));     \
+    if (i < n) {                                          \
+      float in[BP_LANES] = {0}, out[BP_LANES];            \
+      for (long j = 0; j < n - i; j++) in[j] = x[i + j];  \
+      BP_NAME(store)(out, F(BP_NAME(load)(in)));          \
+      for (long j = 0; j < n - i; j++) y[i + j] = out[j]; \
+    }                                                     \
+  }
+
+BP_MAP(BP_NAME(exp_array), BP_NAME(exp))
+BP_MAP(BP_NAME(tanh_array), BP_NAME(tanh))
+BP_MAP(BP_NAME(sigmoid_array), BP_NAME(sigmoid))
+
+static BP_TARGET double BP_NAME(logistic_loss_sum)(const float *z, const float *y, long n) {
+  VD sum = {0};
+  long i = 0;
+  for (; i + BP_LANES <= n; i += BP_LANES) BP_NAME(addLogisticLoss)(&sum, BP_NAME(load)(z + i), BP_NAME(load)(y + i));
+  double total = 0;
+  for (int lane = 0; lane < BP_LANES; lane++) total += sum[lane];
+  if (i < n) {
+    float zs[BP_LANES] = {0}, ys[BP_LANES] = {0};
+    for (long j = 0; j < n - i; j++) {
+      zs[j] = z[i + j];
+      ys[j] = y[i + j];
+    }
+    VD rest = {0};
+    BP_NAME(addLogisticLoss)(&rest, BP_NAME(load)(zs), BP_NAME(load)(ys));
+    for (long j = 0; j < n - i; j++) total += rest[j];
+  }
+  return total;
+}
+
+#undef BP_MAP
+#undef BP_INLINE
+#undef VF
+#undef VI
+#undef VD
