@@ -15,10 +15,13 @@ extension Kernels {
       z.withUnsafeBufferPointer { zp in
         a.withUnsafeBufferPointer { ap in
           dZ.withUnsafeMutableBufferPointer { dZp in
+            guard let dA = dAp.baseAddress, let z = zp.baseAddress, let a = ap.baseAddress,
+              let dZ = dZp.baseAddress
+            else { return }
             forEachRange(count: count) { range in
-              for k in range {
-                dZp[k] = dAp[k] * g.derivative(z: zp[k], a: ap[k])
-              }
+              let (start, n) = (range.lowerBound, range.count)
+              let (dA, z, a, dZ) = (dA + start, z + start, a + start, dZ + start)
+              for k in 0..<n { dZ[k] = dA[k] * g.derivative(z: z[k], a: a[k]) }
             }
           }
         }

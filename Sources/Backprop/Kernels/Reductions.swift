@@ -14,14 +14,27 @@ extension Kernels {
     let columns = x.columns
     x.withUnsafeBufferPointer { xp in
       result.withUnsafeMutableBufferPointer { rp in
-        for i in 0..<rows { rp[i] = 0 }
-        for j in 0..<columns {
-          let offset = j * rows
-          for i in 0..<rows { rp[i] += xp[offset + i] }
+        guard let r = rp.baseAddress else { return }
+        guard let x = xp.baseAddress else {
+          r.update(repeating: 0, count: rows)
+          return
         }
-        for i in 0..<rows { rp[i] *= scale }
+        sumColumns(x, rows: rows, columns: columns, scale: scale, into: r)
       }
     }
+  }
+
+  /// r = scale · Σ_j X[:, j] as the matrix-vector product scale·X·1, the
+  /// vector of ones being one element read with stride 0: one pass over X
+  /// with the sums in registers (the C kernel for Float and Double).
+  @usableFromInline
+  static func sumColumns<Scalar: MatrixScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Int, columns: Int, scale: Scalar, into r: UnsafeMutablePointer<Scalar>
+  ) {
+    var one: Scalar = 1
+    matrixVector(
+      transposeA: false, m: rows, k: columns, alpha: scale, a: x, lda: rows, x: &one, incx: 0, beta: 0, y: r,
+      incy: 1, features: vectorFeatures)
   }
 
   /// y ← y + α·x, the BLAS `axpy`; the gradient-descent update is
