@@ -5,15 +5,39 @@
 
 #include "CBackpropKernels.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// n/d from the 12-bit (AVX) or 14-bit (AVX-512) reciprocal estimate r of d:
+/// one Newton step, r + r·(1 − d·r), then q = n·r corrected by its residual,
+/// q + r·(n − q·d). Faster than a division (whose latency dominated tanh) and
+/// about as accurate.
+__attribute__((target("avx2,fma"))) static inline __m256 bp_divide_avx2(__m256 n, __m256 d) {
+  __m256 r = _mm256_rcp_ps(d);
+  r = _mm256_fmadd_ps(r, _mm256_fnmadd_ps(d, r, _mm256_set1_ps(1.0f)), r);
+  __m256 q = _mm256_mul_ps(n, r);
+  return _mm256_fmadd_ps(r, _mm256_fnmadd_ps(q, d, n), q);
+}
+
+__attribute__((target("avx512f"))) static inline __m512 bp_divide_avx512(__m512 n, __m512 d) {
+  __m512 r = _mm512_rcp14_ps(d);
+  r = _mm512_fmadd_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(1.0f)), r);
+  __m512 q = _mm512_mul_ps(n, r);
+  return _mm512_fmadd_ps(r, _mm512_fnmadd_ps(q, d, n), q);
+}
+#endif
+
 #define BP_NAME(f) f##_baseline
 #define BP_TARGET
 #define BP_LANES 4
 #define BP_FMA(a, b, c) ((a) * (b) + (c))
+#define BP_DIVIDE(n, d) ((n) / (d))
 #include "ElementwiseTemplate.h"
 #undef BP_NAME
 #undef BP_TARGET
 #undef BP_LANES
 #undef BP_FMA
+#undef BP_DIVIDE
 
 #if defined(__x86_64__)
 
@@ -21,21 +45,25 @@
 #define BP_TARGET __attribute__((target("avx2,fma"), min_vector_width(256)))
 #define BP_LANES 8
 #define BP_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define BP_DIVIDE(n, d) ((vf_avx2)bp_divide_avx2((__m256)(n), (__m256)(d)))
 #include "ElementwiseTemplate.h"
 #undef BP_NAME
 #undef BP_TARGET
 #undef BP_LANES
 #undef BP_FMA
+#undef BP_DIVIDE
 
 #define BP_NAME(f) f##_avx512
 #define BP_TARGET __attribute__((target("avx512f"), min_vector_width(512)))
 #define BP_LANES 16
 #define BP_FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define BP_DIVIDE(n, d) ((vf_avx512)bp_divide_avx512((__m512)(n), (__m512)(d)))
 #include "ElementwiseTemplate.h"
 #undef BP_NAME
 #undef BP_TARGET
 #undef BP_LANES
 #undef BP_FMA
+#undef BP_DIVIDE
 
 #endif
 

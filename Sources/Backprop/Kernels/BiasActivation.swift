@@ -23,10 +23,15 @@ extension Kernels {
           // Large batches are split by columns across threads.
           forEachRange(count: columns, cost: rows) { range in
             let start = range.lowerBound * rows
-            // Z += b
-            for j in range {
-              let column = z + j * rows
-              for i in 0..<rows { column[i] += b[i] }
+            // Z += b (one unit: one flat loop, not a loop per column)
+            if rows == 1 {
+              let b0 = b[0]
+              for k in start..<(start + range.count) { z[k] += b0 }
+            } else {
+              for j in range {
+                let column = z + j * rows
+                for i in 0..<rows { column[i] += b[i] }
+              }
             }
             // A = g(Z)
             activate(g, z + start, into: a + start, count: range.count * rows)

@@ -77,6 +77,23 @@ extension Kernels {
     }
   }
 
+  /// The number of elements outside [lower, upper], NaN included: one
+  /// branch-free (vectorised) pass, for validating labels.
+  @inlinable
+  public static func countOutside<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, lower: Scalar, upper: Scalar) -> Int {
+    x.withUnsafeBufferPointer { xp in
+      guard let x = xp.baseAddress else { return 0 }
+      var outside = 0
+      for k in 0..<xp.count {
+        // Two selects, not `&&`: a branch would stop the compiler vectorising.
+        let below = x[k] >= lower ? 0 : 1
+        let above = x[k] <= upper ? 0 : 1
+        outside &+= below | above
+      }
+      return outside
+    }
+  }
+
   /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
   public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) -> Double {
     x.withUnsafeBufferPointer { xp in
