@@ -26,9 +26,16 @@ extension Kernels {
   /// does not depend on the thread count. Any other `MatrixScalar` falls back
   /// to a plain loop.
   ///
+  /// Two cases skip the packing, on CPUs with AVX2 + FMA or AVX-512F (C
+  /// kernels, the widest that `BACKPROP_SIMD` allows): one column or one row
+  /// (n = 1 or m = 1, single-example inference) is a matrix-vector product,
+  /// and a product of at most `Kernels.directProductLimit` (2¹⁸)
+  /// multiply-adds runs the direct kernel, which reads A and B in place.
+  ///
   /// When a system BLAS is loaded (``SystemBLAS``, ``Kernels/backend``), it
   /// computes the non-degenerate Float and Double products instead, with the
-  /// same semantics.
+  /// same semantics, except those two cases, which the built-in kernels do
+  /// faster (unless the library is forced for every product, as tests do).
   public static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,

@@ -352,6 +352,18 @@ import Testing
     }
   }
 
+  /// The default system-BLAS backend leaves small and matrix-vector products
+  /// to the built-in kernels (when the C kernels can run), and only those.
+  @Test func smallProductsStayBuiltIn() {
+    let vector = Kernels.hasVectorProducts(Kernels.vectorFeatures)
+    #expect(Kernels.builtinIsFaster(m: 16, n: 400, k: 16) == vector)
+    #expect(Kernels.builtinIsFaster(m: 64, n: 64, k: 64) == vector)
+    #expect(!Kernels.builtinIsFaster(m: 128, n: 128, k: 128))
+    #expect(Kernels.builtinIsFaster(m: 256, n: 1, k: 784) == vector)
+    #expect(Kernels.builtinIsFaster(m: 1, n: 300, k: 2000) == vector)
+    #expect(!Kernels.builtinIsFaster(m: 4096, n: 1, k: 4096))
+  }
+
   @Test func threadCountIsPositive() {
     #expect(Kernels.threadCount >= 1)
     #expect(Kernels.defaultThreadCount() >= 1)
