@@ -104,3 +104,62 @@ double bp_logistic_loss_sum_f32(const float *z, const float *y, long n, unsigned
 #endif
   return logistic_loss_sum_baseline(z, y, n);
 }
+
+/// Z += b column by column, then A = f(Z): fused for columns of at least one
+/// vector; shorter ones add the bias first and map the whole block.
+#if defined(__x86_64__)
+#define BP_BIAS_DISPATCH(F, MAP)                                                     \
+  switch (bp_width(features)) {                                                      \
+    case 2:                                                                          \
+      if (rows >= 16) { F##_avx512(z, bias, rows, columns, a); return; }                  \
+      break;                                                                         \
+    case 1:                                                                          \
+      if (rows >= 8) { F##_avx2(z, bias, rows, columns, a); return; }                     \
+      break;                                                                         \
+    default:                                                                         \
+      if (rows >= 4) { F##_baseline(z, bias, rows, columns, a); return; }                 \
+      break;                                                                         \
+  }                                                                                  \
+  if (rows == 1)                                                                     \
+    for (long j = 0; j < columns; j++) z[j] += bias[0];                              \
+  else                                                                               \
+    for (long j = 0; j < columns; j++)                                               \
+      for (long i = 0; i < rows; i++) z[i + j * rows] += bias[i];                    \
+  MAP(z, a, rows * columns, features)
+#else
+#define BP_BIAS_DISPATCH(F, MAP)                                                     \
+  if (rows >= 4) { F##_baseline(z, bias, rows, columns, a); return; }                     \
+  if (rows == 1)                                                                     \
+    for (long j = 0; j < columns; j++) z[j] += bias[0];                              \
+  else                                                                               \
+    for (long j = 0; j < columns; j++)                                               \
+      for (long i = 0; i < rows; i++) z[i + j * rows] += bias[i];                    \
+  MAP(z, a, rows * columns, features)
+#endif
+
+void bp_bias_tanh_f32(float *z, const float *bias, long rows, long columns, float *a, unsigned features) {
+  BP_BIAS_DISPATCH(bias_tanh, bp_tanh_f32);
+}
+
+void bp_bias_sigmoid_f32(float *z, const float *bias, long rows, long columns, float *a, unsigned features) {
+  BP_BIAS_DISPATCH(bias_sigmoid, bp_sigmoid_f32);
+}
+
+#if defined(__x86_64__)
+#define BP_GRADIENT_DISPATCH(F)                    \
+  switch (bp_width(features)) {                    \
+    case 2: F##_avx512(dA, a, dZ, n); return;      \
+    case 1: F##_avx2(dA, a, dZ, n); return;        \
+    default: F##_baseline(dA, a, dZ, n); return;   \
+  }
+#else
+#define BP_GRADIENT_DISPATCH(F) F##_baseline(dA, a, dZ, n)
+#endif
+
+void bp_tanh_gradient_f32(const float *dA, const float *a, float *dZ, long n, unsigned features) {
+  BP_GRADIENT_DISPATCH(tanh_gradient);
+}
+
+void bp_sigmoid_gradient_f32(const float *dA, const float *a, float *dZ, long n, unsigned features) {
+  BP_GRADIENT_DISPATCH(sigmoid_gradient);
+}

@@ -70,45 +70,35 @@ BP_INLINE VF BP_NAME(exp)(VF x) {
   return p * scale1 * scale2;
 }
 
-/// eᵗ for t in [0, 40] (tanh's 2|x|) or NaN: ``exp``'s reduction and
-/// polynomial, without the clamps, and with 2ⁿ (n ≤ 58) read straight from
-/// the bits of the rounding sum t/ln 2 + 1.5·2²³ + 127, whose low bits hold
-/// n + 127.
-BP_INLINE VF BP_NAME(expTanh)(VF t) {
+/// tanh x = sign(x)·E/(E + 2) with E = e^(2|x|) − 1, computed on |x| (tanh is
+/// odd, and −0 stays −0), 2|x| clamped to 20 (tanh is 1 in Float beyond 9.01):
+///
+///     n = round(t / ln 2),  r = t − n·ln 2  (ln 2 in two parts),  |r| ≤ ln2/2
+///     e^r − 1 ≈ r + r²·(1/2 + r/6 + r²/24 + r³/120 + r⁴/720 + r⁵/5040)
+///     E = 2ⁿ·(e^r − 1) + (2ⁿ − 1)       (one rounding: 2ⁿ − 1 is exact)
+///
+/// No cancellation anywhere, so one branch-free formula serves every x
+/// (tiny x give E = 2x and tanh x = x); 2ⁿ (n ≤ 29) is read straight from
+/// the bits of the rounding sum t/ln 2 + 1.5·2²³ + 127, whose low bits hold n + 127.
+BP_INLINE VF BP_NAME(tanh)(VF x) {
+  VF ax = BP_NAME(magnitude)(x);
+  VF t = ax + ax;
+  t = BP_NAME(select)(t > 20.0f, BP_NAME(splat)(20.0f), t);  // NaN stays
   const VF shifter = BP_NAME(splat)(12582912.0f + 127.0f);
   VF biased = BP_FMA(t, BP_NAME(splat)(1.44269504088896341f), shifter);
   VF n = biased - shifter;
   VF r = BP_FMA(n, BP_NAME(splat)(-0.693359375f), t);
   r = BP_FMA(n, BP_NAME(splat)(2.12194440e-4f), r);
-  VF p = BP_NAME(splat)(1.9875691500e-4f);
-  p = BP_FMA(p, r, BP_NAME(splat)(1.3981999507e-3f));
-  p = BP_FMA(p, r, BP_NAME(splat)(8.3334519073e-3f));
-  p = BP_FMA(p, r, BP_NAME(splat)(4.1665795894e-2f));
-  p = BP_FMA(p, r, BP_NAME(splat)(1.6666665459e-1f));
-  p = BP_FMA(p, r, BP_NAME(splat)(5.0000001201e-1f));
-  p = BP_FMA(p, r * r, r) + 1.0f;
-  return p * (VF)((VI)biased << 23);
-}
-
-/// tanh x, computed on |x| and given x's sign (tanh is odd, and −0 stays −0):
-///
-///     |x| < 0.55:  the odd Taylor series  x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835
-///                  − 1382x¹¹/155925 + 21844x¹³/6081075 − 929569x¹⁵/638512875
-///     |x| ≥ 0.55:  1 − 2 / (e^(2|x|) + 1),  2|x| clamped to 40 (tanh is 1 there)
-BP_INLINE VF BP_NAME(tanh)(VF x) {
-  VF ax = BP_NAME(magnitude)(x);
-  VF x2 = ax * ax;
-  VF p = BP_NAME(splat)(-929569.0f / 638512875.0f);
-  p = BP_FMA(p, x2, BP_NAME(splat)(21844.0f / 6081075.0f));
-  p = BP_FMA(p, x2, BP_NAME(splat)(-1382.0f / 155925.0f));
-  p = BP_FMA(p, x2, BP_NAME(splat)(62.0f / 2835.0f));
-  p = BP_FMA(p, x2, BP_NAME(splat)(-17.0f / 315.0f));
-  p = BP_FMA(p, x2, BP_NAME(splat)(2.0f / 15.0f));
-  p = BP_FMA(p, x2, BP_NAME(splat)(-1.0f / 3.0f));
-  VF small = BP_FMA(ax * x2, p, ax);
-  VF twice = BP_NAME(select)(ax > 20.0f, BP_NAME(splat)(40.0f), ax + ax);  // NaN stays
-  VF large = 1.0f - BP_DIVIDE(BP_NAME(splat)(2.0f), BP_NAME(expTanh)(twice) + 1.0f);
-  VF magnitude = BP_NAME(select)(ax < 0.55f, small, large);
+  VF p = BP_NAME(splat)(1.0f / 5040.0f);
+  p = BP_FMA(p, r, BP_NAME(splat)(1.0f / 720.0f));
+  p = BP_FMA(p, r, BP_NAME(splat)(1.0f / 120.0f));
+  p = BP_FMA(p, r, BP_NAME(splat)(1.0f / 24.0f));
+  p = BP_FMA(p, r, BP_NAME(splat)(1.0f / 6.0f));
+  p = BP_FMA(p, r, BP_NAME(splat)(0.5f));
+  VF em1 = BP_FMA(r * r, p, r);
+  VF scale = (VF)((VI)biased << 23);
+  VF e = BP_FMA(scale, em1, scale - 1.0f);
+  VF magnitude = BP_DIVIDE(e, e + 2.0f);
   return (VF)((VI)magnitude | ((VI)x & (int)0x80000000));
 }
 
@@ -167,6 +157,47 @@ BP_MAP(BP_NAME(exp_array), BP_NAME(exp))
 BP_MAP(BP_NAME(tanh_array), BP_NAME(tanh))
 BP_MAP(BP_NAME(sigmoid_array), BP_NAME(sigmoid))
 
+/// The fused forward tail of a layer, column by column (column-major, `rows`
+/// ≥ BP_LANES): Z[:, j] ← Z[:, j] + b, A[:, j] = f(Z[:, j]). A column's last
+/// vector ends at its last row, overlapping the one before when rows is not a
+/// multiple of BP_LANES; it is computed from Z before anything is stored, so
+/// the overlapped elements are written twice with the same values.
+#define BP_BIAS_MAP(NAME, F)                                                              \
+  static BP_TARGET void NAME(float *z, const float *b, long rows, long columns, float *a) { \
+    const long last = rows - BP_LANES;                                                    \
+    const VF bLast = BP_NAME(load)(b + last);                                             \
+    for (long j = 0; j < columns; j++) {                                                  \
+      float *zj = z + j * rows, *aj = a + j * rows;                                       \
+      VF zLast = BP_NAME(load)(zj + last) + bLast;                                        \
+      VF aLast = F(zLast);                                                                \
+      for (long i = 0; i < last; i += BP_LANES) {                                         \
+        VF v = BP_NAME(load)(zj + i) + BP_NAME(load)(b + i);                              \
+        BP_NAME(store)(zj + i, v);                                                        \
+        BP_NAME(store)(aj + i, F(v));                                                     \
+      }                                                                                   \
+      BP_NAME(store)(zj + last, zLast);                                                   \
+      BP_NAME(store)(aj + last, aLast);                                                   \
+    }                                                                                     \
+  }
+
+BP_BIAS_MAP(BP_NAME(bias_tanh), BP_NAME(tanh))
+BP_BIAS_MAP(BP_NAME(bias_sigmoid), BP_NAME(sigmoid))
+
+/// dZ = dA ⊙ g'(A), g' from the activation's output: 1 − a² (tanh), a(1 − a) (σ).
+BP_INLINE VF BP_NAME(tanhDerivative)(VF a) { return 1.0f - a * a; }
+BP_INLINE VF BP_NAME(sigmoidDerivative)(VF a) { return a * (1.0f - a); }
+
+#define BP_GRADIENT_MAP(NAME, D)                                                          \
+  static BP_TARGET void NAME(const float *dA, const float *a, float *dZ, long n) {        \
+    long i = 0;                                                                           \
+    for (; i + BP_LANES <= n; i += BP_LANES)                                              \
+      BP_NAME(store)(dZ + i, BP_NAME(load)(dA + i) * D(BP_NAME(load)(a + i)));            \
+    for (; i < n; i++) dZ[i] = dA[i] * D(BP_NAME(splat)(a[i]))[0];                        \
+  }
+
+BP_GRADIENT_MAP(BP_NAME(tanh_gradient), BP_NAME(tanhDerivative))
+BP_GRADIENT_MAP(BP_NAME(sigmoid_gradient), BP_NAME(sigmoidDerivative))
+
 static BP_TARGET double BP_NAME(logistic_loss_sum)(const float *z, const float *y, long n) {
   VD sum = {0};
   long i = 0;
@@ -187,6 +218,8 @@ static BP_TARGET double BP_NAME(logistic_loss_sum)(const float *z, const float *
 }
 
 #undef BP_MAP
+#undef BP_BIAS_MAP
+#undef BP_GRADIENT_MAP
 #undef BP_INLINE
 #undef VF
 #undef VI

@@ -69,7 +69,7 @@ BP_INLINE void BP_NAME(tile)(const int MV, const int NR, const int KU, const int
   BP_UNROLL for (int j = 0; j < NR; j++) {
     BP_UNROLL for (int v = 0; v < MV; v++) {
       S *cp = c + j * ldc + v * W;
-      V r = MUL(ACC(0, v, j), va);
+      V r = alpha == 1 ? ACC(0, v, j) : MUL(ACC(0, v, j), va);
       if (masked && v == MV - 1) {
         if (beta != 0) r = FMA(vb, LOADM(cp, mask), r);
         STOREM(cp, mask, r);

@@ -5,8 +5,8 @@ extension Kernels {
   ///
   ///     Z ← Z + b   (b broadcast over the columns)      A ← g(Z)
   ///
-  /// Specialised for the activation type `G`; Float tanh and sigmoid run the
-  /// vectorised C kernels (``tanhFloat(_:)``, ``sigmoidFloat(_:)``).
+  /// Specialised for the activation type `G`; Float tanh and sigmoid run one
+  /// vectorised C kernel for both steps (``tanhFloat(_:)``, ``sigmoidFloat(_:)``).
   /// - Precondition: `bias` is (rows of Z, 1).
   @inlinable
   public static func biasActivation<Scalar: MatrixScalar, G: Activation>(
@@ -23,6 +23,9 @@ extension Kernels {
           // Large batches are split by columns across threads.
           forEachRange(count: columns, cost: rows) { range in
             let start = range.lowerBound * rows
+            if fusedBiasActivation(g, z: z + start, bias: b, rows: rows, columns: range.count, into: a + start) {
+              return
+            }
             // Z += b (one unit: one flat loop, not a loop per column)
             if rows == 1 {
               let b0 = b[0]
@@ -34,30 +37,31 @@ extension Kernels {
               }
             }
             // A = g(Z)
-            activate(g, z + start, into: a + start, count: range.count * rows)
+            for k in start..<(start + range.count * rows) { a[k] = g(z[k]) }
           }
         }
       }
     }
   }
 
-  /// a[k] = g(z[k]) for k < count: the vectorised kernels for Float tanh and
-  /// sigmoid, otherwise g element by element (specialised for `G`).
+  /// The vectorised C kernels that add the bias and apply Float tanh or
+  /// sigmoid in one pass (`bp_bias_tanh_f32`, `bp_bias_sigmoid_f32`); false,
+  /// with nothing done, for other activations and scalars.
   @inlinable @inline(__always)
-  static func activate<Scalar: MatrixScalar, G: Activation>(
-    _ g: G, _ z: UnsafePointer<Scalar>, into a: UnsafeMutablePointer<Scalar>, count: Int
-  ) {
-    if Scalar.self == Float.self && (G.self == Tanh.self || G.self == Sigmoid.self) {
-      let x = UnsafeRawPointer(z).assumingMemoryBound(to: Float.self)
-      let y = UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self)
-      if G.self == Tanh.self {
-        tanh(x, into: y, count: count)
-      } else {
-        sigmoid(x, into: y, count: count)
-      }
-      return
+  static func fusedBiasActivation<Scalar: MatrixScalar, G: Activation>(
+    _ g: G, z: UnsafeMutablePointer<Scalar>, bias: UnsafePointer<Scalar>, rows: Int, columns: Int,
+    into a: UnsafeMutablePointer<Scalar>
+  ) -> Bool {
+    guard Scalar.self == Float.self && (G.self == Tanh.self || G.self == Sigmoid.self) else { return false }
+    let z = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self)
+    let b = UnsafeRawPointer(bias).assumingMemoryBound(to: Float.self)
+    let a = UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self)
+    if G.self == Tanh.self {
+      biasTanh(z, bias: b, rows: rows, columns: columns, into: a)
+    } else {
+      biasSigmoid(z, bias: b, rows: rows, columns: columns, into: a)
     }
-    for k in 0..<count { a[k] = g(z[k]) }
+    return true
   }
 
   /// The fused forward tail of a PReLU layer:

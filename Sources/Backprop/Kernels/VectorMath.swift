@@ -2,13 +2,13 @@ import CBackpropKernels
 
 extension Kernels {
   /// tanh for Float, by the vectorised kernel `bp_tanh_f32` (C, AVX-512 /
-  /// AVX2 / baseline variants, one algorithm):
+  /// AVX2 / baseline variants, one algorithm), branch-free:
   ///
-  ///     |x| < 0.55:   the odd Taylor series  x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835
-  ///                   − 1382x¹¹/155925 + 21844x¹³/6081075 − 929569x¹⁵/638512875
-  ///     |x| ≥ 0.55:   sign(x)·(1 − 2 / (e^(2|x|) + 1)),  e^y as in ``exponentFloat(_:)``
+  ///     tanh x = sign(x) · E / (E + 2),   E = e^(2|x|) − 1,  2|x| clamped to 20
+  ///     n = round(t / ln 2),  r = t − n·ln 2,  e^r − 1 ≈ r + r²·P(r)  (Taylor, degree 7)
+  ///     E = 2ⁿ·(e^r − 1) + (2ⁿ − 1)
   ///
-  /// Within 1.5 ulp of the correctly rounded value over all Floats (tested);
+  /// Within 2.5 ulp of the correctly rounded value over all Floats (tested);
   /// exact ±1 beyond |x| ≈ 9.01, −0 stays −0 and NaN stays NaN. Layers call
   /// the array form, ``tanh(_:into:count:features:)``, once per batch.
   public static func tanhFloat(_ x: Float) -> Float {
@@ -61,5 +61,42 @@ extension Kernels {
     _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int, features: UInt32 = vectorFeatures
   ) {
     bp_exp_f32(x, y, count, features)
+  }
+
+  /// Z ← Z + b, A = tanh Z, for a rows × columns Z in one pass (b broadcast
+  /// over the columns; `a` does not overlap `z`).
+  @usableFromInline
+  static func biasTanh(
+    _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int,
+    into a: UnsafeMutablePointer<Float>, features: UInt32 = vectorFeatures
+  ) {
+    bp_bias_tanh_f32(z, bias, rows, columns, a, features)
+  }
+
+  /// Z ← Z + b, A = σ(Z), in one pass.
+  @usableFromInline
+  static func biasSigmoid(
+    _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int,
+    into a: UnsafeMutablePointer<Float>, features: UInt32 = vectorFeatures
+  ) {
+    bp_bias_sigmoid_f32(z, bias, rows, columns, a, features)
+  }
+
+  /// dZ = dA ⊙ (1 − A²) over `count` elements, A = tanh Z.
+  @usableFromInline
+  static func tanhGradient(
+    _ dA: UnsafePointer<Float>, a: UnsafePointer<Float>, into dZ: UnsafeMutablePointer<Float>, count: Int,
+    features: UInt32 = vectorFeatures
+  ) {
+    bp_tanh_gradient_f32(dA, a, dZ, count, features)
+  }
+
+  /// dZ = dA ⊙ A ⊙ (1 − A) over `count` elements, A = σ(Z).
+  @usableFromInline
+  static func sigmoidGradient(
+    _ dA: UnsafePointer<Float>, a: UnsafePointer<Float>, into dZ: UnsafeMutablePointer<Float>, count: Int,
+    features: UInt32 = vectorFeatures
+  ) {
+    bp_sigmoid_gradient_f32(dA, a, dZ, count, features)
   }
 }

@@ -32,7 +32,7 @@ import Testing
 
   static let functions: [(name: String, run: ArrayFunction, exact: @Sendable (Double) -> Double, ulps: Double)] = [
     ("exp", { Kernels.exponential($0, into: $1, count: $2, features: $3) }, { Foundation_exp($0) }, 1.01),
-    ("tanh", { Kernels.tanh($0, into: $1, count: $2, features: $3) }, { Foundation_tanh($0) }, 1.5),
+    ("tanh", { Kernels.tanh($0, into: $1, count: $2, features: $3) }, { Foundation_tanh($0) }, 2.5),
     ("sigmoid", { Kernels.sigmoid($0, into: $1, count: $2, features: $3) }, { sigmoid($0) }, 2.5),
   ]
 
@@ -96,6 +96,61 @@ import Testing
         var inPlace = x
         inPlace.withUnsafeMutableBufferPointer { p in f.run(p.baseAddress!, p.baseAddress!, count, features) }
         #expect(inPlace == y, "\(variant) \(f.name) in place, count \(count)")
+      }
+    }
+  }
+
+  /// Z + b then tanh/σ in one pass: the same bits as adding the bias and
+  /// mapping the array, for column heights around every vector width
+  /// (overlapping last vectors, and the short columns that go the other way).
+  @Test(arguments: Kernels.vectorVariants.map(\.name))
+  func fusedBiasActivation(_ variant: String) {
+    let features = Kernels.vectorVariants.first { $0.name == variant }!.features
+    var rng = SplitMix64(seed: 13)
+    for rows in Array(1...34) + [47, 64, 100] {
+      for columns in [1, 3] {
+        let z0: [Float] = (0..<(rows * columns)).map { _ in 4 * rng.uniform() }
+        let bias: [Float] = (0..<rows).map { _ in rng.uniform() }
+        var expectedZ = z0
+        for j in 0..<columns { for i in 0..<rows { expectedZ[i + j * rows] += bias[i] } }
+        for (name, fused, map) in [
+          ("tanh", Kernels.biasTanh, Self.functions[1].run), ("sigmoid", Kernels.biasSigmoid, Self.functions[2].run),
+        ] as [(String, (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, UInt32) -> Void, ArrayFunction)] {
+          var z = z0
+          var a = [Float](repeating: .nan, count: z0.count)
+          z.withUnsafeMutableBufferPointer { zp in
+            a.withUnsafeMutableBufferPointer { ap in
+              fused(zp.baseAddress!, bias, rows, columns, ap.baseAddress!, features)
+            }
+          }
+          #expect(z == expectedZ, "\(variant) bias+\(name) Z, \(rows)×\(columns)")
+          #expect(a == apply(map, expectedZ, features: features), "\(variant) bias+\(name) A, \(rows)×\(columns)")
+        }
+      }
+    }
+  }
+
+  /// dZ = dA ⊙ (1 − A²) and dA ⊙ A ⊙ (1 − A) against Double: each operation
+  /// rounds once (or is fused), so the error is within a few Float ε of
+  /// |dA| (1 − a² cancels near a = ±1, as in the generic loop).
+  @Test(arguments: Kernels.vectorVariants.map(\.name))
+  func activationGradients(_ variant: String) {
+    let features = Kernels.vectorVariants.first { $0.name == variant }!.features
+    var rng = SplitMix64(seed: 14)
+    for count in [0, 1, 7, 16, 33, 400] {
+      let dA: [Float] = (0..<count).map { _ in rng.uniform() }
+      let a: [Float] = (0..<count).map { _ in rng.uniform() }
+      var tanh = [Float](repeating: .nan, count: count)
+      var sigmoid = [Float](repeating: .nan, count: count)
+      tanh.withUnsafeMutableBufferPointer { Kernels.tanhGradient(dA, a: a, into: $0.baseAddress!, count: count, features: features) }
+      sigmoid.withUnsafeMutableBufferPointer {
+        Kernels.sigmoidGradient(dA, a: a, into: $0.baseAddress!, count: count, features: features)
+      }
+      for k in 0..<count {
+        let (d, x) = (Double(dA[k]), Double(a[k]))
+        let tolerance = 4 * Double(Float.ulpOfOne) * Swift.abs(d)
+        expectClose(Double(tanh[k]), d * (1 - x * x), rtol: 0, atol: tolerance, "\(variant) tanh' \(k)")
+        expectClose(Double(sigmoid[k]), d * x * (1 - x), rtol: 0, atol: tolerance, "\(variant) σ' \(k)")
       }
     }
   }
