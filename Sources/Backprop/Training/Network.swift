@@ -102,6 +102,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
 
   /// Forward propagation, the course's `L_model_forward`: A[0] = X, then each layer in turn.
   /// - Throws: ``ShapeError`` naming the layer when X does not have n[0] rows.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward(_ x: Matrix<Scalar>) throws(ShapeError) -> ForwardPass {
     var pass = ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: layers.count))
     try forward(x, into: &pass)
@@ -126,6 +128,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// A[L] for a batch, keeping no caches: inference.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func callAsFunction(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
     try forward(x).output
   }
