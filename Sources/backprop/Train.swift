@@ -258,7 +258,7 @@ struct Train: ParsableCommand {
     }
     try writeReport(
       network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
-      hyperparameters: hyperparameters(settings: settings, options: options))
+      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
         + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")

@@ -54,4 +54,7 @@ void bp_dgemm_avx2_8x6(long kc, const double *a, const double *b, double *c, lon
 }
 #endif
 
+#include "CBackpropElementwise.h"
+#include "CBackpropSmallProducts.h"
+
 #endif

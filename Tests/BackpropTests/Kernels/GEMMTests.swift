@@ -57,6 +57,79 @@ import Testing
   @Test(arguments: Kernels.MicroKernel.allCases)
   func doubleEmptyAndDegenerate(_ kernel: Kernels.MicroKernel) { on(kernel) { emptyAndDegenerate(Double.self) } }
 
+  // The direct kernel (small products, no packing) and the matrix-vector
+  // kernels (n = 1, m = 1), for each instruction set this CPU has: the same
+  // shapes, transposes and scalings against the same reference.
+
+  /// The variants of the C product kernels this CPU runs (AVX2 + FMA, AVX-512F).
+  static let productVariants = Kernels.vectorVariants.filter { Kernels.hasVectorProducts($0.features) }.map(\.name)
+
+  static func features(_ variant: String) -> UInt32 {
+    Kernels.vectorVariants.first { $0.name == variant }!.features
+  }
+
+  @Test(arguments: productVariants)
+  func floatDirectKernel(_ variant: String) {
+    let path = GEMMPath.direct(Self.features(variant))
+    transposesAndScalings(Float.self, path: path)
+    edgesAroundTilesAndBlocks(Float.self, path: path)
+    leadingDimensions(Float.self, path: path)
+    directKernelTiles(Float.self, path: path)
+  }
+  @Test(arguments: productVariants)
+  func doubleDirectKernel(_ variant: String) {
+    let path = GEMMPath.direct(Self.features(variant))
+    transposesAndScalings(Double.self, path: path)
+    edgesAroundTilesAndBlocks(Double.self, path: path)
+    leadingDimensions(Double.self, path: path)
+    directKernelTiles(Double.self, path: path)
+  }
+
+  /// Rows around the vector widths (8, 16 Float; 4, 8 Double) and their
+  /// doubles, columns around the tiles (24, 12, 8, 6, 4, 2, 1), k from 1
+  /// (the tiny network's products among them: 16×400×2, 16×16×400, 16×400×1).
+  func directKernelTiles<T: MatrixScalar>(_: T.Type, path: GEMMPath) {
+    var rng = SplitMix64(seed: 7)
+    let shapes = [
+      (16, 400, 2), (16, 16, 400), (16, 400, 16), (16, 2, 400), (16, 400, 1), (2, 13, 5), (3, 2, 1),
+      (4, 25, 3), (5, 24, 7), (8, 23, 2), (9, 12, 9), (12, 11, 3), (15, 7, 4), (17, 6, 5), (24, 5, 8),
+      (31, 4, 3), (32, 3, 6), (33, 49, 2), (40, 14, 1), (47, 26, 3),
+    ]
+    var combination = 0
+    for (m, n, k) in shapes {
+      let ta = combination & 1 == 1
+      let tb = combination & 2 == 2
+      combination += 1
+      for (alpha, beta) in [(T(1), T(0)), (T(-0.5), T(1)), (T(2), T(0.25))] {
+        check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, padC: 1, path: path, rng: &rng)
+        check(T.self, !ta, !tb, m: m, n: n, k: k, alpha: alpha, beta: beta, path: path, rng: &rng)
+      }
+    }
+  }
+
+  /// n = 1 and m = 1, all transposes, with strides (padding) in x and y: the
+  /// C kernels where they apply (contiguous y for A, x for Aᵀ), the Swift
+  /// loops otherwise and for the baseline.
+  @Test(arguments: Kernels.vectorVariants.map(\.name))
+  func matrixVector(_ variant: String) {
+    var rng = SplitMix64(seed: 8)
+    let path = GEMMPath(directLimit: 0, features: Self.features(variant))
+    for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+      for (m, k) in [(1, 1), (1, 9), (7, 1), (17, 33), (256, 40), (300, 17), (10, 128), (33, 300)] {
+        for (alpha, beta) in [(Float(1), Float(0)), (Float(0.5), Float(-1))] {
+          check(Float.self, ta, tb, m: m, n: 1, k: k, alpha: alpha, beta: beta, padA: 1, padB: 2, padC: 1,
+            path: path, rng: &rng)
+          check(Double.self, ta, tb, m: m, n: 1, k: k, alpha: Double(alpha), beta: Double(beta), padB: 3,
+            path: path, rng: &rng)
+          check(Float.self, ta, tb, m: 1, n: m, k: k, alpha: alpha, beta: beta, padA: 2, padB: 1,
+            path: path, rng: &rng)
+          check(Double.self, ta, tb, m: 1, n: m, k: k, alpha: Double(alpha), beta: Double(beta), padC: 2,
+            path: path, rng: &rng)
+        }
+      }
+    }
+  }
+
   /// Runs `body` with `kernel` forced (when this CPU supports it) and checks
   /// that the products inside really use it.
   func on(_ kernel: Kernels.MicroKernel, _ body: () -> Void) {
@@ -68,7 +141,7 @@ import Testing
 
   /// All four transpose combinations × α/β combinations × small awkward shapes
   /// (1×1, 1×N, N×1, primes).
-  func transposesAndScalings<T: MatrixScalar>(_: T.Type) {
+  func transposesAndScalings<T: MatrixScalar>(_: T.Type, path: GEMMPath = .packed) {
     var rng = SplitMix64(seed: 1)
     let shapes = [
       (1, 1, 1), (1, 17, 5), (17, 1, 5), (1, 1, 31), (7, 13, 31), (31, 7, 13), (13, 97, 7),
@@ -78,7 +151,7 @@ import Testing
     for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
       for (m, n, k) in shapes {
         for (alpha, beta) in scalings {
-          check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
+          check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, path: path, rng: &rng)
         }
       }
     }
@@ -88,7 +161,7 @@ import Testing
   /// Double / 8 Float, NR = 4; AVX2: MR = 8 Double / 16 Float, NR = 6) and
   /// the cache blocks (KC = 256; MC = 128 / 256; NC = 1024 portable, 3072
   /// AVX2), including the short-and-wide shapes that are computed swapped.
-  func edgesAroundTilesAndBlocks<T: MatrixScalar>(_: T.Type) {
+  func edgesAroundTilesAndBlocks<T: MatrixScalar>(_: T.Type, path: GEMMPath = .packed) {
     var rng = SplitMix64(seed: 2)
     let shapes = [
       (3, 3, 3), (5, 5, 5), (8, 4, 2), (9, 5, 3), (7, 3, 9), (16, 8, 1), (15, 9, 4),
@@ -104,22 +177,22 @@ import Testing
         let ta = combination & 1 == 1
         let tb = combination & 2 == 2
         combination += 1
-        check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
-        check(T.self, !ta, !tb, m: m, n: n, k: k, alpha: alpha, beta: beta, rng: &rng)
+        check(T.self, ta, tb, m: m, n: n, k: k, alpha: alpha, beta: beta, path: path, rng: &rng)
+        check(T.self, !ta, !tb, m: m, n: n, k: k, alpha: alpha, beta: beta, path: path, rng: &rng)
       }
     }
   }
 
   /// lda, ldb, ldc larger than the rows: the padding (filled with NaN in A and
   /// B, a sentinel in C) must be neither read nor written.
-  func leadingDimensions<T: MatrixScalar>(_: T.Type) {
+  func leadingDimensions<T: MatrixScalar>(_: T.Type, path: GEMMPath = .packed) {
     var rng = SplitMix64(seed: 3)
     for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
       for (m, n, k) in [(5, 7, 3), (13, 9, 31), (20, 100, 40), (33, 17, 260)] {
         check(
-          T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padA: 3, padB: 1, padC: 2, rng: &rng)
+          T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padA: 3, padB: 1, padC: 2, path: path, rng: &rng)
         check(
-          T.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, padA: 1, padB: 5, padC: 7, rng: &rng)
+          T.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, padA: 1, padB: 5, padC: 7, path: path, rng: &rng)
       }
     }
   }
@@ -137,7 +210,8 @@ import Testing
     ]
     for (ta, tb, m, n, k, threshold) in cases {
       #expect(m * n * k >= threshold)
-      let one = check(T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padC: 1, rng: &rng)
+      let one = check(
+        T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padC: 1, parallelThreshold: threshold, rng: &rng)
       let three = check(
         T.self, ta, tb, m: m, n: n, k: k, alpha: 0.5, beta: 1, padC: 1, threads: 3,
         parallelThreshold: threshold, operands: one.operands, verify: false, rng: &rng)
@@ -278,6 +352,18 @@ import Testing
     }
   }
 
+  /// The default system-BLAS backend leaves small and matrix-vector products
+  /// to the built-in kernels (when the C kernels can run), and only those.
+  @Test func smallProductsStayBuiltIn() {
+    let vector = Kernels.hasVectorProducts(Kernels.vectorFeatures)
+    #expect(Kernels.builtinIsFaster(m: 16, n: 400, k: 16) == vector)
+    #expect(Kernels.builtinIsFaster(m: 64, n: 64, k: 64) == vector)
+    #expect(!Kernels.builtinIsFaster(m: 128, n: 128, k: 128))
+    #expect(Kernels.builtinIsFaster(m: 256, n: 1, k: 784) == vector)
+    #expect(Kernels.builtinIsFaster(m: 1, n: 300, k: 2000) == vector)
+    #expect(!Kernels.builtinIsFaster(m: 4096, n: 1, k: 4096))
+  }
+
   @Test func threadCountIsPositive() {
     #expect(Kernels.threadCount >= 1)
     #expect(Kernels.defaultThreadCount() >= 1)
@@ -285,6 +371,18 @@ import Testing
 }
 
 // MARK: - The reference and the harness
+
+/// Which kernel the products of `check` run: the packed one (the default:
+/// the direct kernel is off, so the micro-kernels are what small shapes
+/// test), or the direct one for every size, with the C kernels (direct,
+/// matrix-vector) limited to `features`.
+struct GEMMPath: CustomStringConvertible {
+  var directLimit: Int
+  var features: UInt32
+  static let packed = GEMMPath(directLimit: 0, features: Kernels.vectorFeatures)
+  static func direct(_ features: UInt32) -> GEMMPath { GEMMPath(directLimit: .max, features: features) }
+  var description: String { directLimit == 0 ? "packed (features \(features))" : "direct (features \(features))" }
+}
 
 /// The operands of one checked product, column-major with their leading
 /// dimensions (padding included).
@@ -301,7 +399,7 @@ struct GEMMOperands<T: MatrixScalar> {
 func check<T: MatrixScalar>(
   _: T.Type, _ ta: Bool, _ tb: Bool, m: Int, n: Int, k: Int, alpha: T, beta: T,
   padA: Int = 0, padB: Int = 0, padC: Int = 0, threads: Int = 1,
-  parallelThreshold: Int = Kernels.parallelThreshold,
+  parallelThreshold: Int = Kernels.parallelThreshold, path: GEMMPath = .packed,
   operands: GEMMOperands<T>? = nil, verify: Bool = true,
   rng: inout SplitMix64, sourceLocation: SourceLocation = #_sourceLocation
 ) -> (c: [T], operands: GEMMOperands<T>) {
@@ -331,12 +429,12 @@ func check<T: MatrixScalar>(
         Kernels.gemm(
           transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: alpha, a: pa.baseAddress, lda: lda,
           b: pb.baseAddress, ldb: ldb, beta: beta, c: pc.baseAddress, ldc: ldc, threads: threads,
-          parallelThreshold: parallelThreshold)
+          parallelThreshold: parallelThreshold, directLimit: path.directLimit, features: path.features)
       }
     }
   }
   if !verify { return (c, ops) }
-  let name = "\(T.self) \(ta ? "T" : "N")\(tb ? "T" : "N") m=\(m) n=\(n) k=\(k) α=\(alpha) β=\(beta)"
+  let name = "\(T.self) \(ta ? "T" : "N")\(tb ? "T" : "N") m=\(m) n=\(n) k=\(k) α=\(alpha) β=\(beta) \(path)"
   let eps = Double(T.ulpOfOne)
   // The reference reads Double copies through raw buffers: debug builds are slow.
   let a64 = ops.a.map { Double($0) }
