@@ -17,8 +17,9 @@ extension Kernels {
   /// Float and Double run a packed, cache-blocked SIMD kernel in the
   /// BLIS/GotoBLAS style (internal `Kernels.BlockedGEMM`, which documents the
   /// blocking). Its micro-kernel is picked at run time (``microKernelName``):
-  /// on x86-64 CPUs with AVX2 and FMA, C intrinsics with register tiles of
-  /// 8 × 6 (Double) or 16 × 6 (Float); elsewhere, or with
+  /// on x86-64 CPUs with AVX-512, C intrinsics with register tiles of
+  /// 16 × 12 (Double) or 32 × 12 (Float); with AVX2 and FMA (or
+  /// `BACKPROP_SIMD=avx2`), tiles of 8 × 6 or 16 × 6; elsewhere, or with
   /// `BACKPROP_SIMD=portable`, Swift SIMD tiles of 4 × 4 or 8 × 4. Products of
   /// at least 2²⁰ (about 10⁶) multiply-adds are split across up to
   /// `Kernels.threadCount` threads: the environment variable

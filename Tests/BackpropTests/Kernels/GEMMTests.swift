@@ -16,45 +16,46 @@ import Testing
 @Suite struct GEMMTests {
   // MARK: - Against the reference
 
-  // Every test runs on each micro-kernel (AVX2 + FMA and the portable Swift
-  // SIMD one), forced per test with the task-local override; on a CPU
-  // without AVX2 the `avx2` runs fall back to, and test, the portable kernel.
+  // Every test runs on each micro-kernel this CPU supports (AVX-512, AVX2 +
+  // FMA and the portable Swift SIMD one), forced per test with the
+  // task-local override; a kernel the CPU lacks is left out of the arguments
+  // (the test does not run for it).
 
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func floatAllTransposesAndScalings(_ kernel: Kernels.MicroKernel) {
     on(kernel) { transposesAndScalings(Float.self) }
   }
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func doubleAllTransposesAndScalings(_ kernel: Kernels.MicroKernel) {
     on(kernel) { transposesAndScalings(Double.self) }
   }
 
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func floatEdgesAroundTilesAndBlocks(_ kernel: Kernels.MicroKernel) {
     on(kernel) { edgesAroundTilesAndBlocks(Float.self) }
   }
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func doubleEdgesAroundTilesAndBlocks(_ kernel: Kernels.MicroKernel) {
     on(kernel) { edgesAroundTilesAndBlocks(Double.self) }
   }
 
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func floatLeadingDimensionsLargerThanRows(_ kernel: Kernels.MicroKernel) {
     on(kernel) { leadingDimensions(Float.self) }
   }
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func doubleLeadingDimensionsLargerThanRows(_ kernel: Kernels.MicroKernel) {
     on(kernel) { leadingDimensions(Double.self) }
   }
 
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func floatMultiThreaded(_ kernel: Kernels.MicroKernel) { on(kernel) { multiThreaded(Float.self) } }
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func doubleMultiThreaded(_ kernel: Kernels.MicroKernel) { on(kernel) { multiThreaded(Double.self) } }
 
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func floatEmptyAndDegenerate(_ kernel: Kernels.MicroKernel) { on(kernel) { emptyAndDegenerate(Float.self) } }
-  @Test(arguments: Kernels.MicroKernel.allCases)
+  @Test(arguments: testedMicroKernels)
   func doubleEmptyAndDegenerate(_ kernel: Kernels.MicroKernel) { on(kernel) { emptyAndDegenerate(Double.self) } }
 
   // The direct kernel (small products, no packing) and the matrix-vector
@@ -130,15 +131,6 @@ import Testing
     }
   }
 
-  /// Runs `body` with `kernel` forced (when this CPU supports it) and checks
-  /// that the products inside really use it.
-  func on(_ kernel: Kernels.MicroKernel, _ body: () -> Void) {
-    Kernels.$microKernelOverride.withValue(kernel) {
-      #expect(Kernels.activeMicroKernel == (kernel.isSupported ? kernel : .portable))
-      body()
-    }
-  }
-
   /// All four transpose combinations × α/β combinations × small awkward shapes
   /// (1×1, 1×N, N×1, primes).
   func transposesAndScalings<T: MatrixScalar>(_: T.Type, path: GEMMPath = .packed) {
@@ -158,14 +150,19 @@ import Testing
   }
 
   /// Sizes just below, at and above the register tiles (portable: MR = 4
-  /// Double / 8 Float, NR = 4; AVX2: MR = 8 Double / 16 Float, NR = 6) and
-  /// the cache blocks (KC = 256; MC = 128 / 256; NC = 1024 portable, 3072
-  /// AVX2), including the short-and-wide shapes that are computed swapped.
+  /// Double / 8 Float, NR = 4; AVX2: MR = 8 Double / 16 Float, NR = 6;
+  /// AVX-512: MR = 16 Double / 32 Float, NR = 12) and the cache blocks
+  /// (KC = 256; MC = 128 / 256 portable and AVX2, 96 / 192 AVX-512; NC =
+  /// 1024 portable, 3072 AVX2 and AVX-512), including the short-and-wide
+  /// shapes that are computed swapped (portable) or in place (AVX-512, see
+  /// `ShortWideGEMMTests`).
   func edgesAroundTilesAndBlocks<T: MatrixScalar>(_: T.Type, path: GEMMPath = .packed) {
     var rng = SplitMix64(seed: 2)
     let shapes = [
       (3, 3, 3), (5, 5, 5), (8, 4, 2), (9, 5, 3), (7, 3, 9), (16, 8, 1), (15, 9, 4),
       (8, 6, 7), (16, 6, 5), (7, 5, 6), (17, 7, 11), (15, 12, 13), (33, 13, 4), (24, 18, 3),  // AVX2 tiles
+      (16, 12, 9), (32, 12, 5), (31, 11, 7), (47, 23, 3), (64, 23, 2), (65, 13, 6), (97, 23, 3),  // AVX-512 tiles
+      (95, 5, 3), (97, 7, 2), (191, 3, 2), (193, 11, 2),  // AVX-512 MC
       (127, 5, 3), (129, 3, 2), (255, 2, 3), (257, 6, 2),  // MC
       (5, 1023, 2), (3, 1025, 3), (2, 3071, 2), (3, 3073, 2), (1, 6151, 1),  // NC
       (5, 6, 255), (9, 7, 256), (6, 5, 257), (3, 2, 513),  // KC
@@ -235,7 +232,9 @@ import Testing
     #expect(c[0].isNaN && c[1] == 7)
 
     // k = 0: C ← β·C with A and B nil.
-    for (beta, expected) in [(T(0), [T(0), 0, 0, 0, 0, 0]), (T(2), [2, 4, 6, 8, 10, 12]), (T(1), [1, 2, 3, 4, 5, 6])] {
+    for (beta, expected) in [
+      (T(0), [T(0), 0, 0, 0, 0, 0]), (T(2), [2, 4, 6, 8, 10, 12]), (T(1), [1, 2, 3, 4, 5, 6]),
+    ] {
       var c: [T] = beta == 0 ? [.nan, .infinity, .nan, 1, 2, 3] : [1, 2, 3, 4, 5, 6]
       c.withUnsafeMutableBufferPointer { pc in
         Kernels.gemm(
@@ -303,38 +302,57 @@ import Testing
 
   // MARK: - Run-time dispatch
 
-  /// On a CPU with AVX2 and FMA the AVX2 kernel is the default (unless the
-  /// environment asks for the portable one), and the names agree.
+  /// On a CPU with AVX-512 (F, VL, DQ) the AVX-512 kernel is the default,
+  /// on one with AVX2 and FMA the AVX2 kernel (unless the environment asks
+  /// for another), and the names agree.
   @Test func dispatchFollowsTheCPU() {
     let features = Kernels.simdFeatures
     let hasAVX2 = features.contains("avx2") && features.contains("fma")
+    let hasAVX512 = ["avx512f", "avx512vl", "avx512dq", "fma"].allSatisfy(features.contains)
     #expect(Kernels.MicroKernel.avx2.isSupported == hasAVX2)
-    #expect(Kernels.MicroKernel.best == (hasAVX2 ? .avx2 : .portable))
+    #expect(Kernels.MicroKernel.avx512.isSupported == hasAVX512)
+    #expect(Kernels.MicroKernel.best == (hasAVX512 ? .avx512 : hasAVX2 ? .avx2 : .portable))
     #if arch(x86_64)
       #expect(features.contains("sse2"))
+      // The features agree with what the operating system reports (on
+      // Linux, /proc/cpuinfo; CPUFeatures.simd is empty where it says nothing).
+      if !CPUFeatures.simd.isEmpty {
+        for name in ["avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl"] {
+          #expect(features.contains(name) == CPUFeatures.simd.contains(name), "\(name)")
+        }
+      }
     #endif
     #expect(
       Kernels.defaultMicroKernel
         == Kernels.MicroKernel.fromEnvironment(ProcessInfo.processInfo.environment["BACKPROP_SIMD"]))
     #expect(Kernels.microKernelName == Kernels.activeMicroKernel.instructionSet)
     #expect(Kernels.MicroKernel.avx2.instructionSet == "avx2+fma")
+    #expect(Kernels.MicroKernel.avx512.instructionSet == "avx512f+avx512vl+avx512dq+fma")
     Kernels.$microKernelOverride.withValue(.portable) {
       #expect(Kernels.activeMicroKernel == .portable)
-      #expect(Kernels.microKernelName != "avx2+fma")
+      #expect(!Kernels.microKernelName.hasPrefix("avx"))
+    }
+    // Asking for a kernel the CPU lacks gives the next narrower one it has.
+    #expect(Kernels.MicroKernel.avx512.supportedOrNarrower == (hasAVX512 ? .avx512 : hasAVX2 ? .avx2 : .portable))
+    #expect(Kernels.MicroKernel.avx2.supportedOrNarrower == (hasAVX2 ? .avx2 : .portable))
+    Kernels.$microKernelOverride.withValue(.avx512) {
+      #expect(Kernels.activeMicroKernel == Kernels.MicroKernel.avx512.supportedOrNarrower)
     }
   }
 
   @Test func simdEnvironmentVariable() {
-    let avx2: Kernels.MicroKernel = Kernels.MicroKernel.avx2.isSupported ? .avx2 : .portable
+    let avx2 = Kernels.MicroKernel.avx2.supportedOrNarrower
+    let avx512 = Kernels.MicroKernel.avx512.supportedOrNarrower
     #expect(Kernels.MicroKernel.fromEnvironment("portable") == .portable)
     #expect(Kernels.MicroKernel.fromEnvironment("SSE2") == .portable)
     #expect(Kernels.MicroKernel.fromEnvironment("avx2") == avx2)
-    #expect(Kernels.MicroKernel.fromEnvironment(nil) == avx2)
-    #expect(Kernels.MicroKernel.fromEnvironment("auto") == avx2)
-    #expect(Kernels.MicroKernel.fromEnvironment("bogus") == avx2)
+    #expect(Kernels.MicroKernel.fromEnvironment("AVX512") == avx512)
+    #expect(Kernels.MicroKernel.fromEnvironment(nil) == avx512)
+    #expect(Kernels.MicroKernel.fromEnvironment("auto") == avx512)
+    #expect(Kernels.MicroKernel.fromEnvironment("bogus") == avx512)
   }
 
-  /// Both kernels agree with each other on a product with whole and edge
+  /// All kernels agree with each other on a product with whole and edge
   /// tiles in every direction, all transposes, within the reference tolerance.
   @Test func kernelsAgree() {
     var rng = SplitMix64(seed: 6)
@@ -343,11 +361,13 @@ import Testing
       let portable = Kernels.$microKernelOverride.withValue(.portable) {
         check(Double.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, rng: &rng)
       }
-      let fast = Kernels.$microKernelOverride.withValue(.avx2) {
-        check(Double.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, operands: portable.operands, rng: &rng)
-      }
-      for (x, y) in zip(portable.c, fast.c) {
-        #expect(abs(x - y) <= 1e-12 * Double(k))
+      for kernel in testedMicroKernels where kernel != .portable {
+        let fast = Kernels.$microKernelOverride.withValue(kernel) {
+          check(Double.self, ta, tb, m: m, n: n, k: k, alpha: 1, beta: 0, operands: portable.operands, rng: &rng)
+        }
+        for (x, y) in zip(portable.c, fast.c) {
+          #expect(abs(x - y) <= 1e-12 * Double(k), "\(kernel)")
+        }
       }
     }
   }
@@ -382,6 +402,21 @@ struct GEMMPath: CustomStringConvertible {
   static let packed = GEMMPath(directLimit: 0, features: Kernels.vectorFeatures)
   static func direct(_ features: UInt32) -> GEMMPath { GEMMPath(directLimit: .max, features: features) }
   var description: String { directLimit == 0 ? "packed (features \(features))" : "direct (features \(features))" }
+}
+
+/// The micro-kernels this CPU supports: the arguments of the tests that run
+/// on each.
+let testedMicroKernels = Kernels.MicroKernel.allCases.filter(\.isSupported)
+
+/// Runs `body` with `kernel` forced and checks that the products inside
+/// really use it.
+func on(
+  _ kernel: Kernels.MicroKernel, sourceLocation: SourceLocation = #_sourceLocation, _ body: () -> Void
+) {
+  Kernels.$microKernelOverride.withValue(kernel) {
+    #expect(Kernels.activeMicroKernel == kernel, sourceLocation: sourceLocation)
+    body()
+  }
 }
 
 /// The operands of one checked product, column-major with their leading
