@@ -8,14 +8,22 @@ struct BackpropCommand: ParsableCommand {
     commandName: "backprop",
     abstract: "Build, train and run deep fully connected neural networks, as the deeplearning.ai notes write them.",
     discussion: """
-      Start with `backprop demo` (no files needed). Train on your own NumPy arrays with
-      `backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL`; check backpropagation with
-      `backprop gradcheck`. Each command has its own --help.
+      Start with `backprop demo` (no files needed). Train on your own data:
+        backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL
+        backprop train --data table.csv --layers n0,…,nL --output softmax
+      Each command has its own --help; `backprop gradcheck` checks
+      backpropagation against finite differences.
 
-      `backprop train … --report DIR` writes an HTML report of the run (curves, metrics, confusion
-      matrix, layer table); `backprop report` rebuilds one, or makes one for a saved model.
+      `backprop train … --report DIR` writes an HTML report of the run
+      (curves, metrics, confusion matrix, layer table); `backprop report`
+      rebuilds one, or makes one for a saved model.
 
-      `backprop info` shows the matrix-product backend (system BLAS or built-in kernel) and threads.
+      `backprop info` shows the matrix-product backend (system BLAS or
+      built-in kernel) and threads. Shell completion:
+        backprop --generate-completion-script bash|zsh|fish
+
+      Exit status: 0 success, 1 a failure during a run (e.g. divergence),
+      2 bad usage or input, 128+N after signal N (130 for Ctrl-C).
       """,
     subcommands: [
       Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, Explain.self, ReportCommand.self,

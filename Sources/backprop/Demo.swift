@@ -6,10 +6,13 @@ struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train two small deep networks on generated data; needs no files.",
     discussion: """
-      1. The course's planar "flower" (400 points, two classes; with --rng numpy and seed 1 it is the
-         notebook's own data set), learned by a deep tanh network with a sigmoid output.
-      2. A three-class spiral, learned by a ReLU network with a softmax output.
-      For each it prints the cost curve, the training accuracy and the decision regions.
+      1. The course's planar "flower" (400 points, two classes; with --rng
+         numpy and seed 1 it is the notebook's own data set), learned by a
+         deep tanh network with a sigmoid output.
+      2. A three-class spiral, learned by a ReLU network with a softmax
+         output.
+      For each it prints the cost curve, the training accuracy and the
+      decision regions.
       """
   )
 

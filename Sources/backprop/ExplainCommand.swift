@@ -7,16 +7,20 @@ struct Explain: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show one batch's forward and backward pass through a model: W, b, Z, A, dZ, dW, db per layer.",
     discussion: """
-      For each layer l, the shapes and summary statistics (min, max, mean, standard deviation) of the
-      parameters W[l], b[l] (learned) and of what one batch of m examples makes of them: Z[l], A[l]
-      (forward) and dZ[l], dW[l], db[l] (backward, from the labels). With --dump, writes them all to an
-      .npz under the course's names (W1, b1, Z1, A1, dZ1, dW1, db1, …, and A0 = X, Y), column-major
-      shapes as the notes write them, so you can compare them with your own NumPy notebook:
+      For each layer l, the shapes and summary statistics (min, max, mean,
+      standard deviation) of the parameters W[l], b[l] (learned) and of what
+      one batch of m examples makes of them: Z[l], A[l] (forward) and dZ[l],
+      dW[l], db[l] (backward, from the labels). With --dump, writes them all
+      to an .npz under the course's names (W1, b1, Z1, A1, dZ1, dW1, db1, …,
+      and A0 = X, Y), column-major shapes as the notes write them, so you can
+      compare them with your own NumPy notebook:
 
-        backprop explain --model digits.safetensors --data digits.csv --examples 32 --dump batch.npz
-        python3 -c "import numpy as np; d = np.load('batch.npz'); print(d['dW1'].shape)"
+        backprop explain --model digits.safetensors --data digits.csv \\
+          --examples 32 --dump batch.npz
+        python3 -c "import numpy as np; print(np.load('batch.npz')['dW1'].shape)"
 
-      The batch uses inference mode (batch normalisation's running statistics, no dropout).
+      The batch uses inference mode (batch normalisation's running
+      statistics, no dropout).
       """
   )
 

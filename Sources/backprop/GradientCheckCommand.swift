@@ -6,16 +6,18 @@ struct GradientCheckCommand: ParsableCommand {
     commandName: "gradcheck",
     abstract: "Check backpropagation against finite differences on a small random network.",
     discussion: """
-      Builds a network of the given sizes with random W, b (and PReLU α), random inputs and labels,
-      computes every gradient by backpropagation and by two-sided differences
-      (J(θ+ε) − J(θ−ε)) / 2ε in float64, and prints the relative error
-      ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) per layer and overall.
-      Exits with status 1 when the overall error is above the threshold.
-      J can include L2 (--l2), batch normalisation in training mode (--batch-norm; γ, β are checked
-      too) and dropout with masks drawn once and held fixed (--dropout), as the course advises.
+      Builds a network of the given sizes with random W, b (and PReLU α),
+      random inputs and labels, computes every gradient by backpropagation
+      and by two-sided differences (J(θ+ε) − J(θ−ε)) / 2ε in float64, and
+      prints the relative error ‖dθ − dθ_approx‖ / (‖dθ‖ + ‖dθ_approx‖) per
+      layer and overall. Exits with status 1 when the overall error is above
+      the threshold. J can include L2 (--l2), batch normalisation in training
+      mode (--batch-norm; γ, β are checked too) and dropout with masks drawn
+      once and held fixed (--dropout), as the course advises.
 
         backprop gradcheck --layers 4,5,3,1 --activation tanh --output sigmoid
-        backprop gradcheck --layers 4,6,5,3 --output softmax --batch-norm --dropout 0.3 --l2 0.5 --examples 8
+        backprop gradcheck --layers 4,6,5,3 --output softmax --batch-norm \\
+          --dropout 0.3 --l2 0.5 --examples 8
       """
   )
 

@@ -49,12 +49,14 @@ struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Predict with a saved model: the class (or value) and the probabilities for every example.",
     discussion: """
-      The model's preprocessing (--scale, --standardize, --min-max at training time) is applied for you.
-      Writes one row per example: CSV (a header, the predicted class name or index, then one probability
-      column per class) or .npy (the probabilities, shaped (m, n[L])), chosen by --out's extension.
-      Without --out the CSV goes to standard output.
+      The model's preprocessing (--scale, --standardize, --min-max at
+      training time) is applied for you. Writes one row per example: CSV (a
+      header, the predicted class name or index, then one probability column
+      per class) or .npy (the probabilities, shaped (m, n[L])), chosen by
+      --out's extension. Without --out the CSV goes to standard output.
 
-        backprop predict --model iris.safetensors --data new-flowers.csv --out predictions.csv
+        backprop predict --model iris.safetensors --data new-flowers.csv \\
+          --out predictions.csv
       """
   )
 
@@ -131,7 +133,8 @@ struct Evaluate: ParsableCommand {
     abstract: "Evaluate a saved model on labelled examples: loss, accuracy, precision/recall/F1 per class, the confusion matrix, log loss and ROC AUC (regression: MSE, MAE, R²).",
     discussion: """
         backprop evaluate --model iris.safetensors --data iris.csv
-        backprop evaluate --model mnist.safetensors --x t10k-images-idx3-ubyte.gz --y t10k-labels-idx1-ubyte.gz
+        backprop evaluate --model mnist.safetensors \\
+          --x t10k-images-idx3-ubyte.gz --y t10k-labels-idx1-ubyte.gz
       """
   )
 
@@ -180,7 +183,8 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show a saved model's layers: n[l], g[l], the shapes of W, b, Z and A, parameter counts, metadata.",
     discussion: """
-      The notes' "getting your matrix dimensions right" table for a batch of m examples:
+      The notes' "getting your matrix dimensions right" table for a batch
+      of m examples:
         backprop inspect iris.safetensors --batch 150
       """
   )

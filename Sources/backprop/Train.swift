@@ -6,45 +6,45 @@ struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train an L-layer network by gradient descent (the course's L_layer_model).",
     discussion: """
-      Examples come from array files (--x/--y: .npy, .npz, MNIST's IDX, plain or .gz; one example per
-      row, the other axes flattened in C order as x.reshape(m, -1) does) or from a CSV table (--data,
-      --target). Labels: 0/1 for a sigmoid output, class indices 0…K−1 (or text labels in a CSV) for
-      softmax, real targets for identity.
+      Parameters (W[l], b[l]) are learned. Everything you choose is a
+      hyperparameter: the layer sizes n[l] and activations g[l] (Network), α,
+      the iterations or epochs, the batch size, the optimizer and the
+      regularisation (Training).
+
+      Examples come from array files (--x/--y: .npy, .npz, MNIST's IDX, plain
+      or .gz; one example per row) or from a CSV table (--data, --target).
+      Labels: 0/1 for a sigmoid output, class indices 0…K−1 (or text labels
+      in a CSV) for softmax, real targets for identity.
 
       The course's cat classifier, reproducing its published numbers:
-        backprop train --x train_x.npy --y train_y.npy --test-x test_x.npy --test-y test_y.npy \\
-          --scale 255 --layers 12288,20,7,5,1 --activation relu --output sigmoid \\
-          --learning-rate 0.0075 --iterations 2500 --dtype float64 --rng numpy --seed 1 \\
-          --initializer course --print-every 100
+        backprop train --x train_x.npy --y train_y.npy \\
+          --test-x test_x.npy --test-y test_y.npy --scale 255 \\
+          --layers 12288,20,7,5,1 --activation relu --output sigmoid \\
+          --learning-rate 0.0075 --iterations 2500 --dtype float64 \\
+          --rng numpy --seed 1 --initializer course --print-every 100
 
-      A table, standardised, with a test split, saved as a model PyTorch loads:
-        backprop train --data iris.csv --layers 4,16,3 --activation relu --output softmax \\
-          --standardize --test-split 0.2 --stratify --learning-rate 0.1 --iterations 2000 \\
-          --save iris.safetensors
+      A table with a validation split, mini-batches and Adam, a report:
+        backprop train --data digits.csv --layers 64,64,10 --output softmax \\
+          --standardize --validation-split 0.2 --epochs 30 --batch-size 32 \\
+          --optimizer adam --save digits.safetensors --report digits-report
+
+      Options can also come from a run file (--config run.yaml).
       """
   )
 
   @OptionGroup(title: "Data") var data: DataOptions
-  @OptionGroup(title: "Network") var architecture: ArchitectureOptions
+  @OptionGroup(title: "Network (hyperparameters)") var architecture: ArchitectureOptions
 
-  @Option(help: ArgumentHelp("How W starts: course (randn/√n[l-1]), small (randn×0.01), he, xavier, lecun.", valueName: "name"))
-  var initializer: Initializer = .course
+  @OptionGroup(title: "Initial parameters") var start: StartOptions
+  @OptionGroup(title: "Learning rate and iterations (hyperparameters)") var descent: DescentOptions
 
-  @Option(help: ArgumentHelp("Random generator: default, or numpy (NumPy's legacy np.random.seed/randn, bit for bit).", valueName: "name"))
-  var rng: GeneratorKind = .default
+  var initializer: Initializer { start.initializer }
+  var rng: GeneratorKind { start.rng }
+  var initFile: String? { start.initFile }
+  var learningRate: Double? { descent.learningRate }
+  var iterations: Int { descent.iterations }
 
-  @Option(
-    name: .customLong("init"),
-    help: ArgumentHelp("Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes).", valueName: "file.npz"))
-  var initFile: String?
 
-  @Option(
-    parsing: .unconditional,
-    help: ArgumentHelp("α, the learning rate. Default: 0.0075 (the course's) for sgd, else the optimizer's usual one (adam 0.001).", valueName: "α"))
-  var learningRate: Double?
-
-  @Option(help: "Number of gradient-descent iterations over the full batch.")
-  var iterations: Int = 2500
 
   @Option(help: "Scalar type for training: float32 (faster) or float64 (the course's NumPy precision).")
   var dtype: DType = .float32
@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
       valueName: "model.safetensors"))
   var configFrom: String?
 
-  @OptionGroup(title: "Training") var training: TrainingOptions
+  @OptionGroup(title: "Training (hyperparameters)") var training: TrainingOptions
 
   @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
 
