@@ -40,7 +40,7 @@ let isOptimizedBuild = true
   }
 
   @Test(
-    .enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"),
+    .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
     .enabled(if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
   func trainingStepAllocatesNothing() throws {
     let threads = Kernels.threadCount
@@ -59,7 +59,7 @@ let isOptimizedBuild = true
   /// Every optimizer updates its state in place: no allocation after the first
   /// step either (a PReLU network, so α[l] and its state are updated too).
   @Test(
-    .enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"),
+    .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
     .enabled(
       if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
   func optimizerStepsAllocateNothing() throws {
@@ -80,7 +80,7 @@ let isOptimizedBuild = true
   /// The regularised step allocates nothing either: batch normalisation,
   /// dropout masks redrawn in place, L2 and example weights, with Adam.
   @Test(
-    .enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"),
+    .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
     .enabled(
       if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
   func regularizedStepAllocatesNothing() throws {
@@ -116,7 +116,7 @@ let isOptimizedBuild = true
   }
 
   /// The counter counts: a fresh array allocates.
-  @Test(.enabled(if: backprop_malloc_counter_available() == 1, "needs glibc to count allocations"))
+  @Test(.enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"))
   func counterSeesAllocations() {
     backprop_malloc_counter_start()
     let array = [Int](repeating: 1, count: 1000 + Int.random(in: 0..<2))
