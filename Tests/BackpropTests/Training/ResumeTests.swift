@@ -206,7 +206,7 @@ import Testing
       Kernels.threadCount = threads
       defer { Kernels.threadCount = saved }
       var network = start
-      try Kernels.withBackend(.builtin) {
+      _ = try Kernels.withBackend(.builtin) {
         try network.fit(x: x, y: y, optimizer: Adam(learningRate: 0.01), options: options)
       }
       return network
