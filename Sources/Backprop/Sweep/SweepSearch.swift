@@ -1,0 +1,58 @@
+import Foundation
+
+/// How a sweep chooses its trials from the ``SweepParameter``s: every
+/// combination (grid) or independent draws (random).
+///
+/// ```swift
+/// let parameters = [
+///   try SweepParameter(parsing: "learning-rate=log:1e-3..1e-1:3"),
+///   try SweepParameter(parsing: "layers=64,32,10|64,128,10"),
+/// ]
+/// try SweepSearch.grid.trials(parameters)                       // 3 × 2 = 6 trials
+/// try SweepSearch.random.trials(parameters, count: 10, seed: 1)  // 10 draws, the same for the same seed
+/// ```
+public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
+  /// The Cartesian product of every parameter's grid values, the first parameter varying slowest.
+  case grid
+  /// `count` trials, each parameter drawn independently (log-uniformly for `log:` ranges), seeded.
+  case random
+
+  /// One trial: a value for each parameter, in the parameters' order.
+  public typealias Trial = [(name: String, value: String)]
+
+  /// The trials to run.
+  /// - Parameters:
+  ///   - parameters: what varies.
+  ///   - count: for a random search, the number of trials; for a grid, the most it may hold (nil: no limit).
+  ///   - seed: the random search's generator seed.
+  /// - Throws: ``ConfigurationError`` naming `--vary` (a range without its number of points in a
+  ///   grid) or `--trials` (a grid larger than `count`, or a count below 1).
+  public func trials(_ parameters: [SweepParameter], count: Int? = nil, seed: UInt64 = 1) throws(ConfigurationError)
+    -> [Trial]
+  {
+    if let count, count < 1 { throw ConfigurationError(option: "--trials", "\(count): must be at least 1") }
+    switch self {
+    case .grid:
+      var values = [[String]]()
+      for parameter in parameters { values.append(try parameter.gridValues()) }
+      let size = values.reduce(1) { $0 * $1.count }
+      if let count, size > count {
+        let shape = values.map { String($0.count) }.joined(separator: " × ")
+        throw ConfigurationError(
+          option: "--trials",
+          "\(count) is fewer than the grid's \(size) combinations (\(shape)); raise --trials, give fewer values, "
+            + "or sample the space with --search random --trials \(count)")
+      }
+      var trials: [Trial] = [[]]
+      for (parameter, choices) in zip(parameters, values) {
+        trials = trials.flatMap { trial in choices.map { trial + [(parameter.name, $0)] } }
+      }
+      return trials
+    case .random:
+      var generator = DefaultGenerator(seed: seed)
+      return (0..<(count ?? 10)).map { _ in
+        parameters.map { ($0.name, $0.sample(using: &generator)) }
+      }
+    }
+  }
+}
