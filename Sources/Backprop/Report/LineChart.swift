@@ -24,6 +24,10 @@ public struct LineChart: Sendable, Hashable {
     public private(set) var y: [Double]
     /// A CSS colour, or nil for the next of the charts' palette.
     public var color: String?
+    /// The line's width in px: 2.2, wider to stand out among many.
+    public var lineWidth = 2.2
+    /// The line's opacity (1: opaque), lower to recede behind a highlighted one.
+    public var opacity = 1.0
 
     /// - Parameters:
     ///   - name: the legend's text.
@@ -93,12 +97,22 @@ public struct LineChart: Sendable, Hashable {
     let xScale = AxisScale(covering: lines.flatMap { $0.2.map(\.0) } + markers.map(\.x), integer: integerX)
     let yAxis = AxisScale(kind: yScale, covering: lines.flatMap { $0.2.map(\.1) })
 
-    // Layout: the legend beside the title when both fit on one row, else under it.
+    // Layout: the legend beside the title when both fit on one row, else under it, in as many rows as it needs.
     let legend = lines.map { ($0.0.name, $0.1) }
     let legendWidth = legend.reduce(0) { $0 + 26 + ChartStyle.textWidth($1.0) } + Double(max(legend.count - 1, 0)) * 16
     let titleWidth = ChartStyle.textWidth(title, size: 15)
     let legendBelow = 16 + titleWidth + 32 + legendWidth > width - 16
-    let top = (legendBelow ? 74.0 : 54.0) + (markers.isEmpty ? 0 : 8)
+    var legendRows = [[(String, String)]]()
+    for item in legend {
+      let rowWidth = legendRows.last.map { row in row.reduce(0) { $0 + 42 + ChartStyle.textWidth($1.0) } } ?? .infinity
+      if legendRows.isEmpty || rowWidth + 26 + ChartStyle.textWidth(item.0) > width - 32 {
+        legendRows.append([item])
+      } else {
+        legendRows[legendRows.count - 1].append(item)
+      }
+    }
+    if !legendBelow { legendRows = [legend] }
+    let top = (legendBelow ? 74.0 + 20 * Double(max(legendRows.count - 1, 0)) : 54.0) + (markers.isEmpty ? 0 : 8)
     let tickLabelWidth = yAxis.ticks.map { ChartStyle.textWidth(yAxis.label($0)) }.max() ?? 24
     let left = max(56, 38 + tickLabelWidth)
     let right = width - 24
@@ -107,14 +121,16 @@ public struct LineChart: Sendable, Hashable {
     func py(_ y: Double) -> Double { yAxis.position(y, from: bottom, to: top) }
 
     var body = SVG.text(title, x: 16, y: 28, size: 15, weight: 600)
-    var legendX = legendBelow ? 16 : width - 16 - legendWidth
-    let legendY = legendBelow ? 52.0 : 28.0
-    for (name, color) in legend {
-      body += "<g class=\"legend-item\">"
-      body += SVG.line(x1: legendX, y1: legendY - 4, x2: legendX + 18, y2: legendY - 4, stroke: color, width: 3)
-      body += SVG.text(name, x: legendX + 24, y: legendY, fill: ChartStyle.text)
-      body += "</g>\n"
-      legendX += 26 + ChartStyle.textWidth(name) + 16
+    for (row, items) in legendRows.enumerated() {
+      var legendX = legendBelow ? 16 : width - 16 - legendWidth
+      let legendY = legendBelow ? 52.0 + 20 * Double(row) : 28.0
+      for (name, color) in items {
+        body += "<g class=\"legend-item\">"
+        body += SVG.line(x1: legendX, y1: legendY - 4, x2: legendX + 18, y2: legendY - 4, stroke: color, width: 3)
+        body += SVG.text(name, x: legendX + 24, y: legendY, fill: ChartStyle.text)
+        body += "</g>\n"
+        legendX += 26 + ChartStyle.textWidth(name) + 16
+      }
     }
 
     // Grid lines and y ticks, then the axes, then x ticks.
@@ -158,7 +174,9 @@ public struct LineChart: Sendable, Hashable {
       let coordinates = drawn.map { "\(SVG.number(px($0.0))),\(SVG.number(py($0.1)))" }.joined(separator: " ")
       body +=
         "<polyline class=\"series\" data-series=\"\(SVG.escape(series.name))\" fill=\"none\" stroke=\"\(color)\" "
-        + "stroke-width=\"2.2\" stroke-linejoin=\"round\" stroke-linecap=\"round\" points=\"\(coordinates)\"/>\n"
+        + "stroke-width=\"\(SVG.number(series.lineWidth))\""
+        + (series.opacity < 1 ? " stroke-opacity=\"\(SVG.number(series.opacity))\"" : "")
+        + " stroke-linejoin=\"round\" stroke-linecap=\"round\" points=\"\(coordinates)\"/>\n"
       if points.count <= Self.markerLimit {
         body += "<g class=\"points\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1.2\">\n"
         for (x, y) in points {
