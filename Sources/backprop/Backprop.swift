@@ -18,6 +18,12 @@ struct BackpropCommand: ParsableCommand {
       (curves, metrics, confusion matrix, layer table); `backprop report`
       rebuilds one, or makes one for a saved model.
 
+      `backprop sweep` searches hyperparameters: one training run per
+      combination (grid) or random draw, in parallel, ranked, the best
+      model kept, all cost curves on one chart:
+        backprop sweep --out DIR --vary 'learning-rate=log:1e-4..1e-1:4' \\
+          -- <train options>
+
       `backprop info` shows the matrix-product backend (system BLAS or
       built-in kernel) and threads. Shell completion:
         backprop --generate-completion-script bash|zsh|fish
@@ -26,8 +32,8 @@ struct BackpropCommand: ParsableCommand {
       2 bad usage or input, 128+N after signal N (130 for Ctrl-C).
       """,
     subcommands: [
-      Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, Explain.self, ReportCommand.self,
-      GradientCheckCommand.self, Info.self,
+      Demo.self, Train.self, SweepCommand.self, Predict.self, Evaluate.self, Inspect.self, Explain.self,
+      ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]
   )
 
