@@ -34,6 +34,13 @@ struct SweepRunner {
   /// Runs every job; calls `done` as each ends (in the order they end).
   /// - Throws: ``ExitCode`` 130 (143 for SIGTERM) when interrupted, after the children have stopped.
   func run(_ jobs: [Job], done: (Finished) -> Void) throws {
+    // A parent may have started this process with signals blocked (a thread pool's thread does):
+    // unblock Ctrl-C and SIGTERM, here and so in the children, which inherit this thread's mask.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     Interruption.install()
     let program = Self.executable
     var waiting = jobs[...]
@@ -45,6 +52,9 @@ struct SweepRunner {
         while running.contains(where: { $0.process.isRunning }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         for child in running where child.process.isRunning { child.process.terminate() }
         for child in running { child.process.waitUntilExit() }
+        FileHandleOutput.standardError(
+          "Interrupted: stopped \(running.count) running trial\(running.count == 1 ? "" : "s") "
+            + "(\(jobs.count - waiting.count - running.count) had finished); no table, best model or report written")
         throw ExitCode(Interruption.exitStatus)
       }
       while running.count < parallel, let job = waiting.popFirst() {
