@@ -11,33 +11,46 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Search hyperparameters: train once per combination (grid) or per random draw, rank, keep the best.",
     discussion: """
-      Give the sweep's options first, then `train`'s options for every trial (after `--`, or directly).
-      Each --vary NAME=VALUES names a `train` option and its values:
-        optimizer=sgd|adam             a list, separated by |   (layers=64,32,10|64,128,10)
-        learning-rate=log:1e-4..1e-1   log-uniform range; in a grid give the points: log:1e-4..1e-1:4
-        dropout=lin:0..0.5:3           evenly spaced range (0, 0.25, 0.5 in a grid)
-        batch-norm=true|false          a flag on or off
-      Ranges over whole-number options (batch-size, epochs, iterations, seed, …) are rounded.
+      Give the sweep's options first, then `train`'s options for every trial \
+      (after `--`, or directly). Each --vary NAME=VALUES names a `train` option \
+      and its values:
+        optimizer=sgd|adam            a list, separated by |
+        layers=64,32,10|64,128,10     (so values may hold commas)
+        learning-rate=log:1e-4..1e-1  log-uniform; in a grid, K points:
+        learning-rate=log:1e-4..1e-1:4       0.0001, 0.001, 0.01, 0.1
+        dropout=lin:0..0.5:3          evenly spaced: 0, 0.25, 0.5
+        batch-norm=true|false         a flag on or off
+      Ranges over whole-number options (batch-size, epochs, iterations, seed, …) \
+      are rounded.
 
-      --search grid tries every combination (--trials, if given, is the most it may run); --search random
-      draws --trials combinations (default 10), the same ones for the same --search-seed. Trials run in
-      parallel, each with its share of the processors (--threads T each; default: processors ÷ parallel).
+      --search grid tries every combination (--trials, if given, is the most it \
+      may run); --search random draws --trials combinations (default 10), the \
+      same ones for the same --search-seed. Trials run in parallel, each with \
+      its share of the processors (--threads T each; default: processors ÷ \
+      parallel trials).
 
-      Every trial trains on the same data with the same --seed (so the same initialisation and splits),
-      in DIR/trial-K (model.safetensors, history.json, log.txt). Then the sweep prints the ranked table
-      and writes DIR/sweep.csv, DIR/best.safetensors (the best trial's model), DIR/index.html and
-      DIR/cost.svg (every trial's cost curve on one chart). A trial that fails (a bad value, divergence)
-      is listed as failed with its error; the others go on. Ctrl-C stops every trial and writes nothing.
+      Every trial trains on the same data with the same --seed (so the same \
+      initialisation and splits), in DIR/trial-K (model.safetensors, \
+      history.json, log.txt). Then the sweep prints the ranked table and writes \
+      DIR/sweep.csv, DIR/best.safetensors (the best trial's model), \
+      DIR/index.html and DIR/cost.svg (every trial's cost curve on one chart). \
+      A trial that fails (a bad value, divergence) is listed as failed with its \
+      error; the others go on. Ctrl-C stops every trial and writes no table.
 
       Learning rate × hidden size on the digits table (4 × 2 = 8 trials):
-        backprop sweep --out sweep --vary 'learning-rate=log:1e-3..1e-1:4' \\
+        backprop sweep --out sweep \\
+          --vary 'learning-rate=log:1e-3..1e-1:4' \\
           --vary 'layers=64,32,10|64,128,10' -- \\
-          --data digits.csv --activation relu --output softmax --standardize --validation-split 0.2 \\
-          --epochs 20 --batch-size 32 --optimizer adam --initializer he
+          --data digits.csv --activation relu --output softmax \\
+          --standardize --validation-split 0.2 --epochs 20 \\
+          --batch-size 32 --optimizer adam --initializer he
       """
   )
 
-  @Option(help: ArgumentHelp("The sweep's folder (created if missing): trial-K/ folders, sweep.csv, best.safetensors, index.html.", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "The sweep's folder (created if missing): trial-K/ folders, sweep.csv, best.safetensors, index.html.",
+      valueName: "dir"))
   var out: String
 
   @Option(
@@ -50,10 +63,14 @@ struct SweepCommand: ParsableCommand {
   @Option(help: ArgumentHelp("grid (every combination) or random (--trials draws).", valueName: "grid|random"))
   var search: SweepSearch = .grid
 
-  @Option(help: ArgumentHelp("Random search: the number of trials (default 10). Grid: the most trials it may run.", valueName: "N"))
+  @Option(
+    help: ArgumentHelp(
+      "Random search: the number of trials (default 10). Grid: the most trials it may run.", valueName: "N"))
   var trials: Int?
 
-  @Option(help: ArgumentHelp("Trials at once. Default: the processors available, at most the number of trials.", valueName: "P"))
+  @Option(
+    help: ArgumentHelp(
+      "Trials at once. Default: the processors available, at most the number of trials.", valueName: "P"))
   var parallel: Int?
 
   @Option(name: .customLong("search-seed"), help: ArgumentHelp("Seed of the random search's draws.", valueName: "S"))
@@ -69,12 +86,14 @@ struct SweepCommand: ParsableCommand {
 
   @Argument(
     parsing: .captureForPassthrough,
-    help: ArgumentHelp("`backprop train` options shared by every trial (see `backprop train --help`).", valueName: "train options"))
+    help: ArgumentHelp(
+      "`backprop train` options shared by every trial (see `backprop train --help`).", valueName: "train options"))
   var trainOptions: [String] = []
 
   /// Options the sweep sets for each trial, or that would clash between parallel trials.
   static let controlledOptions: Set<String> = [
-    "save", "history", "report", "events", "checkpoint-dir", "checkpoint-every", "keep", "resume", "config-from", "help",
+    "save", "history", "report", "events", "checkpoint-dir", "checkpoint-every", "keep", "resume", "config-from",
+    "help",
   ]
 
   /// `train` options that take whole numbers: their ranges are rounded.
@@ -83,7 +102,9 @@ struct SweepCommand: ParsableCommand {
   ]
 
   mutating func validate() throws {
-    if vary.isEmpty { throw ValidationError("give at least one --vary NAME=VALUES, e.g. --vary 'learning-rate=log:1e-4..1e-1:4'") }
+    if vary.isEmpty {
+      throw ValidationError("give at least one --vary NAME=VALUES, e.g. --vary 'learning-rate=log:1e-4..1e-1:4'")
+    }
     if let parallel, parallel < 1 { throw ValidationError("--parallel \(parallel): must be at least 1") }
     if let trials, trials < 1 { throw ValidationError("--trials \(trials): must be at least 1") }
   }
@@ -93,121 +114,154 @@ struct SweepCommand: ParsableCommand {
     let base = try baseArguments()
     let combinations = try search.trials(parameters, count: trials, seed: searchSeed)
     let rankMetric = try rankBy.map { try SweepMetric(parsing: $0) }
-
-    // Each trial's arguments, checked by `train`'s own parser before anything runs.
     let folder = URL(fileURLWithPath: out)
-    var jobs = [SweepRunner.Job]()
-    var results = [SweepResult]()
-    for (index, values) in combinations.enumerated() {
-      let trialFolder = folder.appendingPathComponent("trial-\(index + 1)")
-      let arguments = base + values.flatMap(Self.arguments(name:value:))
-      do {
-        _ = try Train.parse(arguments)
-        jobs.append(.init(trial: index + 1, values: values, arguments: arguments, folder: trialFolder))
-      } catch {
-        results.append(.init(trial: index + 1, values: values, outcome: .failed(Self.oneLine(Train.message(for: error)))))
-      }
-    }
-    if jobs.isEmpty, let first = results.first?.failure {
-      let same = results.allSatisfy { $0.failure == first }
-      throw ValidationError(
-        (same ? "every trial" : "every trial, e.g. trial 1 (\(results[0].label)),") + " is rejected by train: \(first)")
-    }
+    var (jobs, results) = try checkedJobs(combinations, base: base, folder: folder)
 
+    // Start clean: no table, model or report of an earlier sweep in the folder can pass for this one's.
     try createFolder(folder)
+    for name in ["sweep.csv", "best.safetensors", SweepReport.chartFileName, SweepReport.pageFileName] {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    }
     let cores = Kernels.defaultThreadCount()
     let parallel = min(parallel ?? cores, jobs.count)
     let threads = max(1, cores / parallel)
     let ownThreads = base.contains { $0 == "--threads" || $0.hasPrefix("--threads=") }
-    let quiet = base.contains("--quiet")
     for index in jobs.indices {
       let trialFolder = jobs[index].folder
       try? FileManager.default.removeItem(at: trialFolder)
       try createFolder(trialFolder)
-      jobs[index].arguments +=
-        (ownThreads ? [] : ["--threads", String(threads)]) + (quiet ? [] : ["--quiet"]) + [
-          "--save", trialFolder.appendingPathComponent("model.safetensors").path,
-          "--history", trialFolder.appendingPathComponent("history.json").path,
-        ]
+      jobs[index].arguments += ownThreads ? [] : ["--threads", String(threads)]
+      jobs[index].arguments += base.contains("--quiet") ? [] : ["--quiet"]
+      jobs[index].arguments += [
+        "--save", trialFolder.appendingPathComponent("model.safetensors").path,
+        "--history", trialFolder.appendingPathComponent("history.json").path,
+      ]
     }
+    let shape =
+      search == .grid
+      ? " " + parameters.map { String((try? $0.gridValues().count) ?? 0) }.joined(separator: " × ") : ""
     FileHandleOutput.standardError(
-      "Sweep: \(combinations.count) trials (\(search)\(search == .grid ? " " + parameters.map { p in String((try? p.gridValues().count) ?? 0) }.joined(separator: " × ") : "")), "
-        + "\(parallel) at a time" + (ownThreads ? "" : " with \(threads) thread\(threads == 1 ? "" : "s") each")
-        + "; each in \(out)/trial-K")
+      "Sweep: \(combinations.count) trials (\(search)\(shape)), \(parallel) at a time"
+        + (ownThreads ? "" : " with \(threads) thread\(threads == 1 ? "" : "s") each") + "; each in \(out)/trial-K")
 
-    var statuses = [Int: Int32]()
-    var done = results.count
+    var statuses = [Int32]()
     try SweepRunner(parallel: parallel).run(jobs) { finished in
-      let job = finished.job
-      statuses[job.trial] = finished.status
-      var outcome = SweepResult.Outcome.failed(SweepRunner.firstError(in: finished.log, status: finished.status))
-      if finished.status == 0 {
-        do {
-          outcome = .finished(try History.read(path: job.folder.appendingPathComponent("history.json").path))
-        } catch {
-          outcome = .failed("\(error)")
-        }
-      }
-      let result = SweepResult(
-        trial: job.trial, values: job.values, outcome: outcome, scores: SweepRunner.scores(in: finished.log),
-        seconds: finished.seconds)
+      statuses.append(finished.status)
+      let result = Self.result(of: finished)
       results.append(result)
-      done += 1
-      let summary =
-        result.failure.map { "failed: \($0)" }
-        ?? "cost \(fixed(result.history.flatMap { SweepMetric(costOn: false).value(in: $0) } ?? .nan, 4))"
-        + (result.history.flatMap { SweepMetric(costOn: true).value(in: $0) }.map { ", validation cost \(fixed($0, 4))" } ?? "")
       FileHandleOutput.standardError(
-        "[\(done)/\(combinations.count)] trial \(job.trial) \(result.label): \(summary) (\(fixed(finished.seconds, 1)) s)")
+        "[\(results.count)/\(combinations.count)] trial \(result.trial) \(result.label): \(Self.summary(result)) "
+          + "(\(fixed(finished.seconds, 1)) s)")
     }
 
     let metric = rankMetric ?? SweepMetric.default(for: results.compactMap(\.history))
     let table = SweepTable(results, parameters: parameters.map(\.name), metric: metric)
     print(table.text(), terminator: "")
+    try write(table, to: folder, title: Self.dataName(base))
+    if let best = table.best, let history = best.history {
+      FileHandleOutput.standardError(
+        "Best: trial \(best.trial) (\(best.label)), \(metric) \(SweepTable.number(metric.value(in: history) ?? .nan))")
+    } else {
+      // Nothing finished: one usage error everywhere is bad usage (2), anything else a failed run (1).
+      let messages = Set(results.compactMap(\.failure))
+      let one = messages.count == 1 ? messages.first : nil
+      FileHandleOutput.standardError("Error: no trial finished" + (one.map { ": " + $0 } ?? ""))
+      throw ExitCode(one != nil && statuses.allSatisfy { $0 == 2 } ? 2 : 1)
+    }
+  }
+
+  /// Each trial's job, its arguments checked by `train`'s own parser before anything runs; a trial
+  /// `train` rejects becomes a failed result.
+  /// - Throws: ``ValidationError`` when `train` rejects every trial.
+  private func checkedJobs(_ combinations: [SweepSearch.Trial], base: [String], folder: URL) throws -> (
+    [SweepRunner.Job], [SweepResult]
+  ) {
+    var jobs = [SweepRunner.Job]()
+    var rejected = [SweepResult]()
+    for (index, values) in combinations.enumerated() {
+      let arguments = base + values.flatMap(Self.arguments(name:value:))
+      do {
+        _ = try Train.parse(arguments)
+        jobs.append(
+          .init(
+            trial: index + 1, values: values, arguments: arguments,
+            folder: folder.appendingPathComponent("trial-\(index + 1)")))
+      } catch {
+        let message = Self.oneLine(Train.message(for: error))
+        rejected.append(.init(trial: index + 1, values: values, outcome: .failed(message)))
+      }
+    }
+    if jobs.isEmpty, let first = rejected.first?.failure {
+      let same = rejected.allSatisfy { $0.failure == first }
+      throw ValidationError(
+        (same ? "every trial" : "every trial, e.g. trial 1 (\(rejected[0].label)),") + " is rejected by train: \(first)"
+      )
+    }
+    return (jobs, rejected)
+  }
+
+  /// A finished child's result: its history, or its first error.
+  static func result(of finished: SweepRunner.Finished) -> SweepResult {
+    let job = finished.job
+    var outcome = SweepResult.Outcome.failed(SweepRunner.firstError(in: finished.log, status: finished.status))
+    if finished.status == 0 {
+      do {
+        outcome = .finished(try History.read(path: job.folder.appendingPathComponent("history.json").path))
+      } catch {
+        outcome = .failed("\(error)")
+      }
+    }
+    return SweepResult(
+      trial: job.trial, values: job.values, outcome: outcome, scores: SweepRunner.scores(in: finished.log),
+      seconds: finished.seconds)
+  }
+
+  /// "cost 0.1234, validation cost 0.2345" or "failed: …", for the progress line.
+  static func summary(_ result: SweepResult) -> String {
+    guard let history = result.history else { return "failed: " + (result.failure ?? "") }
+    let cost = SweepMetric(costOn: false).value(in: history) ?? .nan
+    let validation = SweepMetric(costOn: true).value(in: history)
+    return "cost \(fixed(cost, 4))" + (validation.map { ", validation cost \(fixed($0, 4))" } ?? "")
+  }
+
+  /// sweep.csv, best.safetensors (a copy of the best trial's model), cost.svg and index.html, each atomically.
+  private func write(_ table: SweepTable, to folder: URL, title: String) throws {
     let csv = folder.appendingPathComponent("sweep.csv").path
     try AtomicFile.write(Data(table.csv().utf8), to: csv)
     var written = [csv]
     if let best = table.best {
-      let model = folder.appendingPathComponent("trial-\(best.trial)/model.safetensors")
-      let destination = folder.appendingPathComponent("best.safetensors").path
-      guard let bytes = FileManager.default.contents(atPath: model.path) else {
-        throw FileFormatError(path: model.path, "cannot read the best trial's model")
+      let model = folder.appendingPathComponent("trial-\(best.trial)/model.safetensors").path
+      guard let bytes = FileManager.default.contents(atPath: model) else {
+        throw FileFormatError(path: model, "cannot read the best trial's model")
       }
+      let destination = folder.appendingPathComponent("best.safetensors").path
       try AtomicFile.write(bytes, to: destination)
       written.append(destination)
     }
-    let source = Self.dataName(base)
-    written += try SweepReport(table: table, title: source, command: commandLine()).write(to: folder.path)
+    written += try SweepReport(table: table, title: title, command: commandLine()).write(to: folder.path)
     FileHandleOutput.standardError("Wrote " + written.joined(separator: ", "))
-    if let best = table.best {
-      FileHandleOutput.standardError("Best: trial \(best.trial) (\(best.label)), \(metric) \(SweepTable.number(metric.value(in: best.history ?? History()) ?? .nan))")
-    } else {
-      // Nothing finished: the same usage error everywhere is bad usage (2), anything else a failed run (1).
-      let messages = Set(results.compactMap(\.failure))
-      let usage = statuses.values.allSatisfy { $0 == 2 }
-      FileHandleOutput.standardError("Error: no trial finished" + (messages.count == 1 ? ": \(messages.first!)" : ""))
-      throw ExitCode(usage && messages.count == 1 ? 2 : 1)
-    }
   }
 
   /// The --vary specs, parsed and checked against `train`'s options.
   private func sweepParameters() throws -> [SweepParameter] {
     var parameters = [SweepParameter]()
     for spec in vary {
-      let name = spec.split(separator: "=", maxSplits: 1).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-      let bare = String(name.drop { $0 == "-" })
-      let parameter = try SweepParameter(parsing: spec, integer: Self.integerOptions.contains(bare))
-      guard RunFile.trainOptionNames.contains(parameter.name), !Self.controlledOptions.contains(parameter.name),
-        parameter.name != "config"
-      else {
-        let near = RunFile.trainOptionNames.filter { $0.hasPrefix(String(parameter.name.prefix(3))) }.sorted().prefix(4)
+      let name = spec.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces).drop { $0 == "-" }
+      let parameter = try SweepParameter(parsing: spec, integer: Self.integerOptions.contains(String(name)))
+      if Self.controlledOptions.contains(parameter.name) || parameter.name == "config" {
+        throw ConfigurationError(
+          option: "--vary", "'\(spec)': the sweep sets --\(parameter.name) itself; vary another option")
+      }
+      guard RunFile.trainOptionNames.contains(parameter.name) else {
+        let near = RunFile.trainOptionNames.filter { $0.hasPrefix(String(parameter.name.prefix(3))) }.sorted()
         throw ConfigurationError(
           option: "--vary",
-          "'\(spec)': \(Self.controlledOptions.contains(parameter.name) ? "the sweep sets --\(parameter.name) itself" : "train has no option --\(parameter.name)")"
-            + (near.isEmpty || Self.controlledOptions.contains(parameter.name) ? "" : " (did you mean \(near.joined(separator: ", "))?)"))
+          "'\(spec)': train has no option --\(parameter.name)"
+            + (near.isEmpty ? "" : " (did you mean \(near.prefix(4).joined(separator: ", "))?)"))
       }
       if parameters.contains(where: { $0.name == parameter.name }) {
-        throw ConfigurationError(option: "--vary", "'\(spec)': --\(parameter.name) is varied twice; give its values in one --vary")
+        throw ConfigurationError(
+          option: "--vary", "'\(spec)': --\(parameter.name) is varied twice; give its values in one --vary")
       }
       parameters.append(parameter)
     }
@@ -249,7 +303,9 @@ struct SweepCommand: ParsableCommand {
         if argument == name, index + 1 < arguments.count {
           return URL(fileURLWithPath: arguments[index + 1]).lastPathComponent
         }
-        if argument.hasPrefix(name + "=") { return URL(fileURLWithPath: String(argument.dropFirst(name.count + 1))).lastPathComponent }
+        if argument.hasPrefix(name + "=") {
+          return URL(fileURLWithPath: String(argument.dropFirst(name.count + 1))).lastPathComponent
+        }
       }
     }
     return "training data"

@@ -49,7 +49,9 @@ struct SweepRunner {
       if Interruption.requested {
         for child in running where child.process.isRunning { child.process.interrupt() }
         let deadline = Date().addingTimeInterval(5)
-        while running.contains(where: { $0.process.isRunning }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while running.contains(where: { $0.process.isRunning }) && Date() < deadline {
+          Thread.sleep(forTimeInterval: 0.02)
+        }
         for child in running where child.process.isRunning { child.process.terminate() }
         for child in running { child.process.waitUntilExit() }
         FileHandleOutput.standardError(

@@ -36,9 +36,10 @@ public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
     do {
       metric = try MetricName(parsing: name).rawValue
     } catch {
+      let metrics = MetricName.allCases.map(\.rawValue).joined(separator: ", ")
       throw ConfigurationError(
         option: "--rank-by",
-        "unknown '\(text)'; choose cost, validation-cost, or a metric (\(MetricName.allCases.map(\.rawValue).joined(separator: ", "))), "
+        "unknown '\(text)'; choose cost, validation-cost, or a metric (\(metrics)), "
           + "with validation- for the validation set")
     }
   }
@@ -46,7 +47,8 @@ public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
   /// The column name: `validation_cost`, `validation_accuracy`, `cost`, `accuracy`.
   public var description: String { (validation ? "validation_" : "") + (metric ?? "cost") }
 
-  /// Whether larger values rank first (accuracy, F1, precision, recall, ROC AUC, R²); costs and errors rank smallest first.
+  /// Whether larger values rank first (accuracy, F1, precision, recall, ROC AUC, R²); costs and errors
+  /// rank smallest first.
   public var higherIsBetter: Bool {
     guard let metric, let name = MetricName(rawValue: metric) else { return false }
     return ![.logLoss, .mse, .mae].contains(name)

@@ -83,7 +83,9 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
     else {
       throw error(spec, "'\(parts[0])' is not a range of two numbers LO..HI")
     }
-    guard low < high else { throw error(spec, "the range's low end \(bounds[0]) must be below its high end \(bounds[1])") }
+    guard low < high else {
+      throw error(spec, "the range's low end \(bounds[0]) must be below its high end \(bounds[1])")
+    }
     if scale == .logarithmic && low <= 0 {
       throw error(spec, "a log range needs positive bounds; use lin: for a range that includes \(bounds[0])")
     }

@@ -73,6 +73,7 @@ public struct SweepReport: Sendable {
   /// The page: a summary, the chart, the ranked table (best first, failures with their message), the command.
   public func html() -> String {
     let chart = costChart()
+    let curve = usesValidation ? "validation cost (inference mode, after each epoch)" : "training cost"
     let columns = table.columns
     var rows = ""
     for (cells, row) in zip(table.cells(), table.rows) {
@@ -110,9 +111,8 @@ public struct SweepReport: Sendable {
       <h2>Cost curves</h2>
       <figure class="card">
       \(chart.svg(id: "cost"))
-      <figcaption>Each trial's \(usesValidation ? "validation cost (inference mode, after each epoch)" : "training cost") \
-      per epoch; the best trial's line is the widest. Also in <a href="\(Self.chartFileName)">\(Self.chartFileName)</a>.\
-      </figcaption>
+      <figcaption>Each trial's \(curve) per epoch; the best trial's line is the widest. \
+      Also in <a href="\(Self.chartFileName)">\(Self.chartFileName)</a>.</figcaption>
       </figure>
       </section>
       <section id="trials">

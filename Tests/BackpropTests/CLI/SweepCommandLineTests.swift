@@ -24,7 +24,8 @@ struct SweepCommandLineTests {
       let b = Double(2 - k) + rng.nextGaussian() * 0.6
       lines.append("\(a),\(b),\(["red", "green", "blue"][k])")
     }
-    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(
+      to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
     return folder
   }
 
@@ -76,7 +77,8 @@ struct SweepCommandLineTests {
     #expect(rows.count == 5)
     #expect(Array(rows[0].prefix(5)) == ["rank", "trial", "learning-rate", "layers", "validation_cost"])
     #expect(rows.dropFirst().map(\.[0]) == ["1", "2", "3", "4"])
-    #expect(Set(rows.dropFirst().map { "\($0[2]) \($0[3])" }) == ["0.001 2,4,3", "0.001 2,16,3", "0.1 2,4,3", "0.1 2,16,3"])
+    #expect(
+      Set(rows.dropFirst().map { "\($0[2]) \($0[3])" }) == ["0.001 2,4,3", "0.001 2,16,3", "0.1 2,4,3", "0.1 2,16,3"])
 
     // Each row's validation cost is its trial's last epoch in trial-K/history.json, and they ascend.
     var costs = [Double]()
@@ -113,7 +115,8 @@ struct SweepCommandLineTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("sweep")
     let result = try run(
-      ["sweep", "--out", out.path, "--vary", "optimizer=adam|nope", "--", "--layers", "2,8,3"] + base(folder, epochs: 3))
+      ["sweep", "--out", out.path, "--vary", "optimizer=adam|nope", "--", "--layers", "2,8,3"] + base(folder, epochs: 3)
+    )
     #expect(result.status == 0, "\(result.error)")
     let rows = try readCSV(out.appendingPathComponent("sweep.csv").path)
     #expect(rows.count == 3)
@@ -133,7 +136,8 @@ struct SweepCommandLineTests {
       let result = try run(
         [
           "sweep", "--out", out.path, "--search", "random", "--trials", "3", "--search-seed", "7",
-          "--vary", "learning-rate=log:1e-3..1e-1", "--vary", "batch-size=lin:8..32", "--rank-by", "validation-accuracy",
+          "--vary", "learning-rate=log:1e-3..1e-1", "--vary", "batch-size=lin:8..32", "--rank-by",
+          "validation-accuracy",
           "--layers", "2,8,3",
         ] + base(folder, epochs: 2))
       #expect(result.status == 0, "\(result.error)")
@@ -185,14 +189,17 @@ struct SweepCommandLineTests {
     let process = Process()
     process.executableURL = url
     process.arguments =
-      ["sweep", "--out", out.path, "--vary", "learning-rate=0.01|0.02", "--layers", "2,8,3"] + base(folder, epochs: 1_000_000)
+      ["sweep", "--out", out.path, "--vary", "learning-rate=0.01|0.02", "--layers", "2,8,3"]
+      + base(folder, epochs: 1_000_000)
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
     // Wait until both trials have started, then interrupt.
     let deadline = Date().addingTimeInterval(30)
     while Date() < deadline
-      && !(1...2).allSatisfy({ FileManager.default.fileExists(atPath: out.appendingPathComponent("trial-\($0)/log.txt").path) })
+      && !(1...2).allSatisfy({
+        FileManager.default.fileExists(atPath: out.appendingPathComponent("trial-\($0)/log.txt").path)
+      })
     {
       Thread.sleep(forTimeInterval: 0.05)
     }

@@ -17,7 +17,8 @@ import Testing
 
   @Test func gridPointsAreEvenlySpacedOnTheirScale() throws {
     // 10^-4 … 10^-1 in 4 points: one per decade.
-    #expect(try SweepParameter(parsing: "learning-rate=log:1e-4..1e-1:4").gridValues() == ["0.0001", "0.001", "0.01", "0.1"])
+    #expect(
+      try SweepParameter(parsing: "learning-rate=log:1e-4..1e-1:4").gridValues() == ["0.0001", "0.001", "0.01", "0.1"])
     #expect(try SweepParameter(parsing: "dropout=lin:0..0.5:3").gridValues() == ["0", "0.25", "0.5"])
     // 16 · 2^k for k = 0…4, whole numbers for an integer option.
     #expect(

@@ -46,8 +46,10 @@ import Testing
     #expect(html.contains("failed: unknown optimizer &#39;&lt;nope&gt;&#39;"))
     #expect(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"))
     // Rows in rank order: trial 2, trial 1, then the failure.
-    let order = ["<td class=\"num\">1</td><td>2</td>", "<td class=\"num\">2</td><td>1</td>", "<td class=\"num\"></td><td>3</td>"]
-      .map { html.range(of: $0)?.lowerBound }
+    let order = [
+      "<td class=\"num\">1</td><td>2</td>", "<td class=\"num\">2</td><td>1</td>", "<td class=\"num\"></td><td>3</td>",
+    ]
+    .map { html.range(of: $0)?.lowerBound }
     #expect(order.allSatisfy { $0 != nil })
     #expect(order.compactMap { $0 }.sorted() == order.compactMap { $0 })
   }

@@ -12,10 +12,11 @@ import Testing
   @Test func aGridIsTheCartesianProductFirstParameterSlowest() throws {
     let trials = try SweepSearch.grid.trials(parameters)
     #expect(trials.count == 6)
-    #expect(trials.map { $0.map(\.value) } == [
-      ["0.001", "64,32,10"], ["0.001", "64,128,10"], ["0.01", "64,32,10"], ["0.01", "64,128,10"],
-      ["0.1", "64,32,10"], ["0.1", "64,128,10"],
-    ])
+    #expect(
+      trials.map { $0.map(\.value) } == [
+        ["0.001", "64,32,10"], ["0.001", "64,128,10"], ["0.01", "64,32,10"], ["0.01", "64,128,10"],
+        ["0.1", "64,32,10"], ["0.1", "64,128,10"],
+      ])
     #expect(trials.allSatisfy { $0.map(\.name) == ["learning-rate", "layers"] })
     #expect(try SweepSearch.grid.trials(parameters, count: 6).count == 6)
   }

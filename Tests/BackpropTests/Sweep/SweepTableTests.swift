@@ -35,9 +35,10 @@ import Testing
     let table = SweepTable(results, parameters: ["learning-rate", "layers"], metric: metric)
     #expect(table.rows.map(\.trial) == [3, 5, 1, 4, 2])  // ties by trial number; NaN, then the failure, last
     #expect(table.best?.trial == 3)
-    #expect(table.columns == [
-      "rank", "trial", "learning-rate", "layers", "validation_cost", "cost", "epochs", "seconds", "status",
-    ])
+    #expect(
+      table.columns == [
+        "rank", "trial", "learning-rate", "layers", "validation_cost", "cost", "epochs", "seconds", "status",
+      ])
     let cells = table.cells()
     #expect(cells[0] == ["1", "3", "0.01", "4,8,3", "0.3", "0.2", "3", "1.2", "ok"])
     #expect(cells.map(\.[0]) == ["1", "2", "3", "", ""])
