@@ -37,7 +37,7 @@ public struct SweepTable: Sendable {
     rows.first.flatMap { row in row.history.flatMap(metric.value).map { $0.isFinite } == true ? row : nil }
   }
 
-  /// The other figures shown beside the metric: the training cost, the validation cost, and the final scores printed.
+  /// The other figures beside the metric: the training cost, the validation cost, then the final scores.
   private var extraColumns: [String] {
     var names = [String]()
     for name in ["cost", "validation_cost"] where name != metric.description {
@@ -46,8 +46,9 @@ public struct SweepTable: Sendable {
       }
       if present { names.append(name) }
     }
+    // Validation scores before test scores.
     let scores = Set(rows.flatMap(\.scores.keys)).subtracting([metric.description])
-    return names + scores.sorted()
+    return names + scores.sorted { ($0.hasPrefix("test_") ? 1 : 0, $0) < ($1.hasPrefix("test_") ? 1 : 0, $1) }
   }
 
   /// The column names, in order: rank, trial, the parameters, the metric, other figures, epochs, seconds, status.
