@@ -144,6 +144,11 @@ struct SweepCommand: ParsableCommand {
       "Sweep: \(combinations.count) trials (\(search)\(shape)), \(parallel) at a time"
         + (ownThreads ? "" : " with \(threads) thread\(threads == 1 ? "" : "s") each") + "; each in \(out)/trial-K")
 
+    for (index, result) in results.enumerated() {
+      FileHandleOutput.standardError(
+        "[\(index + 1)/\(combinations.count)] trial \(result.trial) \(result.label): not run, "
+          + "train rejects it: \(result.failure ?? "")")
+    }
     var statuses = [Int32]()
     try SweepRunner(parallel: parallel).run(jobs) { finished in
       statuses.append(finished.status)

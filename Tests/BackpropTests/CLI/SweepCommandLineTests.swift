@@ -127,6 +127,20 @@ struct SweepCommandLineTests {
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("best.safetensors").path))
   }
 
+  @Test func aTrialTrainRejectsIsListedWithoutRunning() throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("sweep")
+    let result = try run(
+      ["sweep", "--out", out.path, "--vary", "batch-size=8|0", "--", "--layers", "2,8,3"] + base(folder, epochs: 2))
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.contains("trial 2 batch-size=0: not run, train rejects it: --batch-size 0"), "\(result.error)")
+    let rows = try readCSV(out.appendingPathComponent("sweep.csv").path)
+    #expect(rows.count == 3 && rows[1][2] == "8" && rows[1].last == "ok")
+    #expect(rows[2][2] == "0" && rows[2].last?.hasPrefix("failed: --batch-size 0") == true, "\(rows[2])")
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("trial-2").path))
+  }
+
   @Test func aRandomSearchIsReproducible() throws {
     let folder = try makeTable()
     defer { try? FileManager.default.removeItem(at: folder) }
