@@ -38,11 +38,13 @@ public struct SweepReport: Sendable {
     table.rows.contains { $0.history?.epochs.contains { $0.validationCost != nil } == true }
   }
 
-  /// Every finished trial's cost per epoch: the best last (on top), wider and opaque; the others thinner, translucent.
+  /// Every finished trial's cost per epoch, named by its number and values (`#6 0.01 · 64,128,10`, the
+  /// parameters in the title): the best last (on top), wider and opaque; the others thinner, translucent.
   public func costChart() -> LineChart {
     let validation = usesValidation
     var chart = LineChart(
-      title: "\(validation ? "Validation cost" : "Cost") J per epoch, all trials", xLabel: "epoch",
+      title: "\(validation ? "Validation cost" : "Cost") J per epoch by \(table.parameters.joined(separator: " · "))",
+      xLabel: "epoch",
       yLabel: validation ? "validation cost J" : "cost J")
     let best = table.best?.trial
     var all = [Double]()
@@ -55,7 +57,8 @@ public struct SweepReport: Sendable {
       all += points.map(\.y)
       let isBest = row.trial == best
       var series = LineChart.Series(
-        name: "\(isBest ? "best: " : "")#\(row.trial) \(row.label)", points: points,
+        name: "\(isBest ? "best: " : "")#\(row.trial) " + row.values.map(\.value).joined(separator: " · "),
+        points: points,
         color: ChartStyle.series[index % ChartStyle.series.count])
       series.lineWidth = isBest ? 3.6 : 1.6
       series.opacity = isBest || best == nil ? 1 : 0.7
@@ -66,7 +69,8 @@ public struct SweepReport: Sendable {
       chart.series.append(chart.series.removeFirst())
     }
     chart.yScale = TrainingReport.suggestedScale(all)
-    chart.height = 420
+    // Taller with more trials, so that the legend's rows leave the plot its height.
+    chart.height = 380 + 20 * Double(max(0, (chart.series.count + 2) / 3 - 1))
     return chart
   }
 

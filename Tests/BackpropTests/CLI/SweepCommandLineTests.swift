@@ -105,7 +105,7 @@ struct SweepCommandLineTests {
     // The report: one curve per trial on one chart, and the table on the page.
     let svg = try XMLTree(String(contentsOf: out.appendingPathComponent("cost.svg"), encoding: .utf8))
     let curves = svg.root.all("polyline").compactMap { $0.attributes["data-series"] }
-    #expect(curves.count == 4 && curves.last == "best: #\(rows[1][1]) learning-rate=\(rows[1][2]) layers=\(rows[1][3])")
+    #expect(curves.count == 4 && curves.last == "best: #\(rows[1][1]) \(rows[1][2]) · \(rows[1][3])")
     let html = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(html.contains("<svg") && html.contains("Trials, best first") && html.contains("2,16,3"))
   }

@@ -27,7 +27,7 @@ import Testing
   @Test func theChartHasEveryFinishedTrialTheBestOnTopAndWidest() throws {
     let svg = try XMLTree(report().costChart().svg(id: "cost"))
     let lines = svg.root.all("polyline")
-    #expect(lines.map { $0.attributes["data-series"] } == ["#1 optimizer=sgd", "best: #2 optimizer=adam"])
+    #expect(lines.map { $0.attributes["data-series"] } == ["#1 sgd", "best: #2 adam"])
     #expect(lines.map { $0.attributes["stroke-width"] } == ["1.6", "3.6"])
     #expect(lines[0].attributes["stroke-opacity"] == "0.7" && lines[1].attributes["stroke-opacity"] == nil)
     #expect(svg.root.texts.contains("validation cost J"))
