@@ -14,6 +14,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     // The command line: subcommands, options, generated --help.
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // YAML run files for `backprop train --config run.yaml` (the command line only).
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - Implementation details
@@ -32,6 +34,7 @@ let package = Package(
       dependencies: [
         "Backprop",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     // MARK: - Tests

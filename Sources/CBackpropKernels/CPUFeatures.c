@@ -33,6 +33,9 @@ unsigned bp_simd_features(void) {
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
     if (ymm && (ebx & bit_AVX2)) features |= BP_SIMD_AVX2;
     if (zmm && (ebx & bit_AVX512F)) features |= BP_SIMD_AVX512F;
+    if (zmm && (ebx & bit_AVX512DQ)) features |= BP_SIMD_AVX512DQ;
+    if (zmm && (ebx & bit_AVX512BW)) features |= BP_SIMD_AVX512BW;
+    if (zmm && (ebx & bit_AVX512VL)) features |= BP_SIMD_AVX512VL;
   }
   return features;
 }

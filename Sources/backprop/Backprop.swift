@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import Foundation
 
 @main
 struct BackpropCommand: ParsableCommand {
@@ -11,20 +12,64 @@ struct BackpropCommand: ParsableCommand {
       `backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL`; check backpropagation with
       `backprop gradcheck`. Each command has its own --help.
 
+      `backprop train … --report DIR` writes an HTML report of the run (curves, metrics, confusion
+      matrix, layer table); `backprop report` rebuilds one, or makes one for a saved model.
+
       `backprop info` shows the matrix-product backend (system BLAS or built-in kernel) and threads.
       """,
-    subcommands: [Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, GradientCheckCommand.self, Info.self]
+    subcommands: [
+      Demo.self, Train.self, Predict.self, Evaluate.self, Inspect.self, Explain.self, ReportCommand.self,
+      GradientCheckCommand.self, Info.self,
+    ]
   )
 
   /// `backprop train --resume …` takes its options from the checkpoint, so it is
   /// parsed on its own (the other `train` options are not required); everything
   /// else goes through the usual parser.
   static func main() {
+    // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as an
+    // error naming the file, instead of killing the process mid-write.
+    signal(SIGXFSZ, SIG_IGN)
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
-      TrainResume.main(Array(arguments.dropFirst()))
-      return
+      run(TrainResume.self, Array(arguments.dropFirst()))
     }
-    main(nil)
+    if arguments.first == "train" {
+      do {
+        RunFile.resolvedArguments = try RunFile.expand(Array(arguments.dropFirst()))
+      } catch {
+        FileHandle.standardError.write(Data((BackpropCommand.fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      run(BackpropCommand.self, ["train"] + RunFile.resolvedArguments)
+    }
+    run(BackpropCommand.self, arguments)
+  }
+
+  /// Parses and runs a command, exiting with the project's codes: 0 success,
+  /// 1 a failure during the run (training diverged, a file could not be
+  /// written), 2 bad usage or bad input (an unknown option, a value out of
+  /// range, a malformed or mismatched file), 128 + N after signal N.
+  static func run(_ root: any ParsableCommand.Type, _ arguments: [String]) -> Never {
+    do {
+      var command = try root.parseAsRoot(arguments)
+      try command.run()
+      Foundation.exit(0)
+    } catch {
+      let code = root.exitCode(for: error)
+      if code == .success { root.exit(withError: error) }  // --help, --version, completion scripts
+      let message = root.fullMessage(for: error)
+      if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+      Foundation.exit(exitStatus(for: error, parserCode: code.rawValue))
+    }
+  }
+
+  /// 2 for usage and input errors, 1 for failures during a run, explicit codes as given.
+  static func exitStatus(for error: Error, parserCode: Int32) -> Int32 {
+    switch error {
+    case let explicit as ExitCode: return explicit.rawValue
+    case is ValidationError, is ConfigurationError, is DataError, is FileFormatError, is ShapeError: return 2
+    default: return parserCode == 64 ? 2 : 1
+    }
   }
 }

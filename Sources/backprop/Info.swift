@@ -108,12 +108,16 @@ struct InfoReport {
 }
 
 /// What the built-in kernel's vector code uses: its micro-kernel, chosen at
-/// run time (`BACKPROP_SIMD=portable` forces the portable one).
+/// run time (`BACKPROP_SIMD=avx2` or `portable` forces a narrower one).
 func builtinKernelSIMD() -> (description: String, features: [String]) {
   let name = Kernels.microKernelName
-  let description =
-    name == "avx2+fma"
-    ? "AVX2 + FMA micro-kernels (256-bit, 16×6 float / 8×6 double tiles), chosen at run time"
-    : "portable SIMD micro-kernel, 128-bit vectors (SIMD4<Float>, SIMD2<Double>)"
+  let description: String
+  if name.hasPrefix("avx512") {
+    description = "AVX-512 micro-kernels (512-bit, 32×12 float / 16×12 double tiles), chosen at run time"
+  } else if name.hasPrefix("avx2") {
+    description = "AVX2 + FMA micro-kernels (256-bit, 16×6 float / 8×6 double tiles), chosen at run time"
+  } else {
+    description = "portable SIMD micro-kernel, 128-bit vectors (SIMD4<Float>, SIMD2<Double>)"
+  }
   return (description, name.split(separator: "+").map(String.init))
 }

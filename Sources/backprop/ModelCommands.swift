@@ -9,9 +9,14 @@ protocol ModelAction {
 
 /// Loads a saved model in the scalar type it was saved in and runs `action` on it.
 func withModel(at path: String, _ action: some ModelAction) throws {
+  // A checkpoint holds a whole model too (and more): use the model in it.
+  let isCheckpoint = try SafetensorsFile.read(path: path).metadata["checkpoint"] != nil
+  func read<Scalar: MatrixScalar>(_: Scalar.Type) throws -> Model<Scalar> {
+    isCheckpoint ? try CheckpointFile.read(path: path, as: Scalar.self).model : try ModelFile.read(path: path, as: Scalar.self)
+  }
   switch try ModelFile.storedDType(path: path) {
-  case "float64": try action(ModelFile.read(path: path, as: Double.self))
-  default: try action(ModelFile.read(path: path, as: Float.self))
+  case "float64": try action(read(Double.self))
+  default: try action(read(Float.self))
   }
 }
 

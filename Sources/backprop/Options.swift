@@ -46,8 +46,10 @@ struct ArchitectureOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Hidden-layer activation g[1]…g[L-1]: identity, step, sigmoid, tanh, arctan, relu, prelu, elu, softplus, leaky-relu. "
-        + "Parameters after a colon: leaky-relu:0.1, elu:0.5, prelu:0.1 (α's starting value).",
-      valueName: "name"))
+        + "Parameters after a colon: leaky-relu:0.1, elu:0.5, prelu:0.1 (α's starting value). Your own, with its "
+        + "derivative (checked against finite differences): 'custom:softsign=z/(1+abs(z));1/(1+abs(z))^2'.",
+      valueName: "name"),
+    transform: { try ActivationFunction(name: $0) })
   var activation: ActivationFunction = .relu
 
   @Option(

@@ -60,6 +60,19 @@ struct Train: ParsableCommand {
       + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Take options from a YAML or JSON file (option names as keys: 'epochs: 10', 'batch-norm: true', "
+        + "'layers: [64, 128, 10]'); options on the command line override it.", valueName: "run.yaml"))
+  var config: String?
+
+  @Option(
+    name: .customLong("config-from"),
+    help: ArgumentHelp(
+      "Rerun the command recorded in a model or checkpoint that `train` saved (options given here override it).",
+      valueName: "model.safetensors"))
+  var configFrom: String?
+
   @OptionGroup(title: "Training") var training: TrainingOptions
 
   @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
@@ -80,11 +93,11 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    runtime.apply()
     if let source = safety.resume {
-      try Self.resume(from: source, runtime: runtime)
+      try Self.resume(from: source, runtime: runtime)  // applies the recorded runtime options
       return
     }
+    runtime.apply()
     switch dtype {
     case .float32: try run(as: Float.self, resumingFrom: nil)
     case .float64: try run(as: Double.self, resumingFrom: nil)
@@ -103,7 +116,8 @@ struct Train: ParsableCommand {
         throw ValidationError("--resume \(path): the run's folder \(folder) is gone")
       }
       var original = try Train.parse(Array(contents.configuration.dropFirst()))
-      if runtime.threads != nil { original.runtime = runtime }
+      if let threads = runtime.threads { original.runtime.threads = threads }
+      if let blas = runtime.blas { original.runtime.blas = blas }
       original.runtime.apply()
       FileHandleOutput.standardError(
         "Resuming from \(path): epoch \(contents.state.epoch)"
@@ -119,17 +133,27 @@ struct Train: ParsableCommand {
 
   /// The arguments that rerun this command (the working folder first), for checkpoints.
   private var recordedConfiguration: [String] {
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments.first == "train" { arguments.removeFirst() }
+    var arguments = RunFile.resolvedArguments
     if let index = arguments.firstIndex(of: "--resume") {
       arguments.removeSubrange(index..<min(index + 2, arguments.count))
     }
     arguments.removeAll { $0.hasPrefix("--resume=") }
+    // The backend that computes the products is part of the record, so that a resumed run or a
+    // rerun repeats the same arithmetic (auto's choice is a measurement and could differ next time).
+    if runtime.blas == nil && !safety.deterministic {
+      let backend =
+        switch dtype {
+        case .float32: RuntimeOptions.recordedBackend(for: Float.self)
+        case .float64: RuntimeOptions.recordedBackend(for: Double.self)
+        }
+      arguments += ["--blas", backend]
+    }
     return [FileManager.default.currentDirectoryPath] + arguments
   }
 
   private func run<Scalar: MatrixScalar>(as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?) throws {
     if let save { try checkSavePath(save) }
+    if let report = training.report { try TrainingReport.checkWritable(directory: report) }
     if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
       throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
@@ -179,12 +203,15 @@ struct Train: ParsableCommand {
     let savedModel = Model(
       network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-      hyperparameters: hyperparameters(settings: settings, options: options))
+      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
     let configuration = resumed?.configuration ?? recordedConfiguration
+    let printer = try TrainingOutput(
+      usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
+      events: training.events, resuming: resumed != nil)
     var lastCheckpoint: String?
     let run = FitRun(
       network: network, x: trainData.x, y: trainData.y, validation: validationSet, options: options,
-      printer: EpochPrinter(usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery),
+      printer: printer,
       resume: resumed?.state,
       checkpoint: checkpoints.map { folder in
         { state in lastCheckpoint = try folder.save(state, model: savedModel, configuration: configuration) }
@@ -206,9 +233,11 @@ struct Train: ParsableCommand {
       var message = "\(diverged)"
       if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
       if let save { message += "; \(save) was not written" }
-      throw ValidationError(message)
+      FileHandleOutput.standardError("Error: " + message)
+      throw ExitCode.failure
     }
     let seconds = Date().timeIntervalSince(start)
+    printer.finish()
     if let path = training.history {
       try history.write(to: path)
       FileHandleOutput.standardError("Wrote the history of \(history.epochs.count) epochs to \(path)")
@@ -227,6 +256,9 @@ struct Train: ParsableCommand {
       let set = try prepared(test)
       try report(network, x: set.x, y: set.y, name: "Test")
     }
+    try writeReport(
+      network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
+      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
         + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")
@@ -243,7 +275,7 @@ struct Train: ParsableCommand {
         let model = Model(
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-          hyperparameters: hyperparameters(settings: settings, options: options))
+          hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
@@ -293,7 +325,7 @@ struct Train: ParsableCommand {
   }
 
   /// What produced the model, as stored in its metadata.
-  private func hyperparameters(settings: OptimizerSettings, options: FitOptions) -> [String: String] {
+  private func hyperparameters(settings: OptimizerSettings, options: FitOptions, resumed: [String]?) -> [String: String] {
     var values = [
       "layers": architecture.layers.description, "activation": architecture.activation.description,
       "output": architecture.output.rawValue, "learning_rate": String(settings.learningRate),
@@ -324,6 +356,12 @@ struct Train: ParsableCommand {
     if let weights = options.classWeights { values["class_weight"] = weights.description }
     if let clip = options.clipNorm { values["clip_norm"] = String(clip) }
     if safety.deterministic { values["deterministic"] = "true" }
+    // The resolved command, for `--config-from`: a resumed run's is the one it was started with.
+    let command = resumed ?? recordedConfiguration
+    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst()), options: [.withoutEscapingSlashes]) {
+      values["command"] = String(decoding: data, as: UTF8.self)
+    }
+    values["working_directory"] = command.first ?? ""
     return values
   }
 
@@ -358,7 +396,7 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var y: Matrix<Scalar>
   var validation: LabeledBatch<Scalar>?
   var options: FitOptions
-  var printer: EpochPrinter
+  var printer: TrainingOutput
   var resume: FitState<Scalar>?
   var checkpoint: ((FitState<Scalar>) throws -> Void)?
 
@@ -366,38 +404,9 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
     var network = network
     let history = try network.fit(
       x: x, y: y, validation: validation, optimizer: optimizer, options: options, resumingFrom: resume,
-      checkpoint: checkpoint, shouldStop: { Interruption.requested },
-      progress: { printer.print($0); return true })
+      checkpoint: checkpoint, shouldStop: { Interruption.requested }, afterBatch: { printer.batch($0) },
+      progress: { printer.epoch($0); return true })
     return (network, history)
-  }
-}
-
-/// The progress lines of `train`: the course's "Cost after iteration i: c"
-/// without --epochs, one line per epoch (every K) with it.
-struct EpochPrinter {
-  var usesEpochs: Bool
-  var epochs: Int
-  var printEvery: Int?
-
-  func print(_ record: EpochRecord) {
-    if usesEpochs {
-      let every = printEvery ?? 1
-      guard every > 0, record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1 else { return }
-      var line = "Epoch \(record.epoch)/\(epochs): cost \(fixed(record.cost))"
-      if let cost = record.validationCost { line += ", validation cost \(fixed(cost))" }
-      for (name, value) in record.metrics.sorted(by: { $0.key < $1.key }) { line += ", \(name) \(fixed(value))" }
-      for (name, value) in record.validationMetrics.sorted(by: { $0.key < $1.key }) {
-        line += ", validation \(name) \(fixed(value))"
-      }
-      line += ", α \(String(format: "%.6g", record.learningRate)), \(fixed(record.seconds, 2)) s"
-      Swift.print(line)
-    } else {
-      let every = printEvery ?? 100
-      let i = record.epoch - 1
-      if every > 0, i % every == 0 || record.epoch == epochs {
-        Swift.print("Cost after iteration \(i): \(fixed(record.cost))")
-      }
-    }
   }
 }
 
@@ -413,7 +422,6 @@ struct TrainResume: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   func run() throws {
-    runtime.apply()
-    try Train.resume(from: resume, runtime: runtime)
+    try Train.resume(from: resume, runtime: runtime)  // applies the recorded runtime options, then these
   }
 }

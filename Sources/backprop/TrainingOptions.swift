@@ -83,6 +83,15 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Write each epoch's costs, metrics, learning rate and time to a .csv or .json file.", valueName: "file"))
   var history: String?
 
+  @Flag(help: "No progress: neither the live bar nor the per-epoch lines (results and warnings still print).")
+  var quiet = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Append one JSON object per epoch (per --print-every iterations without --epochs) to this file: costs, "
+        + "metrics, learning rate, per-layer gradient norms, dead units, warnings, time.", valueName: "file.jsonl"))
+  var events: String?
+
   /// Whether the run uses epochs (rather than the course's --iterations).
   var usesEpochs: Bool { epochs != nil }
 
@@ -90,6 +99,9 @@ struct TrainingOptions: ParsableArguments {
     if let epochs, epochs < 0 { throw ValidationError("--epochs \(epochs): must be 0 or more") }
     if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): must be at least 1") }
     if let history { _ = try History.format(of: history) }
+    if let events, !events.lowercased().hasSuffix(".jsonl") && !events.lowercased().hasSuffix(".json") {
+      throw ValidationError("--events \(events): the file must end in .jsonl (one JSON object per line)")
+    }
     if earlyStopping == nil && minDelta != 0 { throw ValidationError("--min-delta goes with --early-stopping") }
   }
 
@@ -123,4 +135,11 @@ struct TrainingOptions: ParsableArguments {
       name: optimizer, learningRate: learningRate, momentum: momentum, beta1: beta1, beta2: beta2, epsilon: epsilon,
       weightDecay: weightDecay)
   }
+
+  @Option(
+    help: ArgumentHelp(
+      "Write a report to this folder (created if missing): index.html with the cost and metric curves, the final "
+        + "metrics, the confusion matrix, the layer table, the decision boundary (two inputs) and a reproducibility "
+        + "stamp; each chart as .svg; run.json to rebuild it (`backprop report DIR`).", valueName: "dir"))
+  var report: String?
 }

@@ -28,6 +28,8 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
   case softplus
   /// e^(zₖ) / Σⱼ e^(zⱼ) per column; output layer only.
   case softmax
+  /// g and g' supplied by the user (see ``CustomActivation``).
+  case custom(CustomActivation)
 
   /// The names the command line accepts for hidden layers, in the notes' order.
   public static let hiddenLayerNames = [
@@ -39,6 +41,14 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
   ///
   /// - Throws: ``ConfigurationError`` naming `option` for an unknown name or a bad parameter.
   public init(name: String, option: String = "--activation") throws(ConfigurationError) {
+    if name.lowercased().hasPrefix("custom:") {
+      self = .custom(try CustomActivation(parsing: String(name.dropFirst("custom:".count))))
+      return
+    }
+    if let custom = CustomActivation.registered(name) {
+      self = .custom(custom)
+      return
+    }
     let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
     let base = parts.first ?? ""
     var parameter: Double?
@@ -88,6 +98,7 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
     case .elu(let alpha): alpha == 1 ? "elu" : "elu:\(alpha)"
     case .softplus: "softplus"
     case .softmax: "softmax"
+    case .custom(let activation): activation.description
     }
   }
 
@@ -95,5 +106,22 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
   public var hasLearnedSlope: Bool {
     if case .prelu = self { return true }
     return false
+  }
+}
+
+extension ActivationFunction {
+  /// Encoded as its name (``description``), e.g. `"relu"`, `"elu:0.5"`, `"custom:softsign=…;…"`.
+  public init(from decoder: any Decoder) throws {
+    let name = try decoder.singleValueContainer().decode(String.self)
+    do {
+      try self.init(name: name, option: "activation")
+    } catch {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(description)
   }
 }

@@ -45,6 +45,12 @@ public enum AtomicFile {
       try? FileManager.default.removeItem(at: temporary)
       throw FileFormatError(path: path, "cannot replace the file: \(String(cString: strerror(code)))")
     }
+    // Make the rename itself durable: fsync the folder's entry table.
+    let folderDescriptor = open(folder.path, O_RDONLY)
+    if folderDescriptor >= 0 {
+      _ = fsync(folderDescriptor)
+      close(folderDescriptor)
+    }
   }
 
   /// Writes `bytes` to `path`, replacing any file there only once every byte is written.

@@ -4,6 +4,7 @@ extension Kernels {
   ///     dZ = dA ⊙ g'(Z)
   ///
   /// `a` is g(Z) from the forward pass, for derivatives written in terms of it.
+  /// Float tanh and sigmoid run vectorised C kernels.
   @inlinable
   public static func activationGradient<Scalar: MatrixScalar, G: Activation>(
     dA: Matrix<Scalar>, z: Matrix<Scalar>, a: Matrix<Scalar>, activation g: G, into dZ: inout Matrix<Scalar>
@@ -15,10 +16,27 @@ extension Kernels {
       z.withUnsafeBufferPointer { zp in
         a.withUnsafeBufferPointer { ap in
           dZ.withUnsafeMutableBufferPointer { dZp in
+            guard let dA = dAp.baseAddress, let z = zp.baseAddress, let a = ap.baseAddress,
+              let dZ = dZp.baseAddress
+            else { return }
             forEachRange(count: count) { range in
-              for k in range {
-                dZp[k] = dAp[k] * g.derivative(z: zp[k], a: ap[k])
+              let (start, n) = (range.lowerBound, range.count)
+              let (dA, z, a, dZ) = (dA + start, z + start, a + start, dZ + start)
+              if Scalar.self == Float.self && (G.self == Tanh.self || G.self == Sigmoid.self) {
+                // The vectorised C kernels: dA ⊙ (1 − A²), dA ⊙ A ⊙ (1 − A).
+                let (dA, a, dZ): (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) = (
+                  UnsafeRawPointer(dA).assumingMemoryBound(to: Float.self),
+                  UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                  UnsafeMutableRawPointer(dZ).assumingMemoryBound(to: Float.self)
+                )
+                if G.self == Tanh.self {
+                  tanhGradient(dA, a: a, into: dZ, count: n)
+                } else {
+                  sigmoidGradient(dA, a: a, into: dZ, count: n)
+                }
+                return
               }
+              for k in 0..<n { dZ[k] = dA[k] * g.derivative(z: z[k], a: a[k]) }
             }
           }
         }

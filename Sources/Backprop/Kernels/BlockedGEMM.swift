@@ -1,59 +1,4 @@
-import CBackpropKernels
 import Dispatch
-
-/// One `xGEMM` call's operands: C ← α·op(A)·op(B) + β·C, column-major with
-/// leading dimensions. A plain bundle of pointers, sendable so that the threads
-/// of a parallel product can each take the block of C they own.
-struct GEMMProblem<Scalar: MatrixScalar>: @unchecked Sendable {
-  var transposeA: Bool
-  var transposeB: Bool
-  var m: Int
-  var n: Int
-  var k: Int
-  var alpha: Scalar
-  var a: UnsafePointer<Scalar>
-  var lda: Int
-  var b: UnsafePointer<Scalar>
-  var ldb: Int
-  var beta: Scalar
-  var c: UnsafeMutablePointer<Scalar>
-  var ldc: Int
-  /// Whether C is stored transposed: element (i, j) at `c[j + i·ldc]`.
-  var cTransposed = false
-
-  /// The same product computed as Cᵀ ← α·op(B)ᵀ·op(A)ᵀ + β·Cᵀ: A and B swap
-  /// roles (and transposes), and C is addressed transposed.
-  var swapped: GEMMProblem {
-    var s = self
-    s.m = n
-    s.n = m
-    s.transposeA = !transposeB
-    s.a = b
-    s.lda = ldb
-    s.transposeB = !transposeA
-    s.b = a
-    s.ldb = lda
-    s.cTransposed = !cTransposed
-    return s
-  }
-
-  /// The address of C(i, j).
-  func c(_ i: Int, _ j: Int) -> UnsafeMutablePointer<Scalar> {
-    cTransposed ? c + j + i * ldc : c + i + j * ldc
-  }
-
-  /// The sub-problem that computes rows `rows` and columns `columns` of C
-  /// (all of k): rows of op(A), columns of op(B), one block of C.
-  func block(rows: Range<Int>, columns: Range<Int>) -> GEMMProblem {
-    var sub = self
-    sub.m = rows.count
-    sub.n = columns.count
-    sub.a = transposeA ? a + rows.lowerBound * lda : a + rows.lowerBound
-    sub.b = transposeB ? b + columns.lowerBound : b + columns.lowerBound * ldb
-    sub.c = self.c(rows.lowerBound, columns.lowerBound)
-    return sub
-  }
-}
 
 /// A register-tile kernel of the packed product, and the layout it wants its
 /// packs in. ``Kernels/BlockedGEMM`` picks one per call; `PackedGEMM` runs
@@ -104,6 +49,14 @@ extension Kernels {
   /// micro-kernel for this CPU (see `Kernels.MicroKernel`) and hands the
   /// product to `PackedGEMM`, which is generic over it:
   ///
+  /// - **avx512** (x86-64 with AVX-512 F, VL, DQ): C intrinsics compiled by
+  ///   a function-level `target` attribute like the AVX2 ones, tiles of
+  ///   MR × NR = 32 × 12 (Float) / 16 × 12 (Double): 24 zmm accumulators.
+  ///   Short, wide products (m ≤ 2·MR) go to `ShortWideGEMM`, which reads
+  ///   its operands in place instead of packing them; a product split
+  ///   across threads along its columns packs op(A) once for all of them
+  ///   (`PackedGEMM.run(_:threads:parallelThreshold:sharingPackedA:)`).
+  ///   Blocks on `AVX512FloatMicroKernel`.
   /// - **avx2** (x86-64 with AVX2 and FMA): C intrinsics in the
   ///   `CBackpropKernels` target, compiled for AVX2 + FMA by a function-level
   ///   `target` attribute and chosen at run time, so the package still builds
@@ -181,7 +134,22 @@ extension Kernels {
     /// `threads` threads when it is large.
     static func run(_ problem: GEMMProblem<Scalar>, threads: Int, parallelThreshold: Int) {
       #if arch(x86_64)
-        if Kernels.activeMicroKernel == .avx2 {
+        let kernel = Kernels.activeMicroKernel
+        if kernel == .avx512 {
+          if Scalar.self == Float.self {
+            run(
+              unsafeBitCast(problem, to: GEMMProblem<Float>.self), on: AVX512FloatMicroKernel.self,
+              tall: AVX512FloatTallMicroKernel.self, threads: threads, parallelThreshold: parallelThreshold)
+            return
+          }
+          if Scalar.self == Double.self {
+            run(
+              unsafeBitCast(problem, to: GEMMProblem<Double>.self), on: AVX512DoubleMicroKernel.self,
+              tall: AVX512DoubleTallMicroKernel.self, threads: threads, parallelThreshold: parallelThreshold)
+            return
+          }
+        }
+        if kernel == .avx2 {
           if Scalar.self == Float.self {
             PackedGEMM<AVX2FloatMicroKernel>.run(
               unsafeBitCast(problem, to: GEMMProblem<Float>.self), threads: threads,
@@ -199,6 +167,25 @@ extension Kernels {
       PackedGEMM<PortableMicroKernel<V>>.run(
         problem, threads: threads, parallelThreshold: parallelThreshold)
     }
+
+    /// Kernels that read operands in place: `ShortWideGEMM` when the product
+    /// is short and wide (with the `tall` tile when it covers m in one tile
+    /// that `Kernel`'s cannot), else `PackedGEMM` with `Kernel`.
+    static func run<Kernel: StridedGEMMMicroKernel, Tall: StridedGEMMMicroKernel>(
+      _ problem: GEMMProblem<Kernel.Scalar>, on _: Kernel.Type, tall _: Tall.Type, threads: Int,
+      parallelThreshold: Int
+    ) where Tall.Scalar == Kernel.Scalar {
+      if ShortWideGEMM<Kernel>.applies(to: problem) {
+        if problem.m > Kernel.mr && problem.m <= Tall.mr {
+          ShortWideGEMM<Tall>.run(problem, threads: threads, parallelThreshold: parallelThreshold)
+        } else {
+          ShortWideGEMM<Kernel>.run(problem, threads: threads, parallelThreshold: parallelThreshold)
+        }
+      } else {
+        PackedGEMM<Kernel>.run(
+          problem, threads: threads, parallelThreshold: parallelThreshold, sharingPackedA: true)
+      }
+    }
   }
 
   /// The blocked algorithm of ``Kernels/BlockedGEMM`` around one micro-kernel:
@@ -214,48 +201,69 @@ extension Kernels {
     @inline(__always) static var ncMax: Int { Kernel.ncMax }
 
     /// Computes the product, on up to `threads` threads when it is large.
-    static func run(_ problem: GEMMProblem<Scalar>, threads: Int, parallelThreshold: Int) {
+    ///
+    /// With `sharingPackedA`, a product split along its columns first packs
+    /// all of op(A) once, its blocks spread over the threads, into one Ã that
+    /// every block of columns then reads: each block would otherwise pack the
+    /// whole of op(A) again (a quarter of the time of a 2048² product split
+    /// in 256-column blocks on two cores).
+    static func run(
+      _ problem: GEMMProblem<Scalar>, threads: Int, parallelThreshold: Int, sharingPackedA: Bool = false
+    ) {
       let problem =
         Kernel.shouldSwap(m: problem.m, n: problem.n, k: problem.k) ? problem.swapped : problem
-      let (m, n, k) = (problem.m, problem.n, problem.k)
-      let big = Double(m) * Double(n) * Double(k) >= Double(parallelThreshold)
-      let splitColumns = n >= m
-      let extent = splitColumns ? n : m
-      let unit = splitColumns ? nr : mr
-      let tiles = (extent + unit - 1) / unit
-      // Up to four chunks per thread (concurrentPerform hands them out as
-      // threads free up, which evens out a busy core), each at least 256 wide
-      // so that re-packing the shared operand per chunk stays a small cost,
-      // and a whole number per thread so that idle cores finish together.
-      let perThread = max(1, min(4, extent / (256 * max(threads, 1))))
-      let parts = big ? min(tiles, threads * perThread) : 1
-      if threads <= 1 || parts <= 1 {
-        serial(problem)
+      let split = problem.threadSplit(
+        rowUnit: mr, columnUnit: nr, threads: threads, parallelThreshold: parallelThreshold)
+      let sharedBytes = roundUp(problem.m, mr) * problem.k * MemoryLayout<Scalar>.stride
+      guard sharingPackedA && split.alongColumns && split.blocks > 1 && sharedBytes <= sharedPackLimit else {
+        problem.forEachThreadBlock(
+          rowUnit: mr, columnUnit: nr, threads: threads, parallelThreshold: parallelThreshold
+        ) { serial($0) }
         return
       }
-      // Equal shares, in whole tiles.
-      let share = ((tiles + parts - 1) / parts) * unit
-      let chunks = (extent + share - 1) / share
-      DispatchQueue.concurrentPerform(iterations: chunks) { index in
-        let range = (index * share)..<min(extent, (index + 1) * share)
-        let part =
-          splitColumns
-          ? problem.block(rows: 0..<m, columns: range)
-          : problem.block(rows: range, columns: 0..<n)
-        serial(part)
+      // Ã for all of op(A): the k block starting at pc holds the rows padded
+      // to whole panels, ⌈m/MR⌉·MR × kc, the block of rows at ic at
+      // pc·⌈m/MR⌉·MR + ic·kc (what `serial` would pack there).
+      let (m, k) = (problem.m, problem.k)
+      let kcStep = kcBlock(k)
+      let mPadded = roundUp(m, mr)
+      let kBlocks = (k + kcStep - 1) / kcStep
+      let mBlocks = (m + mcMax - 1) / mcMax
+      ScratchPool.shared.withBuffer(bytes: sharedBytes) { raw in
+        let packedA = UncheckedSendable(raw.bindMemory(to: Scalar.self, capacity: mPadded * k))
+        DispatchQueue.concurrentPerform(iterations: kBlocks * mBlocks) { index in
+          let (pc, ic) = (index / mBlocks * kcStep, index % mBlocks * mcMax)
+          let kc = min(kcStep, k - pc)
+          packA(
+            problem, rows: ic, min(mcMax, m - ic), columns: pc, kc,
+            into: packedA.value + pc * mPadded + ic * kc)
+        }
+        problem.forEachThreadBlock(
+          rowUnit: mr, columnUnit: nr, threads: threads, parallelThreshold: parallelThreshold
+        ) { serial($0, packedA: packedA.value) }
       }
     }
 
-    /// The blocked algorithm on the calling thread.
-    static func serial(_ p: GEMMProblem<Scalar>) {
-      // Equal k blocks of at most kcMax.
-      let kBlocks = (p.k + kcMax - 1) / kcMax
-      let kcStep = (p.k + kBlocks - 1) / kBlocks
+    /// The largest shared Ã (64 MiB: a 2896² Double op(A)); larger products
+    /// pack per block of columns.
+    static var sharedPackLimit: Int { 64 << 20 }
+
+    /// The k blocks: equal, of at most kcMax.
+    static func kcBlock(_ k: Int) -> Int {
+      let kBlocks = (k + kcMax - 1) / kcMax
+      return (k + kBlocks - 1) / kBlocks
+    }
+
+    /// The blocked algorithm on the calling thread; `packedA`, when given,
+    /// is all of op(A) packed already (see `run`).
+    static func serial(_ p: GEMMProblem<Scalar>, packedA shared: UnsafeMutablePointer<Scalar>? = nil) {
+      let kcStep = kcBlock(p.k)
       let mcCap = min(mcMax, roundUp(p.m, mr))
       let ncCap = min(ncMax, roundUp(p.n, nr))
+      let mPadded = roundUp(p.m, mr)
 
       // One scratch buffer per thread from the pool (no allocation once it is warm): Ã, B̃ and an edge tile.
-      let aBytes = roundUp(mcCap * kcStep * MemoryLayout<Scalar>.stride, 64)
+      let aBytes = shared == nil ? roundUp(mcCap * kcStep * MemoryLayout<Scalar>.stride, 64) : 0
       let bBytes = roundUp(ncCap * kcStep * MemoryLayout<PackedB>.stride, 64)
       let tileBytes = roundUp(mr * nr * MemoryLayout<Scalar>.stride, 64)
       ScratchPool.shared.withBuffer(bytes: aBytes + bBytes + tileBytes) { raw in
@@ -274,9 +282,14 @@ extension Kernels {
             var ic = 0
             while ic < p.m {
               let mc = min(mcMax, p.m - ic)
-              packA(p, rows: ic, mc, columns: pc, kc, into: packedA)
+              var blockA = packedA
+              if let shared {
+                blockA = shared + pc * mPadded + ic * kc
+              } else {
+                packA(p, rows: ic, mc, columns: pc, kc, into: packedA)
+              }
               macroKernel(
-                mc: mc, nc: nc, kc: kc, packedA: packedA, packedB: packedB,
+                mc: mc, nc: nc, kc: kc, packedA: blockA, packedB: packedB,
                 c: p.c(ic, jc), ldc: p.ldc, cTransposed: p.cTransposed,
                 alpha: p.alpha, beta: beta, tile: tile)
               ic += mc
@@ -313,7 +326,7 @@ extension Kernels {
           var src = p.a + i0 + (p0 + q) * lda
           var dst = packed + q * mr
           for _ in 0..<fullPanels {
-            for r in 0..<mr { dst[r] = src[r] }
+            copyPanelColumn(from: src, to: dst)
             src += mr
             dst += panelSize
           }
@@ -348,6 +361,25 @@ extension Kernels {
           r0 += mr
           panel += panelSize
         }
+      }
+    }
+
+    /// dst[0..<MR] ← src[0..<MR]: eight scalars at a time when MR allows (the
+    /// compiler cannot tell that the two do not overlap, and would copy one
+    /// scalar per instruction).
+    @inline(__always)
+    static func copyPanelColumn(from src: UnsafePointer<Scalar>, to dst: UnsafeMutablePointer<Scalar>) {
+      guard mr % 8 == 0 else {
+        for r in 0..<mr { dst[r] = src[r] }
+        return
+      }
+      let from = UnsafeRawPointer(src)
+      let to = UnsafeMutableRawPointer(dst)
+      let bytes = 8 * MemoryLayout<Scalar>.stride
+      for offset in stride(from: 0, to: mr * MemoryLayout<Scalar>.stride, by: bytes) {
+        to.storeBytes(
+          of: from.loadUnaligned(fromByteOffset: offset, as: SIMD8<Scalar>.self), toByteOffset: offset,
+          as: SIMD8<Scalar>.self)
       }
     }
 
@@ -446,21 +478,9 @@ extension Kernels {
             Kernel.tile(kc: kc, a: aPanel, b: bPanel, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
           } else {
             Kernel.tile(kc: kc, a: aPanel, b: bPanel, c: tile, ldc: mr, alpha: 1, beta: 0)
-            for j in 0..<cols {
-              let dst = cTile + j * columnStride
-              let src = tile + j * mr
-              for i in 0..<rows {
-                let value = alpha * src[i]
-                let c = dst + i * rowStride
-                if beta == 0 {
-                  c.pointee = value
-                } else if beta == 1 {
-                  c.pointee += value
-                } else {
-                  c.pointee = beta * c.pointee + value
-                }
-              }
-            }
+            update(
+              cTile, rows: rows, columns: cols, rowStride: rowStride, columnStride: columnStride,
+              from: tile, alpha: alpha, beta: beta)
           }
           ir += mr
           aPanel += aPanelSize
@@ -469,168 +489,30 @@ extension Kernels {
         bPanel += bPanelSize
       }
     }
-  }
 
-  // MARK: - The micro-kernels
-
-  /// The portable micro-kernel: Swift SIMD vectors `V` of the baseline ISA,
-  /// MR × NR = 2W × 4, B̃ pre-broadcast (see ``Kernels/BlockedGEMM``).
-  enum PortableMicroKernel<V: SIMD & SendableMetatype>: GEMMMicroKernel where V.Scalar: MatrixScalar {
-    typealias Scalar = V.Scalar
-    typealias PackedB = V
-
-    /// Lanes per vector.
-    @inline(__always) static var w: Int { V.scalarCount }
-    /// Rows of the register tile: two vectors.
-    @inline(__always) static var mr: Int { 2 * V.scalarCount }
-    @inline(__always) static var nr: Int { 4 }
-    @inline(__always) static var kcMax: Int { 256 }
-    @inline(__always) static var mcMax: Int { MemoryLayout<Scalar>.size == 4 ? 256 : 128 }
-    @inline(__always) static var ncMax: Int { 1024 }
-
-    @inline(__always) static func packB(_ x: Scalar) -> V { V(repeating: x) }
-    @inline(__always) static var packedZero: V { V() }
-
-    /// B̃ costs W stores per element to pack and is reused only ⌈m/MR⌉ times;
-    /// when m is small (20 hidden units against 12288 inputs) that packing
-    /// dominates. Swapped, the big operand is packed as Ã (one store per
-    /// element) and the small one is broadcast. The price is a transposed,
-    /// scalar write of each finished tile, so k must be long enough to hide it.
-    static func shouldSwap(m: Int, n: Int, k: Int) -> Bool {
-      m <= 64 && n >= 4 * m && k >= 32
-    }
-
-    @inline(__always)
-    static func tile(
-      kc: Int, a: UnsafePointer<Scalar>, b: UnsafePointer<V>,
-      c: UnsafeMutablePointer<Scalar>, ldc: Int, alpha: Scalar, beta: Scalar
+    /// C[0..<rows, 0..<columns] ← α·tile + β·C (β = 0: C is not read), one
+    /// scalar at a time: the edge tiles, and the tiles of a transposed C.
+    /// `tile` is column-major with leading dimension MR; C(i, j) is at
+    /// `c[i·rowStride + j·columnStride]`.
+    static func update(
+      _ c: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, rowStride: Int, columnStride: Int,
+      from tile: UnsafePointer<Scalar>, alpha: Scalar, beta: Scalar
     ) {
-      store(microKernel(kc: kc, a: UnsafeRawPointer(a), b: b), into: c, ldc: ldc, alpha: alpha, beta: beta)
-    }
-
-    /// The register tile: Σ_q Ã[q, 0..<MR] ⊗ B̃[q, 0..<NR], as 2 × 4 vectors
-    /// (`cIJ` holds rows I·W ..< (I+1)·W of column J).
-    @inline(__always)
-    static func microKernel(
-      kc: Int, a: UnsafeRawPointer, b: UnsafePointer<V>
-    ) -> (V, V, V, V, V, V, V, V) {
-      var c00 = V(), c10 = V(), c01 = V(), c11 = V()
-      var c02 = V(), c12 = V(), c03 = V(), c13 = V()
-      var a = a
-      var b = b
-      for _ in 0..<kc {
-        // Ã is bound to Scalar; its 16-byte aligned pairs are read as vectors.
-        let a0 = a.load(as: V.self)
-        let a1 = a.load(fromByteOffset: MemoryLayout<V>.stride, as: V.self)
-        let b0 = b[0]
-        c00 = c00 + a0 * b0
-        c10 = c10 + a1 * b0
-        let b1 = b[1]
-        c01 = c01 + a0 * b1
-        c11 = c11 + a1 * b1
-        let b2 = b[2]
-        c02 = c02 + a0 * b2
-        c12 = c12 + a1 * b2
-        let b3 = b[3]
-        c03 = c03 + a0 * b3
-        c13 = c13 + a1 * b3
-        a += 2 * MemoryLayout<V>.stride
-        b += 4
-      }
-      return (c00, c10, c01, c11, c02, c12, c03, c13)
-    }
-
-    /// C[0..<MR, 0..<NR] ← α·tile + β·C (β = 0: C is not read).
-    @inline(__always)
-    static func store(
-      _ t: (V, V, V, V, V, V, V, V), into c: UnsafeMutablePointer<Scalar>, ldc: Int,
-      alpha: Scalar, beta: Scalar
-    ) {
-      update(c, t.0, alpha: alpha, beta: beta)
-      update(c + w, t.1, alpha: alpha, beta: beta)
-      update(c + ldc, t.2, alpha: alpha, beta: beta)
-      update(c + ldc + w, t.3, alpha: alpha, beta: beta)
-      update(c + 2 * ldc, t.4, alpha: alpha, beta: beta)
-      update(c + 2 * ldc + w, t.5, alpha: alpha, beta: beta)
-      update(c + 3 * ldc, t.6, alpha: alpha, beta: beta)
-      update(c + 3 * ldc + w, t.7, alpha: alpha, beta: beta)
-    }
-
-    @inline(__always)
-    static func update(_ c: UnsafeMutablePointer<Scalar>, _ v: V, alpha: Scalar, beta: Scalar) {
-      let raw = UnsafeMutableRawPointer(c)
-      let product = v * alpha
-      if beta == 0 {
-        raw.storeBytes(of: product, as: V.self)
-      } else if beta == 1 {
-        raw.storeBytes(of: raw.loadUnaligned(as: V.self) + product, as: V.self)
-      } else {
-        raw.storeBytes(of: raw.loadUnaligned(as: V.self) * beta + product, as: V.self)
+      for j in 0..<columns {
+        let dst = c + j * columnStride
+        let src = tile + j * mr
+        for i in 0..<rows {
+          let value = alpha * src[i]
+          let c = dst + i * rowStride
+          if beta == 0 {
+            c.pointee = value
+          } else if beta == 1 {
+            c.pointee += value
+          } else {
+            c.pointee = beta * c.pointee + value
+          }
+        }
       }
     }
   }
-
-  #if arch(x86_64)
-    /// The AVX2 + FMA micro-kernel for Float: `bp_sgemm_avx2_16x6` in
-    /// `CBackpropKernels`, MR × NR = 16 × 6 (two ymm vectors × 6 columns),
-    /// B̃ as plain scalars that the kernel broadcasts.
-    ///
-    /// Blocks (Zen 4: 32 KiB L1d, 1 MiB L2 per core; Zen 3: 512 KiB L2):
-    /// - **KC = 256**: a B̃ micro-panel (KC × 6 × 4 B = 6 KiB) stays in L1 with
-    ///   room for the Ã micro-panel streaming past it (KC × 16 × 4 B = 16 KiB).
-    /// - **MC = 256**: the Ã block, MC × KC × 4 B = 256 KiB, in L2.
-    /// - **NC = 3072**: the B̃ block (KC × NC × 4 B = 3 MiB) in L3.
-    enum AVX2FloatMicroKernel: GEMMMicroKernel {
-      typealias Scalar = Float
-      typealias PackedB = Float
-      @inline(__always) static var mr: Int { 16 }
-      @inline(__always) static var nr: Int { 6 }
-      @inline(__always) static var kcMax: Int { 256 }
-      @inline(__always) static var mcMax: Int { 256 }
-      @inline(__always) static var ncMax: Int { 3072 }
-      @inline(__always) static func packB(_ x: Float) -> Float { x }
-      @inline(__always) static var packedZero: Float { 0 }
-
-      /// Never: B̃ holds one scalar per element, as cheap to pack as Ã, and
-      /// the course's short, wide products (m = 20) measured faster unswapped
-      /// (Z1 Float 45 vs 31 GFLOP/s, dW1 Double 24 vs 19 on one Zen 4 core).
-      static func shouldSwap(m: Int, n: Int, k: Int) -> Bool { false }
-
-      @inline(__always)
-      static func tile(
-        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
-      ) {
-        bp_sgemm_avx2_16x6(kc, a, b, c, ldc, alpha, beta)
-      }
-    }
-
-    /// The AVX2 + FMA micro-kernel for Double: `bp_dgemm_avx2_8x6`,
-    /// MR × NR = 8 × 6 (two ymm vectors × 6 columns).
-    ///
-    /// Blocks: **KC = 256** (B̃ micro-panel 12 KiB, Ã micro-panel 16 KiB: L1),
-    /// **MC = 128** (Ã block 256 KiB: L2), **NC = 3072** (B̃ block 6 MiB: L3).
-    enum AVX2DoubleMicroKernel: GEMMMicroKernel {
-      typealias Scalar = Double
-      typealias PackedB = Double
-      @inline(__always) static var mr: Int { 8 }
-      @inline(__always) static var nr: Int { 6 }
-      @inline(__always) static var kcMax: Int { 256 }
-      @inline(__always) static var mcMax: Int { 128 }
-      @inline(__always) static var ncMax: Int { 3072 }
-      @inline(__always) static func packB(_ x: Double) -> Double { x }
-      @inline(__always) static var packedZero: Double { 0 }
-
-      /// Never (see `AVX2FloatMicroKernel.shouldSwap(m:n:k:)`).
-      static func shouldSwap(m: Int, n: Int, k: Int) -> Bool { false }
-
-      @inline(__always)
-      static func tile(
-        kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-        c: UnsafeMutablePointer<Double>, ldc: Int, alpha: Double, beta: Double
-      ) {
-        bp_dgemm_avx2_8x6(kc, a, b, c, ldc, alpha, beta)
-      }
-    }
-  #endif
 }

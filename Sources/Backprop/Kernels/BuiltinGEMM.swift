@@ -17,8 +17,9 @@ extension Kernels {
   /// Float and Double run a packed, cache-blocked SIMD kernel in the
   /// BLIS/GotoBLAS style (internal `Kernels.BlockedGEMM`, which documents the
   /// blocking). Its micro-kernel is picked at run time (``microKernelName``):
-  /// on x86-64 CPUs with AVX2 and FMA, C intrinsics with register tiles of
-  /// 8 × 6 (Double) or 16 × 6 (Float); elsewhere, or with
+  /// on x86-64 CPUs with AVX-512, C intrinsics with register tiles of
+  /// 16 × 12 (Double) or 32 × 12 (Float); with AVX2 and FMA (or
+  /// `BACKPROP_SIMD=avx2`), tiles of 8 × 6 or 16 × 6; elsewhere, or with
   /// `BACKPROP_SIMD=portable`, Swift SIMD tiles of 4 × 4 or 8 × 4. Products of
   /// at least 2²⁰ (about 10⁶) multiply-adds are split across up to
   /// `Kernels.threadCount` threads: the environment variable
@@ -26,9 +27,16 @@ extension Kernels {
   /// does not depend on the thread count. Any other `MatrixScalar` falls back
   /// to a plain loop.
   ///
+  /// Two cases skip the packing, on CPUs with AVX2 + FMA or AVX-512F (C
+  /// kernels, the widest that `BACKPROP_SIMD` allows): one column or one row
+  /// (n = 1 or m = 1, single-example inference) is a matrix-vector product,
+  /// and a product of at most `Kernels.directProductLimit` (2¹⁸)
+  /// multiply-adds runs the direct kernel, which reads A and B in place.
+  ///
   /// When a system BLAS is loaded (``SystemBLAS``, ``Kernels/backend``), it
   /// computes the non-degenerate Float and Double products instead, with the
-  /// same semantics.
+  /// same semantics, except those two cases, which the built-in kernels do
+  /// faster (unless the library is forced for every product, as tests do).
   public static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
@@ -49,14 +57,16 @@ extension Kernels {
 
   /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with
   /// an explicit upper bound on the number of threads and the size (m·n·k)
-  /// from which a product is split across them (tests use these to force the
-  /// single- and multi-threaded paths).
+  /// from which a product is split across them, the size up to which it runs
+  /// the direct kernel, and the instruction sets the C kernels may use (tests
+  /// use these to force each path).
   internal static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
     b: UnsafePointer<Scalar>?, ldb: Int,
     beta: Scalar, c: UnsafeMutablePointer<Scalar>?, ldc: Int,
-    threads: Int, parallelThreshold: Int = Kernels.parallelThreshold
+    threads: Int, parallelThreshold: Int = Kernels.parallelThreshold,
+    directLimit: Int = Kernels.directProductLimit, features: UInt32 = Kernels.vectorFeatures
   ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension (\(m), \(n), \(k))")
     guard m > 0, n > 0, let c else { return }
@@ -71,19 +81,26 @@ extension Kernels {
 
     // One column (a single example): a matrix-vector product, no packing.
     if n == 1 {
-      let incx = transposeB ? ldb : 1
-      if Scalar.self == Double.self {
-        matrixVector(
-          transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Double.self), a: rebind(a), lda: lda,
-          x: rebind(b), incx: incx, beta: unsafeBitCast(beta, to: Double.self), y: rebind(c))
-      } else if Scalar.self == Float.self {
-        matrixVector(
-          transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Float.self), a: rebind(a), lda: lda,
-          x: rebind(b), incx: incx, beta: unsafeBitCast(beta, to: Float.self), y: rebind(c))
-      } else {
-        matrixVector(
-          transposeA: transposeA, m: m, k: k, alpha: alpha, a: a, lda: lda, x: b, incx: incx, beta: beta, y: c)
-      }
+      concreteMatrixVector(
+        transposeA: transposeA, m: m, k: k, alpha: alpha, a: a, lda: lda, x: b, incx: transposeB ? ldb : 1,
+        beta: beta, y: c, incy: 1, features: features)
+      return
+    }
+    // One row: Cᵀ = op(B)ᵀ·op(A)ᵀ is a matrix-vector product with op(B)ᵀ.
+    if m == 1 {
+      concreteMatrixVector(
+        transposeA: !transposeB, m: n, k: k, alpha: alpha, a: b, lda: ldb, x: a, incx: transposeA ? 1 : lda,
+        beta: beta, y: c, incy: ldc, features: features)
+      return
+    }
+    // A small product: the direct kernel, no packing.
+    let size = Double(m) * Double(n) * Double(k)
+    if size <= Double(directLimit), size < Double(parallelThreshold), hasVectorProducts(features),
+      Scalar.self == Float.self || Scalar.self == Double.self
+    {
+      directProduct(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+        b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, features: features)
       return
     }
     // Concrete dispatch: each branch calls a fully specialised kernel, so the
@@ -104,6 +121,30 @@ extension Kernels {
       naiveGEMM(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
         alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+  }
+
+  /// ``matrixVector(transposeA:m:k:alpha:a:lda:x:incx:beta:y:incy:features:)``
+  /// specialised for Float and Double, whichever module calls `gemm`.
+  private static func concreteMatrixVector<Scalar: MatrixScalar>(
+    transposeA: Bool, m: Int, k: Int, alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
+    x: UnsafePointer<Scalar>, incx: Int, beta: Scalar, y: UnsafeMutablePointer<Scalar>, incy: Int,
+    features: UInt32
+  ) {
+    if Scalar.self == Double.self {
+      matrixVector(
+        transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Double.self), a: rebind(a), lda: lda,
+        x: rebind(x), incx: incx, beta: unsafeBitCast(beta, to: Double.self), y: rebind(y), incy: incy,
+        features: features)
+    } else if Scalar.self == Float.self {
+      matrixVector(
+        transposeA: transposeA, m: m, k: k, alpha: unsafeBitCast(alpha, to: Float.self), a: rebind(a), lda: lda,
+        x: rebind(x), incx: incx, beta: unsafeBitCast(beta, to: Float.self), y: rebind(y), incy: incy,
+        features: features)
+    } else {
+      matrixVector(
+        transposeA: transposeA, m: m, k: k, alpha: alpha, a: a, lda: lda, x: x, incx: incx, beta: beta, y: y,
+        incy: incy, features: features)
     }
   }
 
@@ -144,12 +185,12 @@ extension Kernels {
   }
 
   @inline(__always)
-  private static func rebind<From, To>(_ p: UnsafePointer<From>) -> UnsafePointer<To> {
+  static func rebind<From, To>(_ p: UnsafePointer<From>) -> UnsafePointer<To> {
     UnsafeRawPointer(p).assumingMemoryBound(to: To.self)
   }
 
   @inline(__always)
-  private static func rebind<From, To>(_ p: UnsafeMutablePointer<From>) -> UnsafeMutablePointer<To> {
+  static func rebind<From, To>(_ p: UnsafeMutablePointer<From>) -> UnsafeMutablePointer<To> {
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: To.self)
   }
 }

@@ -1,29 +1,52 @@
+import CBackpropKernels
+
 extension Kernels {
   /// The n = 1 product, y ← α·op(A)·x + β·y, without the packing a blocked
-  /// product needs: what single-example inference spends its time on.
+  /// product needs: what single-example inference spends its time on. x is
+  /// at `x[p·incx]`, y at `y[i·incy]`.
   ///
-  /// - op(A) = A, (m, k) column-major: y accumulates α·xₚ times column p of A
-  ///   (contiguous, vectorised).
-  /// - op(A) = Aᵀ, A stored (k, m): yᵢ = α·(column i of A)·x + β·yᵢ, a dot
-  ///   product over contiguous memory, with four partial sums.
+  /// - op(A) = A, (m, k) column-major: y accumulates α·xₚ times column p of A.
+  ///   The C kernel (`bp_sgemv`/`bp_dgemv`) keeps a panel of up to 256 rows
+  ///   (AVX-512) of y in registers while it streams through those rows of
+  ///   every column: one pass over A, reading each column's panel contiguously.
+  /// - op(A) = Aᵀ, A stored (k, m): yᵢ = α·(column i of A)·x + β·yᵢ, dot
+  ///   products over contiguous memory, eight columns at a time in the C kernel.
   ///
+  /// Float and Double use the C kernels when `features` allows them (AVX2 +
+  /// FMA or AVX-512F) and the vector they read or write whole is contiguous
+  /// (y for op(A) = A, x for Aᵀ); otherwise the plain loops below.
   /// BLAS semantics: β = 0 ignores y's old contents.
   @inline(__always)
   static func matrixVector<Scalar: MatrixScalar>(
     transposeA: Bool, m: Int, k: Int, alpha: Scalar, a: UnsafePointer<Scalar>, lda: Int,
-    x: UnsafePointer<Scalar>, incx: Int, beta: Scalar, y: UnsafeMutablePointer<Scalar>
+    x: UnsafePointer<Scalar>, incx: Int, beta: Scalar, y: UnsafeMutablePointer<Scalar>, incy: Int,
+    features: UInt32
   ) {
+    if hasVectorProducts(features) && (transposeA ? incx == 1 : incy == 1) {
+      if Scalar.self == Float.self {
+        bp_sgemv(
+          transposeA ? 1 : 0, m, k, unsafeBitCast(alpha, to: Float.self), rebind(a), lda, rebind(x), incx,
+          unsafeBitCast(beta, to: Float.self), rebind(y), incy, features)
+        return
+      }
+      if Scalar.self == Double.self {
+        bp_dgemv(
+          transposeA ? 1 : 0, m, k, unsafeBitCast(alpha, to: Double.self), rebind(a), lda, rebind(x), incx,
+          unsafeBitCast(beta, to: Double.self), rebind(y), incy, features)
+        return
+      }
+    }
     if !transposeA {
       // y = β·y, then y += (α·xₚ)·A[:, p] for each p
-      if beta == 0 {
-        y.update(repeating: 0, count: m)
-      } else if beta != 1 {
-        for i in 0..<m { y[i] *= beta }
-      }
+      for i in 0..<m { y[i * incy] = beta == 0 ? 0 : beta * y[i * incy] }
       for p in 0..<k {
         let s = alpha * x[p * incx]
         let column = a + p * lda
-        for i in 0..<m { y[i] += s * column[i] }
+        if incy == 1 {
+          for i in 0..<m { y[i] += s * column[i] }
+        } else {
+          for i in 0..<m { y[i * incy] += s * column[i] }
+        }
       }
     } else {
       for i in 0..<m {
@@ -47,7 +70,7 @@ extension Kernels {
           p += 1
         }
         let dot = (s0 + s1) + (s2 + s3)
-        y[i] = beta == 0 ? alpha * dot : alpha * dot + beta * y[i]
+        y[i * incy] = beta == 0 ? alpha * dot : alpha * dot + beta * y[i * incy]
       }
     }
   }

@@ -1,3 +1,6 @@
+import CBackpropKernels
+import RealModule
+
 extension Kernels {
   /// The sum over columns, scaled — the notes' bias gradient:
   ///
@@ -11,14 +14,27 @@ extension Kernels {
     let columns = x.columns
     x.withUnsafeBufferPointer { xp in
       result.withUnsafeMutableBufferPointer { rp in
-        for i in 0..<rows { rp[i] = 0 }
-        for j in 0..<columns {
-          let offset = j * rows
-          for i in 0..<rows { rp[i] += xp[offset + i] }
+        guard let r = rp.baseAddress else { return }
+        guard let x = xp.baseAddress else {
+          r.update(repeating: 0, count: rows)
+          return
         }
-        for i in 0..<rows { rp[i] *= scale }
+        sumColumns(x, rows: rows, columns: columns, scale: scale, into: r)
       }
     }
+  }
+
+  /// r = scale · Σ_j X[:, j] as the matrix-vector product scale·X·1, the
+  /// vector of ones being one element read with stride 0: one pass over X
+  /// with the sums in registers (the C kernel for Float and Double).
+  @usableFromInline
+  static func sumColumns<Scalar: MatrixScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Int, columns: Int, scale: Scalar, into r: UnsafeMutablePointer<Scalar>
+  ) {
+    var one: Scalar = 1
+    matrixVector(
+      transposeA: false, m: rows, k: columns, alpha: scale, a: x, lda: rows, x: &one, incx: 0, beta: 0, y: r,
+      incy: 1, features: vectorFeatures)
   }
 
   /// y ← y + α·x, the BLAS `axpy`; the gradient-descent update is
@@ -61,12 +77,59 @@ extension Kernels {
     }
   }
 
+  /// The number of elements outside [lower, upper], NaN included: one
+  /// branch-free (vectorised) pass, for validating labels.
+  @inlinable
+  public static func countOutside<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, lower: Scalar, upper: Scalar) -> Int {
+    x.withUnsafeBufferPointer { xp in
+      guard let x = xp.baseAddress else { return 0 }
+      var outside = 0
+      for k in 0..<xp.count {
+        // Two selects, not `&&`: a branch would stop the compiler vectorising.
+        let below = x[k] >= lower ? 0 : 1
+        let above = x[k] <= upper ? 0 : 1
+        outside &+= below | above
+      }
+      return outside
+    }
+  }
+
   /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
   public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) -> Double {
     x.withUnsafeBufferPointer { xp in
       var sum = 0.0
       for v in xp { sum += Double(v) * Double(v) }
       return sum
+    }
+  }
+
+  /// The binary cross-entropy of a sigmoid output, from its logits Z, summed
+  /// over the elements and accumulated in Double:
+  ///
+  ///     Σᵢⱼ max(zᵢⱼ, 0) − zᵢⱼ·yᵢⱼ + log(1 + e^(−|zᵢⱼ|))
+  ///
+  /// Float runs the vectorised kernel `bp_logistic_loss_sum_f32` (the first
+  /// two terms exact in Double, the logarithm within 3 Float ulp); other
+  /// scalars are converted to Double and use the C library's `exp` and `log1p`.
+  static func logisticLossSum<Scalar: MatrixScalar>(
+    z: Matrix<Scalar>, y: Matrix<Scalar>, features: UInt32 = vectorFeatures
+  ) -> Double {
+    precondition(z.shape == y.shape, "logisticLossSum: Z \(z.shape) and Y \(y.shape) differ")
+    return z.withUnsafeBufferPointer { zp in
+      y.withUnsafeBufferPointer { yp in
+        if Scalar.self == Float.self, let z = zp.baseAddress, let y = yp.baseAddress {
+          return bp_logistic_loss_sum_f32(
+            UnsafeRawPointer(z).assumingMemoryBound(to: Float.self),
+            UnsafeRawPointer(y).assumingMemoryBound(to: Float.self), zp.count, features)
+        }
+        var sum = 0.0
+        for k in 0..<zp.count {
+          let zk = Double(zp[k])
+          let yk = Double(yp[k])
+          sum += Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
+        }
+        return sum
+      }
     }
   }
 }

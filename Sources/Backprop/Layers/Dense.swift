@@ -206,6 +206,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
       Kernels.biasActivation(z: &cache.z, bias: bias, activation: LeakyReLU(slope: s), into: &cache.a)
     case .elu(let alpha): Kernels.biasActivation(z: &cache.z, bias: bias, activation: ELU(alpha: alpha), into: &cache.a)
     case .softplus: Kernels.biasActivation(z: &cache.z, bias: bias, activation: SoftPlus(), into: &cache.a)
+    case .custom(let g): Kernels.biasActivation(z: &cache.z, bias: bias, activation: g, into: &cache.a)
     case .prelu:
       let slopes = alpha ?? Matrix(rows: outputSize, columns: 1, repeating: Scalar(PReLU.defaultInitialAlpha))
       Kernels.biasPReLU(z: &cache.z, bias: bias, alpha: slopes, into: &cache.a)
@@ -282,6 +283,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     case .elu(let alpha):
       Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: ELU(alpha: alpha), into: &dZ)
     case .softplus: Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: SoftPlus(), into: &dZ)
+    case .custom(let g): Kernels.activationGradient(dA: dA, z: cache.z, a: cache.a, activation: g, into: &dZ)
     case .prelu:
       let slopes = alpha ?? Matrix(rows: outputSize, columns: 1, repeating: Scalar(PReLU.defaultInitialAlpha))
       var slopeGradient = dAlpha ?? Matrix(rows: outputSize, columns: 1)

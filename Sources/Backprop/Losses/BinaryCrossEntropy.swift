@@ -1,5 +1,3 @@
-import RealModule
-
 /// Binary cross-entropy with a sigmoid output: the notes' logistic-regression loss.
 ///
 ///     L(a, y) = −(y·log a + (1 − y)·log(1 − a))        a = σ(z)
@@ -17,6 +15,7 @@ public struct BinaryCrossEntropy: Loss {
     labels y: Matrix<Scalar>, outputUnits: Int, examples m: Int
   ) throws(DataError) {
     try validateShape(y, rows: outputUnits, examples: m)
+    guard Kernels.countOutside(y, lower: 0, upper: 1) > 0 else { return }
     if let index = y.scalars.firstIndex(where: { $0 < 0 || $0 > 1 }) {
       throw DataError(
         "label of example \(index / max(outputUnits, 1)) is \(y.scalars[index]); a sigmoid output needs labels in [0, 1]")
@@ -27,6 +26,8 @@ public struct BinaryCrossEntropy: Loss {
     z: Matrix<Scalar>, a: Matrix<Scalar>, y: Matrix<Scalar>, weights: Matrix<Scalar>?
   ) -> Double {
     let m = Double(z.columns)
+    // −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^(−|z|)), summed, over m
+    guard let weights else { return Kernels.logisticLossSum(z: z, y: y) / m }
     let rows = max(z.rows, 1)
     var sum = 0.0
     z.withUnsafeBufferPointer { zp in
@@ -36,7 +37,7 @@ public struct BinaryCrossEntropy: Loss {
           let yk = Double(yp[k])
           // −(y log σ(z) + (1 − y) log(1 − σ(z))) = max(z, 0) − z·y + log(1 + e^(−|z|))
           let loss = Swift.max(zk, 0) - zk * yk + Double.log(onePlus: Double.exp(-Swift.abs(zk)))
-          sum += weights == nil ? loss : loss * exampleWeight(weights, k / rows)
+          sum += loss * exampleWeight(weights, k / rows)
         }
       }
     }

@@ -41,6 +41,9 @@ extension Loss {
     guard y.shape == Shape(rows, m) else {
       throw DataError("labels Y are \(y.shape) but the output A[L] is (\(rows), \(m)): Y must be (\(rows), \(m))")
     }
+    // One vectorised pass; the scan for the culprit only when there is one.
+    guard Kernels.countOutside(y, lower: -Scalar.greatestFiniteMagnitude, upper: .greatestFiniteMagnitude) > 0
+    else { return }
     if let index = y.scalars.firstIndex(where: { !$0.isFinite }) {
       throw DataError("label of example \(index / max(rows, 1)) is \(y.scalars[index]); labels must be finite")
     }

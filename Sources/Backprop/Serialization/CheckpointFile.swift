@@ -196,6 +196,11 @@ public struct CheckpointDirectory: Sendable {
   ) throws -> String {
     let file = join(path, Self.fileName(epoch: state.epoch, batchStart: state.batchStart))
     try CheckpointFile.write(state, model: model, configuration: configuration, to: file)
+    // Temporary files a killed process left behind (AtomicFile's `.NAME.UUID.tmp`).
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    for name in names where name.hasPrefix(".checkpoint-") && name.hasSuffix(".tmp") {
+      try? FileManager.default.removeItem(atPath: join(path, name))
+    }
     let all = checkpoints()
     for old in all.dropLast(keep) where old != file { try? FileManager.default.removeItem(atPath: old) }
     return file

@@ -44,6 +44,7 @@ extension Network {
   ///     end, and before an interruption.
   ///   - shouldStop: asked after every step; true finishes the step, hands the state to
   ///     `checkpoint` and throws ``TrainingInterrupted`` (a signal handler sets it).
+  ///   - afterBatch: called after every step with the epoch's progress (for a live display).
   ///   - progress: called after each epoch; return false to stop.
   /// - Returns: the history; the network ends with the best epoch's parameters
   ///   when early stopping is on, else the last.
@@ -67,14 +68,27 @@ extension Network {
     x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
     validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
     resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
-    shouldStop: () -> Bool = { false }, progress: (EpochRecord) -> Bool = { _ in true }
+    shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
+    progress: (EpochRecord) -> Bool = { _ in true }
   ) throws -> History where O.Scalar == Scalar {
     var fitter = try Fitter(network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options)
     defer { self = fitter.network }
     return try fitter.run(
       validation: validation, optimizer: optimizer, resume: resume, checkpoint: checkpoint, shouldStop: shouldStop,
-      progress: progress)
+      afterBatch: afterBatch, progress: progress)
   }
+}
+
+/// Where an epoch stands after a step, for a live display.
+public struct BatchProgress: Sendable, Hashable {
+  /// The epoch (1-based).
+  public var epoch: Int
+  /// Examples of the epoch trained on so far.
+  public var examplesDone: Int
+  /// m, the epoch's examples.
+  public var examples: Int
+  /// The mean cost of the epoch's batches so far.
+  public var cost: Double
 }
 
 /// The state of one ``Network/fit(x:y:validation:optimizer:options:progress:)`` run.
@@ -131,7 +145,8 @@ struct Fitter<Scalar: MatrixScalar> {
 
   mutating func run<O: Optimizer>(
     validation: LabeledBatch<Scalar>?, optimizer initial: O, resume: FitState<Scalar>?,
-    checkpoint: ((FitState<Scalar>) throws -> Void)?, shouldStop: () -> Bool, progress: (EpochRecord) -> Bool
+    checkpoint: ((FitState<Scalar>) throws -> Void)?, shouldStop: () -> Bool, afterBatch: (BatchProgress) -> Void,
+    progress: (EpochRecord) -> Bool
   ) throws -> History where O.Scalar == Scalar {
     if let validation {
       guard validation.x.rows == x.rows else {
@@ -238,6 +253,7 @@ struct Fitter<Scalar: MatrixScalar> {
         costSum += cost * Double(end - start)
         steps += 1
         start = end
+        afterBatch(BatchProgress(epoch: epoch, examplesDone: start, examples: m, cost: costSum / Double(start)))
         if start < m && shouldStop() {
           try checkpoint?(snapshot(epoch: epoch, batchStart: start, costSum: costSum, finished: false))
           throw TrainingInterrupted(epoch: epoch, examplesDone: start)
@@ -246,7 +262,9 @@ struct Fitter<Scalar: MatrixScalar> {
       var record = EpochRecord(
         epoch: epoch, cost: costSum / Double(m), validationCost: nil, metrics: [:], validationMetrics: [:],
         learningRate: Double(optimizer.learningRate), seconds: 0,
-        gradientNorms: normSums.map { $0 / Double(max(steps, 1)) })
+        gradientNorms: normSums.map { $0 / Double(max(steps, 1)) },
+        deadUnitFractions: TrainingDiagnostics.deadUnitFractions(network, workspace.pass),
+        saturatedOutputFraction: TrainingDiagnostics.saturatedOutputFraction(network, workspace.pass))
       if let validation {
         let pass = try inferencePass(validation.x)
         record.validationCost = try network.cost(

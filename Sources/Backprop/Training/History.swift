@@ -23,6 +23,29 @@ public struct EpochRecord: Sendable, Hashable, Codable {
   public var seconds: Double
   /// ‖(dW[l], db[l], …)‖ per layer, averaged over the epoch's steps (before clipping).
   public var gradientNorms: [Double] = []
+  /// Per hidden layer with a ReLU-like activation (relu, leaky ReLU, PReLU), the
+  /// fraction of its units whose A[l] was 0 for every example of the epoch's last
+  /// batch ("dead" units); nil for other layers.
+  public var deadUnitFractions: [Double?] = []
+  /// For a sigmoid output, the fraction of A[L] within 10⁻⁴ of 0 or 1 in the last batch.
+  public var saturatedOutputFraction: Double?
+
+  public init(
+    epoch: Int, cost: Double, validationCost: Double? = nil, metrics: [String: Double] = [:],
+    validationMetrics: [String: Double] = [:], learningRate: Double, seconds: Double, gradientNorms: [Double] = [],
+    deadUnitFractions: [Double?] = [], saturatedOutputFraction: Double? = nil
+  ) {
+    self.epoch = epoch
+    self.cost = cost
+    self.validationCost = validationCost
+    self.metrics = metrics
+    self.validationMetrics = validationMetrics
+    self.learningRate = learningRate
+    self.seconds = seconds
+    self.gradientNorms = gradientNorms
+    self.deadUnitFractions = deadUnitFractions
+    self.saturatedOutputFraction = saturatedOutputFraction
+  }
 }
 
 /// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:

@@ -121,6 +121,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   /// Forward propagation, the course's `L_model_forward`: A[0] = X, then each layer in turn.
   /// - Throws: ``ShapeError`` naming the layer when X does not have n[0] rows.
   /// In training mode (batch statistics for batch normalisation); see ``forward(_:training:)``.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward(_ x: Matrix<Scalar>) throws(ShapeError) -> ForwardPass {
     try forward(x, training: true)
   }
@@ -156,6 +158,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// A[L] for a batch, keeping no caches: inference (running statistics, no dropout).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func callAsFunction(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
     var pass = ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: layers.count))
     try forward(x, into: &pass, training: false)

@@ -22,6 +22,10 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
   /// dZ̃[l] at index l − 1, for batch-normalised layers (the gradient at g's input).
   var dZTilde: [Matrix<Scalar>]
 
+  /// dZ[l] after ``Network/backward(labels:weights:l2:workspace:)``: ∂L/∂Z[l] per
+  /// example (for a batch-normalised layer, with respect to Z before the normalisation).
+  public func outputGradient(layer l: Int) -> Matrix<Scalar> { dZ[l - 1] }
+
   /// Empty buffers for every layer of `network`; they take their sizes on the first step.
   public init(for network: Network<Scalar>) {
     let depth = network.depth

@@ -40,4 +40,35 @@ import Testing
       expectClose(sum, 1, rtol: 0, atol: 1e-14, "softmax column \(j)")
     }
   }
+
+  /// db = scale·Σ_columns dZ (a matrix-vector product with a stride-0 one)
+  /// against a Double loop: one row, tall, wide, odd, no columns, no rows.
+  func sumColumnsMatchesTheLoop<T: MatrixScalar>(_: T.Type) {
+    var rng = SplitMix64(seed: 13)
+    for (rows, columns) in [(1, 400), (16, 400), (17, 33), (300, 5), (257, 1), (5, 0), (0, 3)] {
+      let x = Matrix<T>(rows: rows, columns: columns, rng: &rng)
+      var db = Matrix<T>(rows: 2, columns: 2, repeating: .nan)
+      Kernels.sumColumns(x, scale: T(0.25), into: &db)
+      #expect(db.shape == Shape(rows, 1))
+      for i in 0..<rows {
+        var sum = 0.0
+        for j in 0..<columns { sum += Double(x[i, j]) }
+        let tolerance = Double(columns + 1) * Double(T.ulpOfOne) * Double(columns)
+        expectClose(Double(db[i, 0]), 0.25 * sum, rtol: 0, atol: tolerance, "\(T.self) \(rows)×\(columns) row \(i)")
+      }
+    }
+  }
+
+  @Test func floatSumColumns() { sumColumnsMatchesTheLoop(Float.self) }
+  @Test func doubleSumColumns() { sumColumnsMatchesTheLoop(Double.self) }
+
+  /// Elements outside [lower, upper], bounds included, NaN and ±∞ outside.
+  @Test func countOutside() {
+    let y = Matrix<Float>(rowMajor: [[0, 1, 0.5, -0.0], [.nan, 1.0000001, -1e-30, .infinity]])
+    #expect(Kernels.countOutside(y, lower: 0, upper: 1) == 4)
+    #expect(Kernels.countOutside(y, lower: -.greatestFiniteMagnitude, upper: .greatestFiniteMagnitude) == 2)
+    let long = Matrix<Double>(rows: 3, columns: 101, repeating: 0.5)
+    #expect(Kernels.countOutside(long, lower: 0, upper: 1) == 0)
+    #expect(Kernels.countOutside(Matrix<Double>(rows: 0, columns: 4), lower: 0, upper: 1) == 0)
+  }
 }

@@ -187,3 +187,33 @@ import Testing
     }
   }
 }
+
+/// Same seed and thread count: the same bits; with the built-in kernel (what
+/// `--deterministic` forces), the same bits whatever the thread count.
+@Suite(.serialized) struct DeterminismTests {
+  @Test func theBuiltInKernelGivesTheSameBitsOnAnyThreadCount() throws {
+    var rng = DefaultGenerator(seed: 40)
+    let start = try Network<Float>(
+      layerSizes: [64, 300, 200, 5], hiddenActivation: .relu, output: .softmax, initializer: .he,
+      batchNormalization: true, using: &rng)
+    let x = Matrix<Float>.randomNormal(rows: 64, columns: 600, using: &rng)
+    var y = Matrix<Float>(rows: 1, columns: 600)
+    for j in 0..<600 { y[0, j] = Float(j % 5) }
+    var options = try FitOptions(epochs: 2, batchSize: 300)
+    options.dropout = [0.1]
+    func train(threads: Int) throws -> Network<Float> {
+      let saved = Kernels.threadCount
+      Kernels.threadCount = threads
+      defer { Kernels.threadCount = saved }
+      var network = start
+      try Kernels.withBackend(.builtin) {
+        try network.fit(x: x, y: y, optimizer: Adam(learningRate: 0.01), options: options)
+      }
+      return network
+    }
+    let one = try train(threads: 1)
+    #expect(try train(threads: 1) == one)
+    #expect(try train(threads: 2) == one)
+    #expect(try train(threads: 3) == one)
+  }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+/// `backprop explain`: one batch through a model, layer by layer, in the notes' names.
+struct Explain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show one batch's forward and backward pass through a model: W, b, Z, A, dZ, dW, db per layer.",
+    discussion: """
+      For each layer l, the shapes and summary statistics (min, max, mean, standard deviation) of the
+      parameters W[l], b[l] (learned) and of what one batch of m examples makes of them: Z[l], A[l]
+      (forward) and dZ[l], dW[l], db[l] (backward, from the labels). With --dump, writes them all to an
+      .npz under the course's names (W1, b1, Z1, A1, dZ1, dW1, db1, …, and A0 = X, Y), column-major
+      shapes as the notes write them, so you can compare them with your own NumPy notebook:
+
+        backprop explain --model digits.safetensors --data digits.csv --examples 32 --dump batch.npz
+        python3 -c "import numpy as np; d = np.load('batch.npz'); print(d['dW1'].shape)"
+
+      The batch uses inference mode (batch normalisation's running statistics, no dropout).
+      """
+  )
+
+  @Option(help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`, or a checkpoint.", valueName: "file"))
+  var model: String
+
+  @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+  @Option(help: ArgumentHelp("Labels for --x (same formats); a CSV holds its own label column.", valueName: "file"))
+  var y: String?
+
+  @Option(help: ArgumentHelp("m, the number of examples in the batch (the first m of the file).", valueName: "m"))
+  var examples: Int = 16
+
+  @Option(help: ArgumentHelp("Write every matrix of the batch to this .npz, under the course's names.", valueName: "file.npz"))
+  var dump: String?
+
+  @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
+
+  mutating func validate() throws {
+    if examples < 1 { throw ValidationError("--examples \(examples): needs at least 1") }
+    if inputs.x != nil, y == nil { throw ValidationError("--x needs its labels: --y FILE") }
+    if let dump, !dump.lowercased().hasSuffix(".npz") { throw ValidationError("--dump \(dump): the file must end in .npz") }
+  }
+
+  func run() throws {
+    runtime.apply()
+    if let dump { try AtomicFile.checkWritable(dump) }
+    try withModel(at: model, self)
+  }
+}
+
+extension Explain: ModelAction {
+  func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
+    let set = try loadInputs(inputs, for: model, labels: y)
+    guard set.y.rows > 0 else {
+      throw ValidationError("\(inputs.data ?? "the inputs") has no labels; explain needs them for the backward pass")
+    }
+    let m = min(examples, set.count)
+    let x = try model.preprocessing.apply(set.x.columns(0..<m).converted(to: Scalar.self))
+    let labels = set.y.columns(0..<m).converted(to: Scalar.self)
+    let network = model.network
+    let pass = try network.forward(x, training: false)
+    let cost = try network.cost(pass, labels: labels)
+    let gradients = try network.backward(pass, labels: labels)
+    // dZ[l] for the table: dZ[L] = A[L] − Y, then back through each layer.
+    var dZ = [Matrix<Scalar>](repeating: Matrix(rows: 0, columns: 0), count: network.depth)
+    var workspace = Workspace(for: network)
+    workspace.pass = pass
+    try network.backward(labels: labels, workspace: &workspace)
+    for l in 0..<network.depth { dZ[l] = workspace.outputGradient(layer: l + 1) }
+
+    print("Model \(self.model): \(network.depth) layers, \(network.output) output; a batch of m = \(m) examples")
+    print("J = \(fixed(cost)) (\(network.output.lossName)), inference mode\n")
+    let header = ["", "shape", "min", "max", "mean", "std"]
+    var rows = [[String]]()
+    func row(_ name: String, _ matrix: Matrix<Scalar>, note: String = "") {
+      let values = matrix.scalars.map(Double.init)
+      let mean = values.reduce(0, +) / Double(max(values.count, 1))
+      let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(values.count, 1))).squareRoot()
+      rows.append([
+        name + note, "(\(matrix.rows), \(matrix.columns))", short(values.min() ?? 0), short(values.max() ?? 0),
+        short(mean), short(std),
+      ])
+    }
+    row("A0 = X", x)
+    var arrays: [(String, NumPyArray)] = [("A0", NumPyArray(matrix: x)), ("Y", NumPyArray(matrix: labels))]
+    for l in 1...network.depth {
+      let layer = network.layers[l - 1]
+      let cache = pass.caches[l - 1]
+      let g = gradients[l - 1]
+      rows.append(["layer \(l): \(layer.activation)" + (layer.normalization != nil ? ", batch norm" : ""), "", "", "", "", ""])
+      row("  W\(l)", layer.weight, note: "  (parameter)")
+      row("  b\(l)", layer.bias, note: "  (parameter)")
+      row("  Z\(l)", cache.z)
+      row("  A\(l)", cache.a)
+      row("  dZ\(l)", dZ[l - 1])
+      row("  dW\(l)", g.dW)
+      row("  db\(l)", g.db)
+      arrays += [
+        ("W\(l)", NumPyArray(matrix: layer.weight)), ("b\(l)", NumPyArray(matrix: layer.bias)),
+        ("Z\(l)", NumPyArray(matrix: cache.z)), ("A\(l)", NumPyArray(matrix: cache.a)),
+        ("dZ\(l)", NumPyArray(matrix: dZ[l - 1])), ("dW\(l)", NumPyArray(matrix: g.dW)),
+        ("db\(l)", NumPyArray(matrix: g.db)),
+      ]
+    }
+    print(table(header: header, rows: rows))
+    if let dump {
+      try NPZArchive.write(arrays, to: dump)
+      FileHandleOutput.standardError("Wrote \(arrays.count) arrays (A0, Y, W1, b1, Z1, A1, dZ1, dW1, db1, …) to \(dump)")
+    }
+  }
+
+  private func short(_ value: Double) -> String { String(format: "%.4g", value) }
+
+  private func table(header: [String], rows: [[String]]) -> String {
+    let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+          : String(repeating: " ", count: widths[i] - cell.count) + cell
+      }.joined(separator: "  ")
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+  }
+}
