@@ -5,7 +5,7 @@ import PackageDescription
 /// `swift build --package-path Fuzz --sanitize=fuzzer` (see `scripts/fuzz`).
 /// Each target's entry point is `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`,
 /// so the targets link only with the fuzzer sanitizer.
-let readers = ["csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint"]
+let readers = ["csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config"]
 
 let package = Package(
   name: "BackpropFuzz",
@@ -26,6 +26,8 @@ let package = Package(
       .executableTarget(
         name: "fuzz-\(reader)",
         dependencies: ["FuzzSupport", .product(name: "Backprop", package: "Backprop")]
+          // The run file reader (`train --config`) is a library of its own.
+          + (reader == "config" ? [.product(name: "BackpropRunFile", package: "Backprop")] : [])
       )
     },
   swiftLanguageModes: [.v6]
