@@ -76,9 +76,7 @@ public enum RunFileReader {
     } catch {
       throw failure("not valid YAML or JSON: \(error)")
     }
-    if let node, !withinLimits(node) {
-      throw failure("more than \(maximumValues) values or \(maximumCharacters) characters once aliases are expanded")
-    }
+    if let node, let problem = problem(building: node) { throw failure(problem) }
     guard let mapping = node?.any as? [String: Any] else {
       throw failure("the file must be a mapping of option names to values (e.g. 'epochs: 10')")
     }
@@ -159,28 +157,67 @@ public enum RunFileReader {
     return flow + block
   }
 
-  /// Whether `root`, its aliases expanded, has at most ``maximumValues`` values
-  /// and ``maximumCharacters`` characters in its scalars (counted without
-  /// recursion, stopping at the first excess).
-  static func withinLimits(_ root: Node) -> Bool {
-    var pending = [root]
+  /// What would stop Yams building `root`'s values, or nil: too many values or
+  /// characters, or too deep, once aliases are expanded (building recurses once per
+  /// level); a list or a mapping as a key (Yams traps on it); an integer
+  /// written in base 60 (`1:30:00`) that overflows (Yams traps on it). Checked
+  /// without recursion, stopping at the first problem.
+  static func problem(building root: Node) -> String? {
+    var pending = [(root, 1)]
     var values = 0
     var characters = 0
-    while let node = pending.popLast() {
+    while let (node, depth) = pending.popLast() {
       values += 1
-      guard values <= maximumValues else { return false }
+      guard values <= maximumValues else {
+        return "more than \(maximumValues) values once aliases are expanded"
+      }
+      guard depth <= maximumDepth else { return "lists and mappings nested more than \(maximumDepth) deep" }
       switch node {
       case .scalar(let scalar):
         characters += scalar.string.utf8.count
-        guard characters <= maximumCharacters else { return false }
+        guard characters <= maximumCharacters else {
+          return "more than \(maximumCharacters) characters once aliases are expanded"
+        }
+        if node.tag.rawValue == Tag.Name.int.rawValue, scalar.style == .any || scalar.style == .plain,
+          sexagesimalOverflows(scalar.string)
+        {
+          return "the integer '\(scalar.string.prefix(40))' is too large"
+        }
       case .sequence(let sequence):
-        pending += sequence
+        pending += sequence.map { ($0, depth + 1) }
       case .mapping(let mapping):
-        for (key, value) in mapping { pending += [key, value] }
+        for (key, value) in mapping {
+          guard case .scalar = key else { return "a key must be a plain value, not a list or a mapping" }
+          pending += [(key, depth + 1), (value, depth + 1)]
+        }
       case .alias:
         break
       }
     }
-    return true
+    return nil
+  }
+
+  /// Whether Yams, reading `text` as an integer, would overflow: base-60 integers
+  /// (`[-+]digits:digits…`, not starting with 0) are summed digit × 60ⁿ with
+  /// trapping arithmetic, its base multiplied by 60 after each digit, the last
+  /// one included (so eleven digits overflow whatever their values).
+  static func sexagesimalOverflows(_ text: String) -> Bool {
+    var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+    let negative = digits.hasPrefix("-")
+    if negative || digits.hasPrefix("+") { digits = digits.dropFirst() }
+    guard !digits.hasPrefix("0"), digits.contains(":") else { return false }  // octal, hex, binary, decimal
+    let parts = digits.split(separator: ":", omittingEmptySubsequences: false).map { Int($0, radix: 10) }
+    guard parts.allSatisfy({ $0 != nil }) else { return false }  // not an integer: Yams keeps the text
+    var base = 1
+    var value = 0
+    for digit in parts.reversed() {
+      let (product, productOverflows) = digit!.multipliedReportingOverflow(by: base)
+      let (sum, sumOverflows) = value.addingReportingOverflow(product)
+      let (next, baseOverflows) = base.multipliedReportingOverflow(by: 60)
+      if productOverflows || sumOverflows || baseOverflows { return true }
+      value = sum
+      base = next
+    }
+    return negative && value == .min
   }
 }

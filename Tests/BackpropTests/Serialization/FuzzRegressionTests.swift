@@ -1,9 +1,9 @@
-import BackpropRunFile
 import BackpropTestSupport
 import Foundation
 import Testing
 
 @testable import Backprop
+@testable import BackpropRunFile
 
 /// Every input the fuzzers (`scripts/fuzz`, `Fuzz/`) found a problem with, kept in
 /// `Tests/Fixtures/fuzz/<target>/` and read here through the same reader as the
@@ -127,13 +127,19 @@ import Testing
     }
   }
 
-  /// Run files nested 20,000 deep (flow and block) and aliases standing for 10¹⁰ values:
-  /// refused before YAML builds them (the building recurses per level and expands aliases).
+  /// Run files Yams cannot build, refused before it tries. Found by the config target:
+  /// `sequence-key.yaml` (crash-a9f86e80…, `? ` then a list: a list as a key, on which
+  /// Yams's mapping constructor traps) and, reading Yams's integer constructor after it,
+  /// `base60-overflow.yaml` (`1:0:0:…`, twelve base-60 digits: its trapping
+  /// arithmetic overflows). Written with the target: lists nested 20,000 deep (flow and
+  /// block; building recurses per level) and aliases standing for 10¹⁰ values.
   @Test func hostileRunFiles() throws {
     let cases = [
+      ("sequence-key.yaml", "a key must be a plain value, not a list or a mapping"),
+      ("base60-overflow.yaml", "the integer '1:0:0:0:0:0:0:0:0:0:0:0' is too large"),
       ("deep-flow.yaml", "lists and mappings nested more than 100 deep"),
       ("deep-block.yaml", "lists and mappings nested more than 100 deep"),
-      ("aliases.yaml", "more than 10000 values or 1048576 characters once aliases are expanded"),
+      ("aliases.yaml", "more than 10000 values once aliases are expanded"),
     ]
     for (name, problem) in cases {
       let path = Fixtures.path("fuzz/config/" + name)
@@ -164,6 +170,20 @@ import Testing
       #expect(throws: RunFileError(option: "--config", path: "r.yaml", problem)) {
         _ = try RunFileReader.arguments(runFile: Data(text.utf8), path: "r.yaml", knownOptions: known)
       }
+    }
+    // Base-60 integers that fit, and numbers Yams keeps as text, still read.
+    #expect(
+      try RunFileReader.arguments(runFile: Data("epochs: 1:30:00\n".utf8), path: "r.yaml", knownOptions: known)
+        == ["--epochs", "5400"])
+    #expect(RunFileReader.sexagesimalOverflows("9223372036854775807:0"))
+    #expect(RunFileReader.sexagesimalOverflows("1:0:0:0:0:0:0:0:0:0:0"))
+    #expect(!RunFileReader.sexagesimalOverflows("1:0:0:0:0:0:0:0:0:0"))
+    #expect(!RunFileReader.sexagesimalOverflows("0:0:0:0:0:0:0:0:0:0:0:0:0"))
+    // Aliases chained deeper than the text nests.
+    var chain = "a0: &a0 [x]\n"
+    for k in 1...120 { chain += "a\(k): &a\(k) [*a\(k - 1)]\n" }
+    #expect(throws: RunFileError(option: "--config", path: "r.yaml", "lists and mappings nested more than 100 deep")) {
+      _ = try RunFileReader.arguments(runFile: Data(chain.utf8), path: "r.yaml", knownOptions: known)
     }
     #expect(throws: RunFileError(option: "--config", path: "r.yaml", "cannot read the file")) {
       _ = try RunFileReader.arguments(runFile: Data([0xFF, 0xFE, 0x00]), path: "r.yaml", knownOptions: known)
