@@ -7,6 +7,7 @@ let package = Package(
   // MARK: - Public API
   products: [
     .library(name: "Backprop", targets: ["Backprop"]),
+    .library(name: "BackpropRunFile", targets: ["BackpropRunFile"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -14,7 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     // The command line: subcommands, options, generated --help.
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    // YAML run files for `backprop train --config run.yaml` (the command line only).
+    // YAML run files for `backprop train --config run.yaml` (BackpropRunFile only).
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
@@ -29,12 +30,18 @@ let package = Package(
     // The AVX2/FMA matrix-product micro-kernels (function-level target
     // attributes, picked at run time) and the CPU feature detection.
     .target(name: "CBackpropKernels"),
+    // Reads `train --config` run files (YAML or JSON) and the commands models
+    // record, for the command line and the fuzzers.
+    .target(
+      name: "BackpropRunFile",
+      dependencies: ["Backprop", .product(name: "Yams", package: "Yams")]
+    ),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
+        "BackpropRunFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Yams", package: "Yams"),
       ]
     ),
     // MARK: - Tests
@@ -47,7 +54,7 @@ let package = Package(
     .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
     .testTarget(
       name: "BackpropTests",
-      dependencies: ["Backprop", "BackpropTestSupport", "CMallocCounter"],
+      dependencies: ["Backprop", "BackpropRunFile", "BackpropTestSupport", "CMallocCounter"],
       path: "Tests/BackpropTests"
     ),
   ],

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Backprop
+import BackpropRunFile
 import Foundation
-import Yams
 
 /// Run files: `backprop train --config run.yaml` takes every option from a YAML
 /// (or JSON) mapping of option names to values, and `--config-from FILE` reruns
 /// the exact command recorded in a saved model or checkpoint. Options given on
-/// the command line override the file's.
+/// the command line override the file's. The files are read by ``RunFileReader``
+/// (the `BackpropRunFile` library, fuzzed on its own); this adds `train`'s option names.
 ///
 /// ```yaml
 /// data: digits.csv
@@ -54,64 +55,16 @@ enum RunFile {
     return fromFiles + rest
   }
 
-  /// The options a YAML or JSON run file holds, as arguments.
+  /// The options a YAML or JSON run file holds, as arguments (read by ``RunFileReader``).
   static func options(inRunFile path: String) throws -> [String] {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      throw ValidationError("--config \(path): cannot read the file")
+    do { return try RunFileReader.arguments(inRunFile: path, knownOptions: trainOptionNames) } catch {
+      throw ValidationError(error.description)
     }
-    let parsed: Any?
-    do {
-      parsed = try Yams.load(yaml: text)  // JSON is YAML too
-    } catch {
-      throw ValidationError("--config \(path): not valid YAML or JSON: \(error)")
-    }
-    guard let mapping = parsed as? [String: Any] else {
-      throw ValidationError("--config \(path): the file must be a mapping of option names to values (e.g. 'epochs: 10')")
-    }
-    let known = trainOptionNames
-    var arguments = [String]()
-    for key in mapping.keys.sorted() {
-      let name = key.replacingOccurrences(of: "_", with: "-").lowercased()
-      guard known.contains(name), !["config", "config-from", "resume", "help"].contains(name) else {
-        let near = known.filter { $0.hasPrefix(String(name.prefix(3))) }.sorted().prefix(4)
-        throw ValidationError(
-          "--config \(path): unknown option '\(key)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"))
-      }
-      let value = mapping[key]!
-      switch value {
-      case let flag as Bool:
-        if flag { arguments.append("--" + name) }
-      case let list as [Any]:
-        arguments += ["--" + name, list.map { "\($0)" }.joined(separator: ",")]
-      case is [String: Any]:
-        throw ValidationError("--config \(path): '\(key)' must be a value or a list, not a mapping")
-      default:
-        arguments += ["--" + name, "\(value)"]
-      }
-    }
-    return arguments
   }
 
   /// The arguments recorded in a model or checkpoint written by `train`.
   static func recordedOptions(in path: String) throws -> [String] {
-    let file: SafetensorsFile
-    do { file = try SafetensorsFile.read(path: path) } catch {
-      throw ValidationError("--config-from \(path): \(error)")
-    }
-    if let checkpoint = file.metadata["checkpoint"],
-      let record = try? JSONSerialization.jsonObject(with: Data(checkpoint.utf8)) as? [String: Any],
-      let configuration = record["configuration"] as? [String], configuration.count >= 1
-    {
-      return Array(configuration.dropFirst())
-    }
-    guard let text = file.metadata["hyperparameters"],
-      let values = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String],
-      let command = values["command"],
-      let arguments = try? JSONSerialization.jsonObject(with: Data(command.utf8)) as? [String]
-    else {
-      throw ValidationError("--config-from \(path): the file does not record the command that made it")
-    }
-    return arguments
+    do { return try RunFileReader.recordedArguments(in: path) } catch { throw ValidationError(error.description) }
   }
 
   /// `train`'s long option names, from its help.

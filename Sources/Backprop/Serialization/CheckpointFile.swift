@@ -93,6 +93,9 @@ public enum CheckpointFile {
       guard let tensor = file.tensor(named: name), tensor.shape.count == 2 || tensor.shape.count == 1 else {
         throw FileFormatError(path: path, "tensor '\(name)' must have one or two dimensions")
       }
+      guard tensor.dtype == .float32 || tensor.dtype == .float64 else {
+        throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype.rawValue); a checkpoint stores F32 or F64")
+      }
       tensors[String(name.dropFirst("optimizer.".count))] = try tensor.matrix(
         rows: tensor.shape[0], columns: tensor.shape.count == 2 ? tensor.shape[1] : 1)
     }
