@@ -46,6 +46,27 @@ public struct EpochRecord: Sendable, Hashable, Codable {
     self.deadUnitFractions = deadUnitFractions
     self.saturatedOutputFraction = saturatedOutputFraction
   }
+
+  private enum CodingKeys: String, CodingKey {
+    case epoch, cost, validationCost, metrics, validationMetrics, learningRate, seconds, gradientNorms
+    case deadUnitFractions, saturatedOutputFraction
+  }
+
+  /// Decodes a record; the diagnostics fields (added later) may be missing, as
+  /// in the histories and checkpoints of earlier versions.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    epoch = try c.decode(Int.self, forKey: .epoch)
+    cost = try c.decode(Double.self, forKey: .cost)
+    validationCost = try c.decodeIfPresent(Double.self, forKey: .validationCost)
+    metrics = try c.decodeIfPresent([String: Double].self, forKey: .metrics) ?? [:]
+    validationMetrics = try c.decodeIfPresent([String: Double].self, forKey: .validationMetrics) ?? [:]
+    learningRate = try c.decode(Double.self, forKey: .learningRate)
+    seconds = try c.decode(Double.self, forKey: .seconds)
+    gradientNorms = try c.decodeIfPresent([Double].self, forKey: .gradientNorms) ?? []
+    deadUnitFractions = try c.decodeIfPresent([Double?].self, forKey: .deadUnitFractions) ?? []
+    saturatedOutputFraction = try c.decodeIfPresent(Double.self, forKey: .saturatedOutputFraction)
+  }
 }
 
 /// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:
