@@ -32,23 +32,7 @@
 #define STOREM(p, m, v) _mm512_mask_storeu_ps(p, m, v)
 #define HSUM(v) _mm512_reduce_add_ps(v)
 #include "SmallProductsTemplate.h"
-#undef BP_NAME
-#undef S
-#undef V
-#undef M
-#undef W
-#undef ZERO
-#undef LOAD
-#undef STORE
-#undef BCAST
-#undef SET1
-#undef FMA
-#undef MUL
-#undef ADD
-#undef MASK
-#undef LOADM
-#undef STOREM
-#undef HSUM
+#include "SmallProductsTemplateEnd.h"
 
 #define BP_NAME(f) f##_avx512_f64
 #define S double
@@ -68,23 +52,7 @@
 #define STOREM(p, m, v) _mm512_mask_storeu_pd(p, m, v)
 #define HSUM(v) _mm512_reduce_add_pd(v)
 #include "SmallProductsTemplate.h"
-#undef BP_NAME
-#undef S
-#undef V
-#undef M
-#undef W
-#undef ZERO
-#undef LOAD
-#undef STORE
-#undef BCAST
-#undef SET1
-#undef FMA
-#undef MUL
-#undef ADD
-#undef MASK
-#undef LOADM
-#undef STOREM
-#undef HSUM
+#include "SmallProductsTemplateEnd.h"
 
 #undef BP_TARGET
 #undef NR_ONE
@@ -129,23 +97,7 @@ BP_TARGET static inline double bp_hsum_avx2_f64(__m256d v) {
 #define STOREM(p, m, v) _mm256_maskstore_ps(p, m, v)
 #define HSUM(v) bp_hsum_avx2_f32(v)
 #include "SmallProductsTemplate.h"
-#undef BP_NAME
-#undef S
-#undef V
-#undef M
-#undef W
-#undef ZERO
-#undef LOAD
-#undef STORE
-#undef BCAST
-#undef SET1
-#undef FMA
-#undef MUL
-#undef ADD
-#undef MASK
-#undef LOADM
-#undef STOREM
-#undef HSUM
+#include "SmallProductsTemplateEnd.h"
 
 #define BP_NAME(f) f##_avx2_f64
 #define S double
@@ -165,23 +117,7 @@ BP_TARGET static inline double bp_hsum_avx2_f64(__m256d v) {
 #define STOREM(p, m, v) _mm256_maskstore_pd(p, m, v)
 #define HSUM(v) bp_hsum_avx2_f64(v)
 #include "SmallProductsTemplate.h"
-#undef BP_NAME
-#undef S
-#undef V
-#undef M
-#undef W
-#undef ZERO
-#undef LOAD
-#undef STORE
-#undef BCAST
-#undef SET1
-#undef FMA
-#undef MUL
-#undef ADD
-#undef MASK
-#undef LOADM
-#undef STOREM
-#undef HSUM
+#include "SmallProductsTemplateEnd.h"
 
 #undef BP_TARGET
 #undef NR_ONE

@@ -2,6 +2,26 @@
 /// light background, charts that fill their card's width, two charts a row on
 /// wide screens and one on narrow ones, tables with tabular figures.
 enum ReportStyleSheet {
+  /// The start of a report page, through `<body>`: the document type, the
+  /// character set, the viewport, the title, an empty icon (no request for
+  /// favicon.ico) and this style sheet inline. `title` and `generator` are
+  /// HTML-escaped already.
+  static func pageStart(title: String, generator: String? = nil) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    \(generator.map { "<meta name=\"generator\" content=\"\($0)\">\n" } ?? "")<title>\(title)</title>
+    <link rel="icon" href="data:,">
+    <style>
+    \(css)</style>
+    </head>
+    <body>
+    """
+  }
+
   static let css = """
     :root {
       --ink: #1f2937; --muted: #6b7280; --line: #e5e7eb; --page: #f3f4f6; --card: #ffffff;

@@ -22,19 +22,10 @@ extension TrainingReport {
     if !hyperparameters.isEmpty { sections.append(("hyperparameters", "Hyperparameters", hyperparameterSection())) }
     sections.append(("reproducibility", "Reproducibility", stampSection()))
 
-    var page = """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <meta name="generator" content="Backprop \(esc(stamp.version))">
-      <title>\(esc(title)) — Backprop report</title>
-      <link rel="icon" href="data:,">
-      <style>
-      \(ReportStyleSheet.css)</style>
-      </head>
-      <body>
+    var page =
+      ReportStyleSheet.pageStart(title: "\(esc(title)) — Backprop report", generator: "Backprop \(esc(stamp.version))")
+      + """
+
       <header>
       <h1>\(esc(title))</h1>
       <p class="subtitle">\(esc(subtitle))</p>

@@ -94,18 +94,9 @@ public struct SweepReport: Sendable {
       "\(table.rows.count) trials, \(finished) finished"
       + (table.best.map { " · best: trial \($0.trial) (\(SVG.escape($0.label)))" } ?? " · no trial finished")
       + " · ranked by \(table.metric)\(table.metric.higherIsBetter ? " (higher is better)" : " (lower is better)")"
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(SVG.escape(title)) — Backprop sweep</title>
-      <link rel="icon" href="data:,">
-      <style>
-      \(ReportStyleSheet.css)</style>
-      </head>
-      <body>
+    return ReportStyleSheet.pageStart(title: "\(SVG.escape(title)) — Backprop sweep")
+      + """
+
       <header>
       <h1>Sweep: \(SVG.escape(title))</h1>
       <p class="subtitle">\(summary)</p>
