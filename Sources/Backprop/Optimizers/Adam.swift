@@ -25,7 +25,7 @@ public struct Adam<Scalar: MatrixScalar>: Optimizer {
   public let epsilon: Scalar
 
   /// What Adam (and ``AdamW``) remembers about one parameter.
-  public struct State: Sendable, Hashable {
+  public struct State: ParameterState, Hashable {
     /// v_dW, the first moment (PyTorch's `exp_avg`), the parameter's shape.
     public var firstMoment: Matrix<Scalar>
     /// s_dW, the second moment (PyTorch's `exp_avg_sq`), the parameter's shape.
@@ -37,6 +37,24 @@ public struct Adam<Scalar: MatrixScalar>: Optimizer {
       self.firstMoment = firstMoment
       self.secondMoment = secondMoment
       self.step = step
+    }
+
+    /// v = s = 0, the parameter's shape; t = 0.
+    public init(startingAt parameter: Matrix<Scalar>) {
+      self.init(firstMoment: Matrix(parameter.shape), secondMoment: Matrix(parameter.shape), step: 0)
+    }
+
+    public var tensors: [String: Matrix<Scalar>] { ["first_moment": firstMoment, "second_moment": secondMoment] }
+
+    public var counters: [String: Int] { ["step": step] }
+
+    public init(
+      tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+    ) throws(DataError) {
+      self.init(
+        firstMoment: try savedStateTensor(tensors, "first_moment", for: parameter),
+        secondMoment: try savedStateTensor(tensors, "second_moment", for: parameter),
+        step: try savedStateCounter(counters, "step"))
     }
   }
 
@@ -50,28 +68,6 @@ public struct Adam<Scalar: MatrixScalar>: Optimizer {
     self.beta1 = try Hyperparameter.decayRate(beta1, option: "--beta1", name: "β₁")
     self.beta2 = try Hyperparameter.decayRate(beta2, option: "--beta2", name: "β₂")
     self.epsilon = try Hyperparameter.epsilon(epsilon)
-  }
-
-  /// v = s = 0, the parameter's shape; t = 0.
-  public func makeState(for parameter: Matrix<Scalar>) -> State {
-    State(firstMoment: Matrix(parameter.shape), secondMoment: Matrix(parameter.shape), step: 0)
-  }
-
-  @_specialize(where Scalar == Float)
-  @_specialize(where Scalar == Double)
-  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] {
-    ["first_moment": state.firstMoment, "second_moment": state.secondMoment]
-  }
-
-  public func stateCounters(_ state: State) -> [String: Int] { ["step": state.step] }
-
-  public func restoreState(
-    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
-  ) throws(DataError) -> State {
-    State(
-      firstMoment: try savedTensor(tensors, "first_moment", for: parameter),
-      secondMoment: try savedTensor(tensors, "second_moment", for: parameter),
-      step: try savedCounter(counters, "step"))
   }
 
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {

@@ -45,28 +45,6 @@ public struct AdamW<Scalar: MatrixScalar>: Optimizer {
     self.weightDecay = try Hyperparameter.weightDecay(weightDecay, learningRate: learningRate)
   }
 
-  /// v = s = 0, the parameter's shape; t = 0.
-  public func makeState(for parameter: Matrix<Scalar>) -> State {
-    State(firstMoment: Matrix(parameter.shape), secondMoment: Matrix(parameter.shape), step: 0)
-  }
-
-  @_specialize(where Scalar == Float)
-  @_specialize(where Scalar == Double)
-  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] {
-    ["first_moment": state.firstMoment, "second_moment": state.secondMoment]
-  }
-
-  public func stateCounters(_ state: State) -> [String: Int] { ["step": state.step] }
-
-  public func restoreState(
-    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
-  ) throws(DataError) -> State {
-    State(
-      firstMoment: try savedTensor(tensors, "first_moment", for: parameter),
-      secondMoment: try savedTensor(tensors, "second_moment", for: parameter),
-      step: try savedCounter(counters, "step"))
-  }
-
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {
     state.step += 1
     let (correction1, correction2) = Adam<Scalar>.biasCorrections(beta1: beta1, beta2: beta2, step: state.step)

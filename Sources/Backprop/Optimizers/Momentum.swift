@@ -20,12 +20,24 @@ public struct Momentum<Scalar: MatrixScalar>: Optimizer {
   /// β, how much of the previous velocity is kept (`--momentum`).
   public let beta: Scalar
 
-  /// What momentum remembers about one parameter.
-  public struct State: Sendable, Hashable {
-    /// v_dW, the weighted average of past gradients, the parameter's shape.
+  /// What momentum (and ``Nesterov``) remembers about one parameter.
+  public struct State: ParameterState, Hashable {
+    /// v_dW, the weighted average of past gradients (Nesterov: PyTorch's
+    /// `momentum_buffer`), the parameter's shape.
     public var velocity: Matrix<Scalar>
 
     public init(velocity: Matrix<Scalar>) { self.velocity = velocity }
+
+    /// v = 0, the parameter's shape.
+    public init(startingAt parameter: Matrix<Scalar>) { velocity = Matrix(parameter.shape) }
+
+    public var tensors: [String: Matrix<Scalar>] { ["velocity": velocity] }
+
+    public init(
+      tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+    ) throws(DataError) {
+      velocity = try savedStateTensor(tensors, "velocity", for: parameter)
+    }
   }
 
   /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
@@ -33,21 +45,6 @@ public struct Momentum<Scalar: MatrixScalar>: Optimizer {
   public init(learningRate: Scalar, beta: Scalar = 0.9) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
     self.beta = try Hyperparameter.decayRate(beta, option: "--momentum", name: "the momentum β")
-  }
-
-  /// v = 0, the parameter's shape.
-  public func makeState(for parameter: Matrix<Scalar>) -> State {
-    State(velocity: Matrix(parameter.shape))
-  }
-
-  @_specialize(where Scalar == Float)
-  @_specialize(where Scalar == Double)
-  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] { ["velocity": state.velocity] }
-
-  public func restoreState(
-    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
-  ) throws(DataError) -> State {
-    State(velocity: try savedTensor(tensors, "velocity", for: parameter))
   }
 
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {

@@ -22,34 +22,14 @@ public struct Nesterov<Scalar: MatrixScalar>: Optimizer {
   /// μ, how much of the previous velocity is kept (`--momentum`).
   public let momentum: Scalar
 
-  /// What Nesterov momentum remembers about one parameter.
-  public struct State: Sendable, Hashable {
-    /// v, PyTorch's `momentum_buffer`, the parameter's shape.
-    public var velocity: Matrix<Scalar>
-
-    public init(velocity: Matrix<Scalar>) { self.velocity = velocity }
-  }
+  /// v, PyTorch's `momentum_buffer`: the same state as ``Momentum``'s.
+  public typealias State = Momentum<Scalar>.State
 
   /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
   ///   and finite, `--momentum` unless 0 ≤ μ < 1.
   public init(learningRate: Scalar, momentum: Scalar = 0.9) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
     self.momentum = try Hyperparameter.decayRate(momentum, option: "--momentum", name: "the momentum μ")
-  }
-
-  /// v = 0, the parameter's shape.
-  public func makeState(for parameter: Matrix<Scalar>) -> State {
-    State(velocity: Matrix(parameter.shape))
-  }
-
-  @_specialize(where Scalar == Float)
-  @_specialize(where Scalar == Double)
-  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] { ["velocity": state.velocity] }
-
-  public func restoreState(
-    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
-  ) throws(DataError) -> State {
-    State(velocity: try savedTensor(tensors, "velocity", for: parameter))
   }
 
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {

@@ -127,16 +127,61 @@ extension Optimizer {
   func savedTensor(
     _ tensors: [String: Matrix<Scalar>], _ name: String, for parameter: Matrix<Scalar>
   ) throws(DataError) -> Matrix<Scalar> {
-    guard let tensor = tensors[name] else { throw DataError("the optimizer state has no '\(name)'") }
-    guard tensor.shape == parameter.shape else {
-      throw DataError("the optimizer state's '\(name)' is \(tensor.shape) but its parameter is \(parameter.shape)")
-    }
-    return tensor
+    try savedStateTensor(tensors, name, for: parameter)
   }
 
   /// The counter `name` of a saved state.
   func savedCounter(_ counters: [String: Int], _ name: String) throws(DataError) -> Int {
-    guard let value = counters[name], value >= 0 else { throw DataError("the optimizer state has no counter '\(name)'") }
-    return value
+    try savedStateCounter(counters, name)
   }
+}
+
+/// One parameter's optimizer state that knows its start, and what of it a
+/// checkpoint saves. The optimizers that share a state type (``Momentum`` and
+/// ``Nesterov``: a velocity; ``Adam`` and ``AdamW``: two moments and a step)
+/// take their `makeState`, `stateTensors`, `stateCounters` and `restoreState`
+/// from it.
+public protocol ParameterState<Scalar>: Sendable {
+  associatedtype Scalar: MatrixScalar
+  /// The state before the first update of `parameter`.
+  init(startingAt parameter: Matrix<Scalar>)
+  /// The tensors a checkpoint saves, by name.
+  var tensors: [String: Matrix<Scalar>] { get }
+  /// The counters a checkpoint saves, by name.
+  var counters: [String: Int] { get }
+  /// The state read back from a checkpoint's tensors and counters for `parameter`.
+  /// - Throws: ``DataError`` when a tensor or counter is missing, or a tensor's shape is not the parameter's.
+  init(tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>) throws(DataError)
+}
+
+extension ParameterState {
+  public var counters: [String: Int] { [:] }
+}
+
+extension Optimizer where State: ParameterState, State.Scalar == Scalar {
+  public func makeState(for parameter: Matrix<Scalar>) -> State { State(startingAt: parameter) }
+  public func stateTensors(_ state: State) -> [String: Matrix<Scalar>] { state.tensors }
+  public func stateCounters(_ state: State) -> [String: Int] { state.counters }
+  public func restoreState(
+    tensors: [String: Matrix<Scalar>], counters: [String: Int], for parameter: Matrix<Scalar>
+  ) throws(DataError) -> State {
+    try State(tensors: tensors, counters: counters, for: parameter)
+  }
+}
+
+/// The tensor `name` of a saved state, checked against the parameter's shape.
+func savedStateTensor<Scalar: MatrixScalar>(
+  _ tensors: [String: Matrix<Scalar>], _ name: String, for parameter: Matrix<Scalar>
+) throws(DataError) -> Matrix<Scalar> {
+  guard let tensor = tensors[name] else { throw DataError("the optimizer state has no '\(name)'") }
+  guard tensor.shape == parameter.shape else {
+    throw DataError("the optimizer state's '\(name)' is \(tensor.shape) but its parameter is \(parameter.shape)")
+  }
+  return tensor
+}
+
+/// The counter `name` of a saved state.
+func savedStateCounter(_ counters: [String: Int], _ name: String) throws(DataError) -> Int {
+  guard let value = counters[name], value >= 0 else { throw DataError("the optimizer state has no counter '\(name)'") }
+  return value
 }
