@@ -190,11 +190,18 @@ struct InputOptions: ParsableArguments {
   @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
   var xKey: String?
 
-  @Option(help: ArgumentHelp("Inputs as a CSV table laid out like the training table.", valueName: "file.csv"))
+  @Option(
+    help: ArgumentHelp(
+      "Inputs as a CSV table: with a header, its columns are found by the names the model was trained on (any "
+        + "order); without one, laid out like the training table.", valueName: "file.csv"))
   var data: String?
 
-  @Option(help: ArgumentHelp("The CSV's label column, by name or 0-based index (default: the last).", valueName: "name|index"))
-  var target: TargetColumn = .last
+  @Option(
+    help: ArgumentHelp(
+      "The CSV's label column, by name or 0-based index. Default: the model's label column when the header has it "
+        + "(columns are matched to the model's inputs by name when the table has a header), else the last column "
+        + "when there is one more than the model's inputs.", valueName: "name|index"))
+  var target: TargetColumn?
 
   mutating func validate() throws {
     if (x == nil) == (data == nil) { throw ValidationError("give the inputs: --x FILE, or --data FILE.csv") }

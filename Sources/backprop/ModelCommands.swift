@@ -20,22 +20,16 @@ func withModel(at path: String, _ action: some ModelAction) throws {
   }
 }
 
-/// Reads the inputs (and labels, when present) given by `InputOptions` for a model.
+/// Reads the inputs (and labels, when present) given by `InputOptions` for a
+/// model: a CSV's columns matched to the model's inputs by name where the
+/// table and the model name them (said on standard error), arrays as they are.
 func loadInputs<Scalar: MatrixScalar>(_ options: InputOptions, for model: Model<Scalar>, labels: String? = nil)
   throws -> Dataset
 {
-  let n0 = model.network.layerSizes[0]
   if let data = options.data {
-    // A table laid out like the training table (with its label column), or the inputs alone.
-    let withTarget = try? Dataset.csv(path: data, target: options.target, classNames: model.classNames)
-    if let withTarget, withTarget.x.rows == n0 { return withTarget }
-    let inputsOnly = try Dataset.csv(path: data, target: .none)
-    guard inputsOnly.x.rows == n0 else {
-      throw ConfigurationError(
-        option: "--data",
-        "\(data) has \(inputsOnly.x.rows) columns, but the model takes \(n0) inputs (plus the label column, if any)")
-    }
-    return inputsOnly
+    let (set, match) = try Dataset.csv(path: data, for: ModelColumns(model), target: options.target)
+    FileHandleOutput.standardError("\(data): \(match)")
+    return set
   }
   guard let x = options.x else { throw ValidationError("give --x FILE or --data FILE.csv") }
   if let labels {
@@ -163,7 +157,9 @@ extension Evaluate: ModelAction {
   func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
     let set = try loadInputs(inputs, for: model, labels: y)
     guard set.y.rows > 0 else {
-      throw ValidationError("\(inputs.data ?? "the inputs") has no label column to evaluate against")
+      throw ValidationError(
+        "\(inputs.data ?? "the inputs") has no label column to evaluate against"
+          + (model.targetName.map { " (the model's is \"\($0)\"; give --target NAME for another name)" } ?? ""))
     }
     let result = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))
     print("Examples: \(result.examples)")

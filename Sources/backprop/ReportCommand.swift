@@ -55,8 +55,9 @@ struct ReportCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "With --data: the label column, by name or 0-based index.", valueName: "name|index"))
-  var target: TargetColumn = .last
+      "With --data: the label column, by name or 0-based index. Default: the model's label column (the columns "
+        + "are matched to the model's inputs by name when the table has a header).", valueName: "name|index"))
+  var target: TargetColumn?
 
   @Option(
     help: ArgumentHelp(
@@ -131,7 +132,14 @@ extension ReportCommand: ModelAction {
     var set: Dataset
     let file: String
     if let data {
-      set = try Dataset.csv(path: data, target: target, classNames: model.classNames)
+      let match: ColumnMatch
+      (set, match) = try Dataset.csv(path: data, for: ModelColumns(model), target: target)
+      FileHandleOutput.standardError("\(data): \(match)")
+      guard set.y.rows > 0 else {
+        throw ValidationError(
+          "\(data) has no label column to report on"
+            + (model.targetName.map { " (the model's is \"\($0)\"; give --target NAME for another name)" } ?? ""))
+      }
       file = data
     } else if let x, let y {
       set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey)

@@ -56,6 +56,73 @@ enum CSVReader {
     }
   }
 
+  /// The names of the columns of `path` from its first record, and whether
+  /// that record is a header (detected as ``read(path:target:delimiter:hasHeader:classNames:chunkSize:)``
+  /// detects it). Without a header the columns are named "column 1", "column 2", ….
+  /// Reads only as far as the end of the first record.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path` for a missing or unreadable
+  ///   file, an empty one, or a first record that is not UTF-8 or never ends.
+  static func columns(path: String, delimiter: Character? = nil, hasHeader: Bool? = nil) throws -> (
+    names: [String], hasHeader: Bool
+  ) {
+    let givenDelimiter = try delimiter.map { (character) throws(ConfigurationError) in
+      try CSVDialect.byte(of: character)
+    }
+    let file = try FileChunks(path: path)
+    let headSize = CSVDialect.largeSampleSize
+    var buffer = [UInt8](repeating: 0, count: headSize)
+    return try buffer.withUnsafeMutableBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      let headCount = try file.read(into: raw)
+      let skip = bytes.prefix(headCount).starts(with: byteOrderMark) ? byteOrderMark.count : 0
+      let head = UnsafeBufferPointer(rebasing: bytes[skip..<headCount])
+      let (delimiterByte, header) = CSVDialect.detect(
+        head: head, isWholeFile: headCount < headSize, delimiter: givenDelimiter, hasHeader: hasHeader)
+      var sink = FirstRecord()
+      var tokenizer = CSVTokenizer(delimiter: delimiterByte)
+      do {
+        try tokenizer.feed(head, into: &sink)
+        if !sink.isComplete, headCount < headSize { try tokenizer.finish(into: &sink) }
+      } catch let failure as CSVFailure {
+        // A problem further down is the full read's to report.
+        if !sink.isComplete { throw failure.error(path: path, names: []) }
+      }
+      guard sink.isComplete else {
+        throw FileFormatError(
+          path: path, sink.cells.isEmpty ? "no data rows: the file is empty" : "the first record is longer than 1 MiB")
+      }
+      guard header else { return ((1...sink.cells.count).map { "column \($0)" }, false) }
+      var names = [String]()
+      for (k, cell) in sink.cells.enumerated() {
+        let text = cell.withUnsafeBufferPointer { CSVTableBuilder.decode(CSVNumber.trimmed($0)) }
+        guard let text else {
+          throw FileFormatError(
+            path: path, "line \(sink.line), column \(k + 1): invalid UTF-8 byte sequence (CSV files must be UTF-8 text)")
+        }
+        names.append(text.isEmpty ? "column \(k + 1)" : text)
+      }
+      return (names, true)
+    }
+  }
+
+  /// Keeps the first record's cells and ignores the rest.
+  private struct FirstRecord: CSVRecordSink {
+    var cells: [[UInt8]] = []
+    var line = 1
+    var isComplete = false
+
+    mutating func cell(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, index: Int) throws(CSVFailure) {
+      guard !isComplete else { return }
+      if cells.isEmpty { self.line = line }
+      cells.append(Array(bytes))
+    }
+
+    mutating func endRecord(line: Int, cells: Int) throws(CSVFailure) {
+      isComplete = !self.cells.isEmpty
+    }
+  }
+
   /// Class names must be non-empty, distinct and non-empty strings.
   ///
   /// - Throws: ``ConfigurationError`` for `classNames` otherwise.

@@ -146,7 +146,7 @@ struct CSVTableBuilder: CSVRecordSink {
       guard let k = classIndex[label] else {
         throw .at(
           line: line, column: index,
-          problem: "label \(Self.quoted(bytes)) is not one of the \(givenClassNames?.count ?? 0) known classes: "
+          problem: "unknown class \(Self.quoted(bytes)); the model knows \(givenClassNames?.count ?? 0) classes: "
             + TargetColumn.list(givenClassNames ?? []))
       }
       numericTargets.append(Double(k))
