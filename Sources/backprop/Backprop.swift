@@ -68,6 +68,7 @@ struct BackpropCommand: ParsableCommand {
     do {
       var command = try root.parseAsRoot(arguments)
       try command.run()
+      try StandardOutput.flush()
       Foundation.exit(0)
     } catch {
       let code = root.exitCode(for: error)

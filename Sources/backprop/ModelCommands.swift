@@ -112,7 +112,7 @@ extension Predict: ModelAction {
       try AtomicFile.write(Data(text.utf8), to: out)
       FileHandleOutput.standardError("Wrote \(a.columns) predictions to \(out)")
     } else {
-      print(text, terminator: "")
+      try StandardOutput.write(text)
     }
   }
 }
