@@ -69,6 +69,21 @@ public struct Dataset: Sendable {
       x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
   }
 
+  /// Checks that the labels suit `output`: text class labels are categories,
+  /// which an identity output would treat as the numbers 0…K−1 of their sorted order.
+  ///
+  /// - Parameter file: the labels' file, for the message.
+  /// - Throws: ``ConfigurationError`` for `--output` when the labels are text and the output is identity.
+  public func checkLabels(for output: Output, file: String) throws(ConfigurationError) {
+    guard output == .identity, let classNames, !classNames.isEmpty else { return }
+    let shown = classNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (classNames.count > 3 ? ", …" : "")
+    let column = targetName.map { "column \"\($0)\" of \(file)" } ?? file
+    throw ConfigurationError(
+      option: "--output identity",
+      "regresses on numbers, but \(column) holds text labels (\(shown)); use --output softmax"
+        + (classNames.count == 2 ? " or sigmoid (two classes)" : " (or sigmoid for two classes)"))
+  }
+
   /// Divides every input by `divisor`, in place (the course's `x / 255.`).
   public mutating func divideInputs(by divisor: Double) {
     x.withUnsafeMutableBufferPointer { p in
