@@ -19,8 +19,13 @@ struct Explain: ParsableCommand {
           --examples 32 --dump batch.npz
         python3 -c "import numpy as np; print(np.load('batch.npz')['dW1'].shape)"
 
-      The batch uses inference mode (batch normalisation's running
-      statistics, no dropout).
+      No dropout. Without batch normalisation the batch runs in inference
+      mode. With it, the batch is normalised by its own mean and variance,
+      as in a training step (the running statistics have no backward pass):
+      each such layer also shows μ[l], σ²[l] (this batch's, per unit),
+      Ẑ[l] = (W·A + b − μ) / √(σ² + ε), the learned γ[l], β[l], and dγ[l],
+      dβ[l]; Z[l] is then γ ⊙ Ẑ + β, what g[l] takes. In the .npz: mu1,
+      var1, Zhat1, gamma1, beta1, dgamma1, dbeta1, ….
       """
   )
 
@@ -63,7 +68,9 @@ extension Explain: ModelAction {
     let x = try model.preprocessing.apply(set.x.columns(0..<m).converted(to: Scalar.self))
     let labels = set.y.columns(0..<m).converted(to: Scalar.self)
     let network = model.network
-    let pass = try network.forward(x, training: false)
+    // Batch normalisation has a backward pass only through a batch's own statistics (training mode).
+    let normalizes = network.layers.contains { $0.normalization != nil }
+    let pass = try network.forward(x, training: normalizes)
     let cost = try network.cost(pass, labels: labels)
     let gradients = try network.backward(pass, labels: labels)
     // dZ[l] for the table: dZ[L] = A[L] − Y, then back through each layer.
@@ -74,7 +81,8 @@ extension Explain: ModelAction {
     for l in 0..<network.depth { dZ[l] = workspace.outputGradient(layer: l + 1) }
 
     print("Model \(self.model): \(network.depth) layers, \(network.output) output; a batch of m = \(m) examples")
-    print("J = \(fixed(cost)) (\(network.output.lossName)), inference mode\n")
+    let mode = normalizes ? "batch normalisation by this batch's statistics (as in training), no dropout" : "inference mode"
+    print("J = \(fixed(cost)) (\(network.output.lossName)), \(mode)\n")
     let header = ["", "shape", "min", "max", "mean", "std"]
     var rows = [[String]]()
     func row(_ name: String, _ matrix: Matrix<Scalar>, note: String = "") {
@@ -95,7 +103,24 @@ extension Explain: ModelAction {
       rows.append(["layer \(l): \(layer.activation)" + (layer.normalization != nil ? ", batch norm" : ""), "", "", "", "", ""])
       row("  W\(l)", layer.weight, note: "  (parameter)")
       row("  b\(l)", layer.bias, note: "  (parameter)")
-      row("  Z\(l)", cache.z)
+      if let normalization = layer.normalization, let stats = cache.normalization {
+        row("  μ\(l)", stats.mean, note: "  (this batch)")
+        row("  σ²\(l)", stats.variance, note: "  (this batch)")
+        row("  Ẑ\(l)", stats.zHat)
+        row("  γ\(l)", normalization.gamma, note: "  (parameter)")
+        row("  β\(l)", normalization.beta, note: "  (parameter)")
+        arrays += [
+          ("mu\(l)", NumPyArray(matrix: stats.mean)), ("var\(l)", NumPyArray(matrix: stats.variance)),
+          ("Zhat\(l)", NumPyArray(matrix: stats.zHat)), ("gamma\(l)", NumPyArray(matrix: normalization.gamma)),
+          ("beta\(l)", NumPyArray(matrix: normalization.beta)),
+        ]
+        if let dGamma = g.dGamma, let dBeta = g.dBeta {
+          row("  dγ\(l)", dGamma)
+          row("  dβ\(l)", dBeta)
+          arrays += [("dgamma\(l)", NumPyArray(matrix: dGamma)), ("dbeta\(l)", NumPyArray(matrix: dBeta))]
+        }
+      }
+      row("  Z\(l)", cache.z, note: layer.normalization != nil ? "  (γ ⊙ Ẑ + β)" : "")
       row("  A\(l)", cache.a)
       row("  dZ\(l)", dZ[l - 1])
       row("  dW\(l)", g.dW)
