@@ -13,7 +13,8 @@ struct DataOptions: ParsableArguments {
   var x: String?
 
   @Option(help: ArgumentHelp(
-    "Training labels, same formats: shaped (m,), (m, 1), (1, m), or one-hot (m, K).", valueName: "file"))
+    "Training labels, same formats: shaped (m,), (m, 1), (1, m), or (m, K): one-hot rows for softmax, K 0/1 labels "
+      + "for K sigmoid units, K targets for K identity units.", valueName: "file"))
   var y: String?
 
   @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
@@ -163,16 +164,19 @@ struct DataOptions: ParsableArguments {
     return nil
   }
 
-  /// Training, validation and test sets: the files, then the seeded splits.
-  /// The validation split is stratified by class when `classification` (or `--stratify`).
-  func load(seed: UInt64, classification: Bool = false) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
-    var training = try trainingFile()
-    var test = try testFile(classNames: training.classNames)
+  /// Training, validation and test sets: the files with their labels as `output`
+  /// takes them (see ``Dataset/fitted(to:file:)``), then the seeded splits.
+  /// The validation split is stratified by class for a classification output (or `--stratify`).
+  func load(seed: UInt64, output: Output) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+    let classification = output.isClassification
+    var training = try trainingFile().fitted(to: output, file: data ?? y ?? "the training set")
+    var test = try testFile(classNames: training.classNames)?.fitted(to: output, file: testData ?? testY ?? "the test set")
     if let testSplit {
       let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
       (training, test) = (parts.rest, parts.heldOut)
     }
-    var validation = try validationFile(classNames: training.classNames)
+    var validation = try validationFile(classNames: training.classNames)?
+      .fitted(to: output, file: validationData ?? validationY ?? "the validation set")
     if let validationSplit {
       let byClass = (stratify || classification) && training.y.rows == 1
       let parts = try training.split(fraction: validationSplit, seed: seed &+ 2, stratify: byClass)

@@ -34,6 +34,7 @@ func loadInputs<Scalar: MatrixScalar>(_ options: InputOptions, for model: Model<
   guard let x = options.x else { throw ValidationError("give --x FILE or --data FILE.csv") }
   if let labels {
     return try Dataset.arrays(inputs: x, labels: labels, inputKey: options.xKey)
+      .fitted(to: model.network.output, file: labels)
   }
   let inputs = try ArrayFile.read(path: x, key: options.xKey).samples(as: Double.self)
   return try Dataset(x: inputs, y: Matrix(rows: 0, columns: inputs.columns))

@@ -158,8 +158,7 @@ struct Train: ParsableCommand {
       throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
     let checkpoints = try safety.checkpointDir.map { try CheckpointDirectory(path: $0, keep: safety.keep) }
-    let sets = try data.load(seed: architecture.seed, classification: architecture.output.isClassification)
-    try sets.training.checkLabels(for: architecture.output, file: data.data ?? data.y ?? "the training set")
+    let sets = try data.load(seed: architecture.seed, output: architecture.output)
     let sizes = architecture.layers.sizes
     try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
     if let test = sets.test { try checkFeatures(test.x, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }

@@ -37,8 +37,10 @@ public struct Dataset: Sendable {
   /// .npz (with `inputKey`/`labelKey` naming the arrays), IDX, each plain or gzip.
   ///
   /// The inputs' first axis is the sample axis, the other axes are flattened in
-  /// C order. Labels may be (m,), (m, 1), (1, m), or one-hot (m, K) — turned
-  /// into class indices.
+  /// C order. Labels may be (m,), (m, 1), (1, m) — Y is (1, m) — or (m, K),
+  /// K > 1 — Y is (K, m): K regression targets, K independent 0/1 labels, or
+  /// one-hot classes, which ``fitted(to:file:)`` turns into class indices for a
+  /// softmax output.
   /// - Throws: ``FileFormatError`` naming the file; ``DataError`` when the counts
   ///   differ or an input is NaN or infinite.
   public static func arrays(
@@ -46,7 +48,7 @@ public struct Dataset: Sendable {
   ) throws -> Dataset {
     let x = try ArrayFile.read(path: inputs, key: inputKey).samples(as: Double.self, path: inputs)
     let labelArray = try ArrayFile.read(path: labels, key: labelKey)
-    let y = try oneHotToIndices(labelArray, path: labels) ?? labelArray.labels(as: Double.self, path: labels)
+    let y = try labelColumns(labelArray) ?? labelArray.labels(as: Double.self, path: labels)
     guard y.columns == x.columns else {
       throw DataError(
         "\(labels) holds \(y.columns) labels but \(inputs) holds \(x.columns) examples; they must match one to one")
@@ -69,19 +71,44 @@ public struct Dataset: Sendable {
       x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
   }
 
-  /// Checks that the labels suit `output`: text class labels are categories,
-  /// which an identity output would treat as the numbers 0…K−1 of their sorted order.
+  /// The set with its labels as `output` takes them: for softmax, K label
+  /// columns (one-hot rows) become class indices (1, m); for sigmoid and
+  /// identity, K columns stay K labels (multi-label) or K targets.
   ///
-  /// - Parameter file: the labels' file, for the message.
-  /// - Throws: ``ConfigurationError`` for `--output` when the labels are text and the output is identity.
-  public func checkLabels(for output: Output, file: String) throws(ConfigurationError) {
-    guard output == .identity, let classNames, !classNames.isEmpty else { return }
-    let shown = classNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (classNames.count > 3 ? ", …" : "")
-    let column = targetName.map { "column \"\($0)\" of \(file)" } ?? file
-    throw ConfigurationError(
-      option: "--output identity",
-      "regresses on numbers, but \(column) holds text labels (\(shown)); use --output softmax"
-        + (classNames.count == 2 ? " or sigmoid (two classes)" : " (or sigmoid for two classes)"))
+  /// - Parameter file: the labels' file, for the messages.
+  /// - Throws: ``DataError`` when a softmax's K columns are not one-hot rows;
+  ///   ``ConfigurationError`` for `--output` when text class labels meet an
+  ///   identity output (which would regress on their codes 0…K−1).
+  public func fitted(to output: Output, file: String) throws -> Dataset {
+    if output == .identity, let classNames, !classNames.isEmpty {
+      let shown = classNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (classNames.count > 3 ? ", …" : "")
+      let column = targetName.map { "column \"\($0)\" of \(file)" } ?? file
+      throw ConfigurationError(
+        option: "--output identity",
+        "regresses on numbers, but \(column) holds text labels (\(shown)); use --output softmax"
+          + (classNames.count == 2 ? " or sigmoid (two classes)" : " (or sigmoid for two classes)"))
+    }
+    guard output == .softmax, y.rows > 1 else { return self }
+    let k = y.rows
+    var indices = Matrix<Double>(rows: 1, columns: count)
+    for j in 0..<count {
+      var hot = [Int]()
+      for i in 0..<k {
+        let value = y[i, j]
+        guard value == 0 || value == 1 else { hot = []; break }
+        if value == 1 { hot.append(i) }
+      }
+      guard hot.count == 1 else {
+        throw DataError(
+          "\(file): labels shaped (\(count), \(k)) must be one-hot rows for a softmax output (a single 1 per row); "
+            + "row \(j) is not. Give class indices shaped (m,) instead, or use --output sigmoid for several labels "
+            + "per example")
+      }
+      indices[0, j] = Double(hot[0])
+    }
+    var out = self
+    out.y = indices
+    return out
   }
 
   /// Divides every input by `divisor`, in place (the course's `x / 255.`).
@@ -147,23 +174,15 @@ public struct Dataset: Sendable {
     return (subset(rest), subset(heldOut))
   }
 
-  private static func oneHotToIndices(_ array: NumPyArray, path: String) throws(FileFormatError) -> Matrix<Double>? {
+  /// Labels shaped (m, K), K > 1, as Y (K, m); nil for any other shape.
+  private static func labelColumns(_ array: NumPyArray) -> Matrix<Double>? {
     guard array.shape.count == 2, array.shape[1] > 1, array.shape[0] > 1 else { return nil }
     let (m, k) = (array.shape[0], array.shape[1])
-    var indices = Matrix<Double>(rows: 1, columns: m)
+    var y = Matrix<Double>(rows: k, columns: m)
     for j in 0..<m {
-      let row = array.scalars[(j * k)..<((j + 1) * k)]
-      guard row.allSatisfy({ $0 == 0 || $0 == 1 }), row.filter({ $0 == 1 }).count == 1,
-        let hot = row.firstIndex(of: 1)
-      else {
-        throw FileFormatError(
-          path: path,
-          "labels shaped (\(m), \(k)) must be one-hot rows (a single 1 per row); row \(j) is not. "
-            + "Give class indices shaped (m,) instead")
-      }
-      indices[0, j] = Double(hot - j * k)
+      for i in 0..<k { y[i, j] = array.scalars[j * k + i] }
     }
-    return indices
+    return y
   }
 
   private static func checkFinite(_ x: Matrix<Double>, file: String) throws(DataError) {
