@@ -175,7 +175,7 @@ def main():
     training_classes = ["setosa", "versicolor", "virginica"]
     good("iris_labels_test.csv", ",", True, target="name:species", class_names=training_classes)
     write_csv("iris_labels_unseen.csv", [iris_header] + [iris[1], ["5.0", "3.0", "1.5", "0.3", "unknown"], iris[2]])
-    bad("iris_labels_unseen.csv", 3, 5, "species", 'label "unknown" is not one of the 3 known classes',
+    bad("iris_labels_unseen.csv", 3, 5, "species", 'unknown class "unknown"; the model knows 3 classes',
         options={"target": "name:species", "class_names": training_classes})
     # Headerless, string labels: the first row's only text is in the label column.
     write_csv("headerless_labels.csv", [row for row in iris])
