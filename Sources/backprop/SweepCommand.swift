@@ -69,6 +69,13 @@ struct SweepCommand: ParsableCommand {
   var trials: Int?
 
   @Option(
+    name: .customLong("max-trials"),
+    help: ArgumentHelp(
+      "The most trials the sweep may run (default \(SweepSearch.defaultMaxTrials)), counted before any is made: "
+        + "a larger grid or --trials is refused.", valueName: "N"))
+  var maxTrials: Int = SweepSearch.defaultMaxTrials
+
+  @Option(
     help: ArgumentHelp(
       "Trials at once. Default: the processors available, at most the number of trials.", valueName: "P"))
   var parallel: Int?
@@ -107,12 +114,13 @@ struct SweepCommand: ParsableCommand {
     }
     if let parallel, parallel < 1 { throw ValidationError("--parallel \(parallel): must be at least 1") }
     if let trials, trials < 1 { throw ValidationError("--trials \(trials): must be at least 1") }
+    if maxTrials < 1 { throw ValidationError("--max-trials \(maxTrials): must be at least 1") }
   }
 
   func run() throws {
     let parameters = try sweepParameters()
     let base = try baseArguments()
-    let combinations = try search.trials(parameters, count: trials, seed: searchSeed)
+    let combinations = try search.trials(parameters, count: trials, seed: searchSeed, maxTrials: maxTrials)
     let rankMetric = try rankBy.map { try SweepMetric(parsing: $0) }
     let folder = URL(fileURLWithPath: out)
     var (jobs, results) = try checkedJobs(combinations, base: base, folder: folder)

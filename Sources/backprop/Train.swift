@@ -87,7 +87,8 @@ struct Train: ParsableCommand {
     if let printEvery, printEvery < 0 { throw ValidationError("--print-every \(printEvery): must be 0 or more") }
     do {
       try Network<Double>.validate(layerSizes: architecture.layers.sizes)
-    } catch {
+      try checkMemory(examples: nil)
+    } catch let error as ConfigurationError {
       throw ValidationError(error.description)
     }
   }
@@ -160,6 +161,7 @@ struct Train: ParsableCommand {
     let checkpoints = try safety.checkpointDir.map { try CheckpointDirectory(path: $0, keep: safety.keep) }
     let sets = try data.load(seed: architecture.seed, output: architecture.output)
     let sizes = architecture.layers.sizes
+    try checkMemory(examples: sets.training.x.columns)
     try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
     if let test = sets.test { try checkFeatures(test.x, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
 

@@ -19,11 +19,16 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
   /// The text it was parsed from.
   public let text: String
 
+  /// The deepest a formula's tree may be: parentheses, calls, unary minuses, powers and chains
+  /// of `+ - * /` all count, so that parsing, evaluating and freeing it stay well within the stack.
+  public static let maximumDepth = 200
+
   /// Parses `text`.
-  /// - Throws: ``ConfigurationError`` naming `option` and the position of the problem.
+  /// - Throws: ``ConfigurationError`` naming `option` and the position of the problem, including
+  ///   a formula whose tree is deeper than ``maximumDepth`` levels.
   public init(_ text: String, option: String = "--activation custom:") throws(ConfigurationError) {
     var parser = Parser(characters: Array(text), option: option, text: text)
-    root = try parser.expression()
+    root = try parser.expression().node
     parser.skipSpaces()
     guard parser.position == parser.characters.count else {
       throw parser.failure("unexpected '\(parser.characters[parser.position])'")
@@ -89,8 +94,15 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
       self.text = text
     }
 
+    /// The problem at the current character; a long formula is shown as the 60 characters around it.
     func failure(_ problem: String) -> ConfigurationError {
-      ConfigurationError(option: option, "'\(text)', at character \(position + 1): \(problem)")
+      var shown = text
+      if characters.count > 80 {
+        let start = max(0, min(position, characters.count) - 30)
+        let end = min(characters.count, start + 60)
+        shown = (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+      }
+      return ConfigurationError(option: option, "'\(shown)', at character \(position + 1): \(problem)")
     }
 
     mutating func skipSpaces() {
@@ -102,42 +114,77 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
       return position < characters.count ? characters[position] : nil
     }
 
-    mutating func expression() throws(ConfigurationError) -> Node {
-      var node = try term()
+    /// A parsed subtree and its height (a leaf is 1).
+    typealias Parsed = (node: Node, height: Int)
+
+    /// How deep the parser's own calls are: bounded before the height is known, so that
+    /// `((((…` or `----…` cannot overflow the stack while it is being read.
+    var nesting = 0
+
+    /// Counts one more level of nesting at the current character.
+    mutating func enter() throws(ConfigurationError) {
+      nesting += 1
+      guard nesting <= ActivationExpression.maximumDepth else { throw tooDeep() }
+    }
+
+    func tooDeep() -> ConfigurationError {
+      failure(
+        "the formula nests deeper than \(ActivationExpression.maximumDepth) levels (each parenthesis, call, unary minus "
+          + "and power is a level, and so is each + - * / in a row)")
+    }
+
+    /// `node` of `height`, refused when it is deeper than the limit.
+    func checked(_ node: Node, height: Int) throws(ConfigurationError) -> Parsed {
+      guard height <= ActivationExpression.maximumDepth else { throw tooDeep() }
+      return (node, height)
+    }
+
+    mutating func expression() throws(ConfigurationError) -> Parsed {
+      try enter()
+      defer { nesting -= 1 }
+      var parsed = try term()
       while let c = peek(), c == "+" || c == "-" {
         position += 1
-        node = .binary(c, node, try term())
+        let right = try term()
+        parsed = try checked(.binary(c, parsed.node, right.node), height: 1 + max(parsed.height, right.height))
       }
-      return node
+      return parsed
     }
 
-    mutating func term() throws(ConfigurationError) -> Node {
-      var node = try unary()
+    mutating func term() throws(ConfigurationError) -> Parsed {
+      var parsed = try unary()
       while let c = peek(), c == "*" || c == "/" {
         position += 1
-        node = .binary(c, node, try unary())
+        let right = try unary()
+        parsed = try checked(.binary(c, parsed.node, right.node), height: 1 + max(parsed.height, right.height))
       }
-      return node
+      return parsed
     }
 
-    mutating func unary() throws(ConfigurationError) -> Node {
+    mutating func unary() throws(ConfigurationError) -> Parsed {
       if peek() == "-" {
         position += 1
-        return .negate(try unary())
+        try enter()
+        defer { nesting -= 1 }
+        let inner = try unary()
+        return try checked(.negate(inner.node), height: 1 + inner.height)
       }
       return try power()
     }
 
-    mutating func power() throws(ConfigurationError) -> Node {
+    mutating func power() throws(ConfigurationError) -> Parsed {
       let base = try primary()
       if peek() == "^" {
         position += 1
-        return .binary("^", base, try unary())
+        try enter()
+        defer { nesting -= 1 }
+        let exponent = try unary()
+        return try checked(.binary("^", base.node, exponent.node), height: 1 + max(base.height, exponent.height))
       }
       return base
     }
 
-    mutating func primary() throws(ConfigurationError) -> Node {
+    mutating func primary() throws(ConfigurationError) -> Parsed {
       guard let c = peek() else { throw failure("the formula ends too early") }
       if c == "(" {
         position += 1
@@ -156,7 +203,7 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
           position += 1
         }
         guard let value = Double(String(characters[start..<position])) else { throw failure("not a number") }
-        return .number(value)
+        return (.number(value), 1)
       }
       if c.isLetter {
         let start = position
@@ -164,7 +211,7 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
           position += 1
         }
         let name = String(characters[start..<position]).lowercased()
-        if name == "z" || name == "x" { return .variable }
+        if name == "z" || name == "x" { return (.variable, 1) }
         guard let arity = ActivationExpression.functions[name] else {
           throw failure(
             "unknown name '\(name)'; use z and \(ActivationExpression.functions.keys.sorted().joined(separator: ", "))")
@@ -179,7 +226,7 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
         guard peek() == ")" else { throw failure("expected ')' after \(name)'s arguments") }
         position += 1
         guard arguments.count == arity else { throw failure("\(name) takes \(arity) argument(s)") }
-        return .call(name, arguments)
+        return try checked(.call(name, arguments.map(\.node)), height: 1 + (arguments.map(\.height).max() ?? 0))
       }
       throw failure("unexpected '\(c)'")
     }

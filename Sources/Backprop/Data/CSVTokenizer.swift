@@ -186,7 +186,16 @@ struct CSVTokenizer {
         i += 1
       }
     }
+    // A cell that never ends (a binary file, /dev/zero) is refused before it fills memory.
+    if pending.count > Self.maximumCellBytes {
+      throw .at(
+        line: cellLine, column: cellsInRecord,
+        problem: "a cell longer than \(Self.maximumCellBytes / (1 << 20)) MiB (is this a CSV file?)")
+    }
   }
+
+  /// The longest cell accepted: far beyond any number or label, short of a memory problem.
+  static let maximumCellBytes = 16 << 20
 
   /// Ends the input: finishes a last record that has no line end.
   ///

@@ -1,20 +1,72 @@
 import Foundation
 
-/// Reads a whole file into memory.
+/// Reads a whole file into memory: a regular file by its size, a pipe or device
+/// (`<(cat x.npy)`, `/dev/stdin`) as a stream of at most 1 GiB, both refused past a limit tied to
+/// this machine's memory rather than read until memory runs out.
 enum FileBytes {
+  /// The most bytes read from a pipe or device, whose size is not known in advance: 1 GiB, or
+  /// less when memory allows less.
+  static var streamLimit: Int { min(1 << 30, MemoryLimit.current.usable) }
+
   /// The file's contents.
   ///
-  /// - Throws: ``FileFormatError`` naming `path` when it cannot be read.
-  static func read(_ path: String) throws(FileFormatError) -> Data {
+  /// - Parameter limit: the most bytes accepted (default: what memory allows, ``MemoryLimit``).
+  /// - Throws: ``FileFormatError`` naming `path` when it is missing, a folder, unreadable (with
+  ///   the system's reason), or larger than the limit.
+  static func read(_ path: String, limit: Int = MemoryLimit.current.usable) throws(FileFormatError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FileFormatError(path: path, "no such file")
     }
     guard !isDirectory.boolValue else { throw FileFormatError(path: path, "is a folder, not a file") }
-    do {
-      return try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw FileFormatError(path: path, "cannot read: \((error as NSError).localizedDescription)")
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+      throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+    }
+    let isRegular = status.st_mode & S_IFMT == S_IFREG
+    if isRegular, Int(status.st_size) > limit {
+      throw FileFormatError(
+        path: path,
+        "is \(MemoryEstimate.format(Int(status.st_size))), more than the \(MemoryEstimate.format(limit)) "
+          + "this machine's memory allows reading at once")
+    }
+    let cap = isRegular ? limit : min(limit, streamLimit)
+    var data = Data()
+    if isRegular { data.reserveCapacity(Int(status.st_size)) }
+    let chunkSize = 1 << 20
+    var chunk = [UInt8](repeating: 0, count: chunkSize)
+    while true {
+      let got = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, chunkSize) }
+      if got < 0 {
+        if errno == EINTR { continue }
+        throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+      }
+      if got == 0 { return data }
+      guard data.count + got <= cap else {
+        throw FileFormatError(
+          path: path,
+          isRegular
+            ? "grew past \(MemoryEstimate.format(cap)) while it was read"
+            : "a \(Self.kind(status.st_mode)) that gave more than \(MemoryEstimate.format(cap)) without ending; "
+              + "give a regular file, or a stream that ends")
+      }
+      data.append(contentsOf: chunk[0..<got])
+    }
+  }
+
+  /// What a file that is not a regular one is, for messages.
+  static func kind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFIFO: "pipe"
+    case S_IFCHR: "character device"
+    case S_IFBLK: "block device"
+    case S_IFSOCK: "socket"
+    default: "special file"
     }
   }
 }

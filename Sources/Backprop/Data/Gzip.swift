@@ -23,8 +23,9 @@ public enum Gzip {
   /// The two bytes every gzip member starts with.
   static let magic: [UInt8] = [0x1F, 0x8B]
 
-  /// The largest decompressed size accepted unless a caller says otherwise: 4 GiB.
-  public static let defaultLimit = Int(clamping: UInt64(1) << 32)
+  /// The largest decompressed size accepted unless a caller says otherwise: 4 GiB, or less
+  /// when this machine's memory allows less (``MemoryLimit``).
+  public static let defaultLimit = min(Int(clamping: UInt64(1) << 32), MemoryLimit.current.usable)
 
   // Header flags (RFC 1952 §2.3.1).
   static let textFlag: UInt8 = 0x01

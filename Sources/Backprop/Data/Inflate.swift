@@ -66,6 +66,16 @@ enum Inflate {
     return (inflater.output.array(), inflater.consumed)
   }
 
+  /// The first bytes of a raw DEFLATE stream, at most `count` (fewer when the stream is shorter,
+  /// corrupt, or a back-reference would cross `count`): enough to read a header inside it before
+  /// deciding whether the whole output is worth allocating.
+  static func prefix(_ input: UnsafeRawBufferPointer, count: Int) -> [UInt8] {
+    var inflater = Inflater(input: input, initialCapacity: max(0, count), limit: max(0, count))
+    defer { inflater.output.deallocate() }
+    do { try inflater.run() } catch {}
+    return inflater.output.array()
+  }
+
   private static func withBytes<R>(
     _ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(InflateError) -> R
   ) throws(InflateError) -> R {

@@ -42,6 +42,32 @@ public enum NPYFile {
     try FileBytes.withBytes(bytes) { (buffer) throws(FileFormatError) in try decode(buffer, path: name, place: "") }
   }
 
+  /// The size of the whole `.npy` file (header and data) its header promises, read from its first
+  /// bytes; nil when they do not hold a complete, valid header.
+  static func promisedSize(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    guard bytes.count >= 10, Array(bytes.prefix(magic.count)) == magic else { return nil }
+    let lengthSize: Int
+    switch (bytes[6], bytes[7]) {
+    case (1, 0): lengthSize = 2
+    case (2, 0), (3, 0): lengthSize = 4
+    default: return nil
+    }
+    guard bytes.count >= 8 + lengthSize else { return nil }
+    var headerLength = 0
+    for k in 0..<lengthSize { headerLength |= Int(bytes[8 + k]) << (8 * k) }
+    let headerStart = 8 + lengthSize
+    guard headerLength <= bytes.count - headerStart else { return nil }
+    var scalars = String.UnicodeScalarView()
+    for b in bytes[headerStart..<(headerStart + headerLength)] { scalars.append(UnicodeScalar(b)) }
+    guard let header = try? NPYHeader(parsing: String(scalars), path: "", place: ""),
+      let count = NumPyArray.elementCount(header.shape)
+    else { return nil }
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: header.dtype.itemSize)
+    guard !overflow else { return nil }
+    let (total, overflow2) = byteCount.addingReportingOverflow(headerStart + headerLength)
+    return overflow2 ? nil : total
+  }
+
   /// Decodes a whole `.npy` file; errors name `path`, with `place` (such as
   /// "entry 'W1.npy': ") before the problem.
   static func decode(_ bytes: UnsafeRawBufferPointer, path: String, place: String) throws(FileFormatError)

@@ -47,7 +47,8 @@ public enum NPZArchive {
       guard seen.insert(key).inserted else {
         throw FileFormatError(path: path, "entry '\(entry.name)' appears twice in the archive")
       }
-      let array = try archive.withContents(of: entry, in: bytes) { (contents) throws(FileFormatError) in
+      let array = try archive.withContents(of: entry, in: bytes, promisedSize: NPYFile.promisedSize) {
+        (contents) throws(FileFormatError) in
         try NPYFile.decode(contents, path: path, place: "entry '\(entry.name)': ")
       }
       arrays.append((key, array))

@@ -190,6 +190,19 @@ struct ZIPArchive {
   func withContents<R>(
     of entry: Entry, in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(FileFormatError) -> R
   ) throws(FileFormatError) -> R {
+    try withContents(of: entry, in: bytes, promisedSize: { _ in nil }, body)
+  }
+
+  /// Calls `body` with the uncompressed contents of `entry`, after checking that their declared
+  /// size is what `promisedSize` (given the entry's first 64 KiB) says it should be, and that it
+  /// fits in memory (``MemoryLimit``), before inflating anything more.
+  ///
+  /// - Throws: ``FileFormatError`` naming the entry, as above, or when the declared size is
+  ///   larger than promised or than memory allows.
+  func withContents<R>(
+    of entry: Entry, in bytes: UnsafeRawBufferPointer, promisedSize: (UnsafeRawBufferPointer) -> Int?,
+    _ body: (UnsafeRawBufferPointer) throws(FileFormatError) -> R
+  ) throws(FileFormatError) -> R {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, "entry '\(entry.name)': " + problem) }
     let size = bytes.count
     let reader = ByteReader(bytes)
@@ -228,6 +241,18 @@ struct ZIPArchive {
         throw fail(
           "declares \(entry.uncompressedSize) bytes uncompressed from \(entry.compressedSize) compressed,"
             + " more than deflate can produce")
+      }
+      let ceiling = MemoryLimit.current.usable
+      guard entry.uncompressedSize <= ceiling else {
+        throw fail(
+          "declares \(entry.uncompressedSize) bytes uncompressed, more than the \(ceiling) bytes "
+            + "(\(MemoryEstimate.format(ceiling))) this machine's memory allows")
+      }
+      let head = Inflate.prefix(data, count: min(entry.uncompressedSize, 1 << 16))
+      if let promised = head.withUnsafeBytes(promisedSize), entry.uncompressedSize > promised {
+        throw fail(
+          "declares \(entry.uncompressedSize) bytes uncompressed but its header promises \(promised); "
+            + "refusing to inflate it (a corrupt or hostile archive)")
       }
       let output: [UInt8]
       do {

@@ -144,6 +144,11 @@ public enum GradientCheck {
     if batchNormalization && examples < 2 {
       throw ConfigurationError(option: "examples", "batch normalisation needs at least 2 examples")
     }
+    // Parameters, their finite-difference copies, X, Y and one batch's caches, before any is allocated.
+    try MemoryEstimate(
+      layerSizes: layerSizes, scalarBytes: 8, optimizerCopies: 2, optimizerName: "finite-difference copies",
+      batch: examples, examples: examples
+    ).check(option: "--layers \(layerSizes.map(String.init).joined(separator: ",")) with --examples \(examples)")
     var generator = DefaultGenerator(seed: seed)
     var network = try Network<Double>(
       layerSizes: layerSizes, hiddenActivation: hiddenActivation, output: output, initializer: .xavier,

@@ -103,22 +103,47 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
     ConfigurationError(option: "--vary", "'\(spec)': \(problem)")
   }
 
-  /// The values a grid search tries, in order (duplicates from rounding removed).
+  /// How many values a grid search takes before any is made: a list's items, or a range's K
+  /// (an integer range may round some of its K points to the same whole number).
   /// - Throws: ``ConfigurationError`` naming the spec when a range has no number of points.
+  public func gridCount() throws(ConfigurationError) -> Int {
+    switch values {
+    case .list(let items): return items.count
+    case .range(_, _, _, let points):
+      guard let points else { throw missingPoints() }
+      return points
+    }
+  }
+
+  private func missingPoints() -> ConfigurationError {
+    Self.error(spec, "a grid needs the number of points: \(spec):K (e.g. :4), or use --search random to sample the range")
+  }
+
+  /// The values a grid search tries, in order. An integer option's points rounded to the same
+  /// whole number are tried once; other points are written with as many digits as it takes
+  /// to keep them apart (4 significant digits when that is enough: `0.003162`).
+  /// - Throws: ``ConfigurationError`` naming the spec when a range has no number of points, or
+  ///   when its points are too close together to be told apart even at full precision.
   public func gridValues() throws(ConfigurationError) -> [String] {
     switch values {
     case .list(let items):
       return items
     case .range(let low, let high, let scale, let points):
-      guard let points else {
-        throw Self.error(
-          spec, "a grid needs the number of points: \(spec):K (e.g. :4), or use --search random to sample the range")
-      }
-      var seen = Set<String>()
-      return (0..<points).map { k -> String in
+      guard let points else { throw missingPoints() }
+      let raw = (0..<points).map { k -> Double in
         let t = points == 1 ? 0.5 : Double(k) / Double(points - 1)
-        return format(Self.interpolate(low, high, scale: scale, t))
-      }.filter { seen.insert($0).inserted }
+        return Self.interpolate(low, high, scale: scale, t)
+      }
+      if integer {
+        var seen = Set<String>()
+        return raw.map { format($0) }.filter { seen.insert($0).inserted }
+      }
+      for digits in 4...17 {
+        let texts = raw.map { Self.decimal($0, significantDigits: digits) }
+        if Set(texts).count == points { return texts }
+      }
+      throw Self.error(
+        spec, "its \(points) points are too close together to be told apart as numbers; ask for fewer points")
     }
   }
 
@@ -151,7 +176,13 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   /// decimal with 4 significant digits (`0.0001`, `0.003162`).
   func format(_ value: Double) -> String {
     if integer { return String(Int(value.rounded())) }
-    let text = String(format: "%.4g", value)
+    return Self.decimal(value, significantDigits: 4)
+  }
+
+  /// `value` rounded to `significantDigits`, written as Swift writes the rounded Double (its
+  /// shortest round-trip form) without a trailing `.0`: `0.1`, `0.10001`, `1e-05`.
+  static func decimal(_ value: Double, significantDigits: Int) -> String {
+    let text = String(format: "%.\(significantDigits)g", value)
     return Double(text).map { String($0) }.map { $0.hasSuffix(".0") ? String($0.dropLast(2)) : $0 } ?? text
   }
 

@@ -17,6 +17,9 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
   /// `count` trials, each parameter drawn independently (log-uniformly for `log:` ranges), seeded.
   case random
 
+  /// The most trials a sweep runs unless `--max-trials` says otherwise.
+  public static let defaultMaxTrials = 1_000
+
   /// One trial: a value for each parameter, in the parameters' order.
   public typealias Trial = [(name: String, value: String)]
 
@@ -25,14 +28,31 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
   ///   - parameters: what varies.
   ///   - count: for a random search, the number of trials; for a grid, the most it may hold (nil: no limit).
   ///   - seed: the random search's generator seed.
+  ///   - maxTrials: the most trials a sweep may hold (``defaultMaxTrials``), checked by arithmetic
+  ///     before any trial is made.
   /// - Throws: ``ConfigurationError`` naming `--vary` (a range without its number of points in a
-  ///   grid) or `--trials` (a grid larger than `count`, or a count below 1).
-  public func trials(_ parameters: [SweepParameter], count: Int? = nil, seed: UInt64 = 1) throws(ConfigurationError)
-    -> [Trial]
-  {
+  ///   grid), `--trials` (a grid larger than `count`, or a count below 1) or `--max-trials`
+  ///   (more trials than it allows).
+  public func trials(
+    _ parameters: [SweepParameter], count: Int? = nil, seed: UInt64 = 1, maxTrials: Int = defaultMaxTrials
+  ) throws(ConfigurationError) -> [Trial] {
     if let count, count < 1 { throw ConfigurationError(option: "--trials", "\(count): must be at least 1") }
     switch self {
     case .grid:
+      // The grid's size by arithmetic (saturating), before a single value is made.
+      let counts = try parameters.map { (p) throws(ConfigurationError) in try p.gridCount() }
+      let planned = counts.reduce(1) { (product: Int, next: Int) in
+        let (result, overflow) = product.multipliedReportingOverflow(by: next)
+        return overflow ? Int.max : result
+      }
+      if planned > maxTrials {
+        let shape = counts.map(String.init).joined(separator: " × ")
+        throw ConfigurationError(
+          option: "--max-trials",
+          "the grid has \(planned == Int.max ? "more than \(Int.max)" : String(planned)) combinations (\(shape)), "
+            + "more than the \(maxTrials) a sweep runs unless told otherwise; give fewer values, sample it with "
+            + "--search random --trials N, or raise --max-trials if you mean to run them all")
+      }
       var values = [[String]]()
       for parameter in parameters { values.append(try parameter.gridValues()) }
       let size = values.reduce(1) { $0 * $1.count }
@@ -49,6 +69,12 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
       }
       return trials
     case .random:
+      if let count, count > maxTrials {
+        throw ConfigurationError(
+          option: "--trials",
+          "\(count) is more than the \(maxTrials) trials a sweep runs unless told otherwise; "
+            + "raise --max-trials if you mean to run them all")
+      }
       var generator = DefaultGenerator(seed: seed)
       return (0..<(count ?? 10)).map { _ in
         parameters.map { ($0.name, $0.sample(using: &generator)) }

@@ -89,7 +89,8 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     try self.init(layers: layers, output: output)
   }
 
-  /// Checks a `layers_dims` list: at least n[0] and n[L], every size ≥ 1.
+  /// Checks a `layers_dims` list: at least n[0] and n[L], every size ≥ 1, and W, b small
+  /// enough to fit in memory (``MemoryEstimate``).
   /// - Throws: ``ConfigurationError`` naming `--layers`.
   public static func validate(layerSizes: [Int]) throws(ConfigurationError) {
     guard layerSizes.count >= 2 else {
@@ -99,6 +100,9 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     if let l = layerSizes.firstIndex(where: { $0 < 1 }) {
       throw ConfigurationError(option: "--layers", "n\(l) is \(layerSizes[l]); every layer needs at least 1 unit")
     }
+    // W[l] and b[l] alone must fit (and n[l]·n[l-1] must not overflow) before any is allocated.
+    try MemoryEstimate(layerSizes: layerSizes, scalarBytes: MemoryLayout<Scalar>.size)
+      .check(option: "--layers \(layerSizes.map(String.init).joined(separator: ","))")
   }
 
   /// L, the number of layers with parameters.

@@ -15,11 +15,14 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   /// How many passes over the batch.
   public var iterations: Int
 
-  /// - Throws: ``ConfigurationError`` naming `--iterations` when it is negative.
+  /// - Throws: ``ConfigurationError`` naming `--iterations` when it is negative, or when the
+  ///   cost of every iteration (8 bytes each, see ``MemoryEstimate``) would not fit in memory.
   public init(optimizer: O, iterations: Int) throws(ConfigurationError) {
     guard iterations >= 0 else {
       throw ConfigurationError(option: "--iterations", "\(iterations) is negative; give 0 or more iterations")
     }
+    try MemoryEstimate(layerSizes: [], scalarBytes: MemoryLayout<Scalar>.size, iterations: iterations)
+      .check(option: "--iterations \(iterations)")
     self.optimizer = optimizer
     self.iterations = iterations
   }
