@@ -73,7 +73,7 @@ final class TrainingOutput {
 
   /// After each epoch: the epoch line, the event, the warnings.
   func epoch(_ record: EpochRecord) {
-    history.epochs.append(record)
+    history.append(record)
     clearBar()
     let every = printEvery ?? (usesEpochs ? 1 : 100)
     let reported = every > 0 && (usesEpochs
