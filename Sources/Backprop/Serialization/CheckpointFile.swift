@@ -299,7 +299,7 @@ public struct CheckpointDirectory: Sendable {
       description = "run " + (summary.runID ?? "(recorded before run ids)")
         + (summary.finished ? ", finished at epoch \(summary.epoch)" : ", at epoch \(summary.epoch)")
       if summary.configuration.count > 1 {
-        description += ", started as: backprop " + summary.configuration.dropFirst().joined(separator: " ")
+        description += ", started as: backprop train " + summary.configuration.dropFirst().joined(separator: " ")
       }
     }
     throw ConfigurationError(
