@@ -76,8 +76,8 @@ public struct EpochRecord: Sendable, Hashable, Codable {
 /// memory does not grow with the run's length and a checkpoint (which embeds the
 /// history) stays far below the safetensors header limit: up to ``capacity``
 /// records every epoch is kept. Past that, ``append(_:keeping:)`` thins the
-/// older records to every ``sampleEvery``-th epoch (1, 1+k, 1+2k, …; k doubles
-/// at each thinning), always keeping epoch 1, the newest ``recentWindow``
+/// older records to every ``sampleEvery``-th epoch (1, 1+k, 1+2k, …; k a power
+/// of two, doubled as the run doubles), always keeping epoch 1, the newest ``recentWindow``
 /// epochs (what the training diagnostics read) and the epoch it is asked to keep
 /// (early stopping's best). The thinning depends only on the records appended,
 /// so a resumed run's history is the uninterrupted run's. The full per-epoch
@@ -109,7 +109,10 @@ public struct History: Sendable, Hashable, Codable {
   public mutating func append(_ record: EpochRecord, keeping pinned: Int? = nil) {
     epochs.append(record)
     guard epochs.count > Self.capacity else { return }
-    sampleEvery *= 2
+    // The sample grid holds at most half of what is left besides the recent window,
+    // so the next thinning is at least that many epochs away.
+    let gridSize = (Self.capacity - Self.recentWindow) / 2
+    while record.epoch / sampleEvery > gridSize { sampleEvery *= 2 }
     let recentStart = epochs.count - Self.recentWindow
     var kept = [EpochRecord]()
     kept.reserveCapacity(Self.capacity)
