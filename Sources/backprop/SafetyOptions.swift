@@ -103,6 +103,12 @@ enum Interruption {
 
   /// Installs the handlers.
   static func install() {
+    // A process may start with these signals blocked (inherited from its parent); unblock them.
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    sigaddset(&mask, SIGINT)
+    sigaddset(&mask, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     for sig in [SIGINT, SIGTERM] {
       signal(sig) { received in
         Interruption.lastSignal.store(received, ordering: .relaxed)
