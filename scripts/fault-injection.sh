@@ -56,6 +56,7 @@ PY
 args=(--data data.csv --layers 40,64,32,4 --activation relu --output softmax --standardize
   --epochs 60 --batch-size 32 --optimizer adam --learning-rate 0.001 --dropout 0.2 --batch-norm
   --print-every 0 --threads 1)
+if [ -z "${NEW_ONLY:-}" ]; then
 "$binary" train "${args[@]}" --save reference.safetensors >/dev/null 2>&1 || { echo "the reference run failed"; exit 1; }
 
 # 1. One signal at a random point, then resume.
@@ -172,6 +173,66 @@ else
 fi
 "$binary" train "${args[@]}" --save /nonexistent/dir/model.safetensors >log 2>&1
 if [ $? != 0 ] && grep -q "does not exist" log; then ok "missing folder refused before training: $(head -1 log)"; else fail "missing folder: $(head -1 log)"; fi
+fi
+
+# 7. A second signal while the interrupt checkpoint is written: finished, or said at once; no temp file.
+for trial in $(seq 1 "$trials"); do
+  rm -rf run
+  "$binary" train "${args[@]}" --layers 40,512,512,4 --checkpoint-dir run --checkpoint-every 1 >log 2>&1 &
+  pid=$!
+  while [ -z "$(ls run 2>/dev/null | grep '^checkpoint-')" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  kill -INT "$pid"
+  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.3f", (r % 50) / 1000 }')"
+  kill -INT "$pid" 2>/dev/null
+  wait "$pid"
+  status=$?
+  temporary=$(ls -a run | grep -c '\.tmp$')
+  bad=0
+  for file in run/checkpoint-*.safetensors; do "$binary" inspect "$file" >/dev/null 2>&1 || bad=1; done
+  if [ "$status" = 130 ] && [ "$temporary" = 0 ] && [ "$bad" = 0 ] \
+    && grep -Eq "after finishing the checkpoint|stopped at once by a second signal" log; then
+    ok "second signal trial $trial: $(grep -Eo 'after finishing the checkpoint|stopped at once' log | head -1), no temporary file"
+  else
+    fail "second signal trial $trial: exit $status, $temporary temporary files, unreadable $bad; $(tail -1 log)"
+  fi
+done
+
+# 8. A new run into a folder holding another run's checkpoints.
+small=(--data data.csv --layers 40,8,4 --output softmax --standardize --epochs 2 --batch-size 256 --print-every 0)
+rm -rf run
+"$binary" train "${small[@]}" --checkpoint-dir run --checkpoint-every 1 >/dev/null 2>&1
+before=$(ls run)
+"$binary" train "${small[@]}" --seed 9 --checkpoint-dir run >log 2>&1
+status=$?
+if [ "$status" = 2 ] && [ "$(ls run)" = "$before" ] && grep -q "another run" log && grep -q -- "--overwrite" log; then
+  ok "foreign checkpoint folder refused, untouched: $(head -c 120 log)…"
+else
+  fail "foreign checkpoint folder: exit $status; $(tail -1 log)"
+fi
+
+# 9. Resume after moving the checkpoint folder.
+rm -rf run moved
+"$binary" train "${small[@]}" --epochs 4 --checkpoint-dir run --checkpoint-every 1 --keep 10 >/dev/null 2>&1
+find run -name 'checkpoint-*' ! -name 'checkpoint-000003-00000000.safetensors' -delete
+mv run moved
+"$binary" train --resume moved >log 2>&1
+status=$?
+if [ "$status" = 0 ] && [ ! -e run ] && [ -e moved/checkpoint-000004-final.safetensors ]; then
+  ok "resume after moving the folder writes into it"
+else
+  fail "resume after moving: exit $status, old folder $( [ -e run ] && echo recreated || echo absent ); $(tail -1 log)"
+fi
+
+# 10. A history that cannot be written after training: the model is saved first.
+rm -f model.safetensors
+long=$(printf 'h%.0s' $(seq 1 240)).csv
+"$binary" train "${small[@]}" --history "$long" --save model.safetensors >log 2>&1
+status=$?
+if [ "$status" != 0 ] && "$binary" inspect model.safetensors >/dev/null 2>&1 && grep -q "the model was saved to model.safetensors" log; then
+  ok "unwritable --history after training: the model saved first"
+else
+  fail "unwritable --history after training: exit $status; $(tail -1 log)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

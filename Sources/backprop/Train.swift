@@ -100,36 +100,58 @@ struct Train: ParsableCommand {
     }
     runtime.apply()
     switch dtype {
-    case .float32: try run(as: Float.self, resumingFrom: nil)
-    case .float64: try run(as: Double.self, resumingFrom: nil)
+    case .float32: try run(as: Float.self, resumingFrom: nil, configuration: nil)
+    case .float64: try run(as: Double.self, resumingFrom: nil, configuration: nil)
     }
   }
 
-  /// `--resume`: the checkpoint's recorded command, run again from its state.
-  static func resume(from source: String, runtime: RuntimeOptions) throws {
+  /// `--resume`: the checkpoint's recorded command, run again from its state,
+  /// writing its new checkpoints into the folder it resumes from (wherever that
+  /// folder now is). `given` holds the other train options given with
+  /// `--resume`: they must match the recorded ones, except --epochs or
+  /// --iterations (which may extend the run), --print-every and --quiet.
+  static func resume(from source: String, runtime: RuntimeOptions, given: [String] = []) throws {
     let path = try SafetyOptions.checkpointFile(source)
+    let here = FileManager.default.currentDirectoryPath
+    var isDirectory: ObjCBool = false
+    _ = FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory)
+    let checkpointFolder = absolute(
+      isDirectory.boolValue ? source : URL(fileURLWithPath: source).deletingLastPathComponent().path, in: here)
     func go<Scalar: MatrixScalar>(_: Scalar.Type) throws {
       let contents = try CheckpointFile.read(path: path, as: Scalar.self)
       guard let folder = contents.configuration.first, contents.configuration.count >= 1 else {
         throw ValidationError("--resume \(path): the checkpoint does not record the command it came from")
       }
+      let recorded = Array(contents.configuration.dropFirst())
+      let overrides = try ResumeOptions.overrides(
+        given: given, recorded: recorded, recordedFolder: folder, here: here, checkpoint: path,
+        epochsDone: contents.state.isFinished ? contents.state.epoch : contents.state.epoch - 1)
       guard FileManager.default.changeCurrentDirectoryPath(folder) else {
         throw ValidationError("--resume \(path): the run's folder \(folder) is gone")
       }
-      var original = try Train.parse(Array(contents.configuration.dropFirst()))
+      var original = try Train.parse(recorded + overrides)
+      original.safety.checkpointDir = checkpointFolder
       if let threads = runtime.threads { original.runtime.threads = threads }
       if let blas = runtime.blas { original.runtime.blas = blas }
       original.runtime.apply()
       FileHandleOutput.standardError(
         "Resuming from \(path): epoch \(contents.state.epoch)"
           + (contents.state.batchStart > 0 ? ", example \(contents.state.batchStart)" : "")
-          + (contents.state.isFinished ? " (the run had finished)" : ""))
-      try original.run(as: Scalar.self, resumingFrom: contents)
+          + (contents.state.isFinished ? " (the run had finished)" : "")
+          + (overrides.isEmpty ? "" : "; with " + overrides.joined(separator: " ")))
+      try original.run(
+        as: Scalar.self, resumingFrom: contents, configuration: [folder] + ResumeOptions.merged(recorded, overrides))
     }
     switch try ModelFile.storedDType(path: path) {
     case "float64": try go(Double.self)
     default: try go(Float.self)
     }
+  }
+
+  /// `path` made absolute against `folder`.
+  static func absolute(_ path: String, in folder: String) -> String {
+    (path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: folder).appendingPathComponent(path))
+      .standardizedFileURL.path
   }
 
   /// The arguments that rerun this command (the working folder first), for checkpoints.
@@ -152,13 +174,26 @@ struct Train: ParsableCommand {
     return [FileManager.default.currentDirectoryPath] + arguments
   }
 
-  private func run<Scalar: MatrixScalar>(as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?) throws {
-    if let save { try checkSavePath(save) }
-    if let report = training.report { try TrainingReport.checkWritable(directory: report) }
+  /// Trains, from scratch or from a resumed state; `configuration` is what the
+  /// checkpoints record (the working folder and the arguments), by default this command's.
+  private func run<Scalar: MatrixScalar>(
+    as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?, configuration recorded: [String]?
+  ) throws {
+    // Every output is checked before training, so that a finished run is never lost to a bad path.
+    var outputs = OutputPreflight()
+    outputs.add("--save", save, .file(extensions: [".safetensors", ".npz"], description: "the model, or W1, b1, …"))
+    outputs.add("--history", training.history, .file(extensions: [".csv", ".json"], description: "the history"))
+    outputs.add("--events", training.events, .appendedFile)
+    outputs.add("--report", training.report, .folder)
+    try outputs.check()
     if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
       throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
-    let checkpoints = try safety.checkpointDir.map { try CheckpointDirectory(path: $0, keep: safety.keep) }
+    let checkpoints = try safety.checkpointDir.map { folder in
+      let directory = try CheckpointDirectory(path: folder, keep: safety.keep, runID: resumed?.runID ?? UUID().uuidString)
+      if resumed == nil { try directory.claim(overwrite: safety.overwrite) }
+      return directory
+    }
     let sets = try data.load(seed: architecture.seed, output: architecture.output)
     let sizes = architecture.layers.sizes
     try checkMemory(examples: sets.training.x.columns)
@@ -205,8 +240,8 @@ struct Train: ParsableCommand {
     let savedModel = Model(
       network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
-    let configuration = resumed?.configuration ?? recordedConfiguration
+      hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+    let configuration = recorded ?? resumed?.configuration ?? recordedConfiguration
     let printer = try TrainingOutput(
       usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
       events: training.events, resuming: resumed != nil)
@@ -216,7 +251,11 @@ struct Train: ParsableCommand {
       printer: printer,
       resume: resumed?.state,
       checkpoint: checkpoints.map { folder in
-        { state in lastCheckpoint = try folder.save(state, model: savedModel, configuration: configuration) }
+        { state in
+          lastCheckpoint = try Interruption.whileSaving {
+            try folder.save(state, model: savedModel, configuration: configuration)
+          }
+        }
       })
     let history: History
     if checkpoints != nil { Interruption.install() }
@@ -240,31 +279,7 @@ struct Train: ParsableCommand {
     }
     let seconds = Date().timeIntervalSince(start)
     printer.finish()
-    if let path = training.history {
-      try history.write(to: path)
-      FileHandleOutput.standardError("Wrote the history of \(history.epochs.count) epochs to \(path)")
-    }
-    if let best = history.bestEpoch {
-      FileHandleOutput.standardError(
-        (history.stoppedEarly ? "Stopped early after epoch \(history.epochs.count); " : "")
-          + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost")
-    }
-    try report(network, x: trainData.x, y: trainData.y, name: "Train")
-    if let validation = sets.validation {
-      let set = try prepared(validation)
-      try report(network, x: set.x, y: set.y, name: "Validation")
-    }
-    if let test = sets.test {
-      let set = try prepared(test)
-      try report(network, x: set.x, y: set.y, name: "Test")
-    }
-    try writeReport(
-      network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
-      hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
-    FileHandleOutput.standardError(
-      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
-        + (training.usesEpochs ? "\(history.epochs.count) epochs" : "\(history.epochs.count) iterations")
-        + " in \(fixed(seconds, 2)) s")
+    // The model first: a later write that fails (history, report) then loses nothing.
     if let save {
       if save.lowercased().hasSuffix(".npz") {
         try CourseParameters.write(network, to: save)
@@ -277,19 +292,53 @@ struct Train: ParsableCommand {
         let model = Model(
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-          hyperparameters: hyperparameters(settings: settings, options: options, resumed: resumed?.configuration))
+          hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
     }
-  }
-
-  private func checkSavePath(_ path: String) throws {
-    let lower = path.lowercased()
-    guard lower.hasSuffix(".safetensors") || lower.hasSuffix(".npz") else {
-      throw ValidationError("--save \(path): the file must end in .safetensors (the model) or .npz (W1, b1, …)")
+    /// A write after the model's: its error says what was saved.
+    func afterSaving(_ option: String, _ write: () throws -> Void) throws {
+      do {
+        try write()
+      } catch {
+        let kept =
+          save.map { "the model was saved to \($0)" }
+          ?? lastCheckpoint.map { "the trained model is in the checkpoint \($0)" }
+          ?? "the model was not saved (no --save)"
+        throw ConfigurationError(option: option, "\(error); \(kept)")
+      }
     }
-    try AtomicFile.checkWritable(path)
+    if let path = training.history {
+      try afterSaving("--history") { try history.write(to: path) }
+      FileHandleOutput.standardError(
+        "Wrote the history of \(history.epochCount) epochs to \(path)"
+          + (history.epochs.count < history.epochCount
+            ? " (\(history.epochs.count) records: every \(history.sampleEvery)th epoch and the last \(History.recentWindow))" : ""))
+    }
+    if let best = history.bestEpoch {
+      FileHandleOutput.standardError(
+        (history.stoppedEarly ? "Stopped early after epoch \(history.epochCount); " : "")
+          + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost")
+    }
+    try report(network, x: trainData.x, y: trainData.y, name: "Train")
+    if let validation = sets.validation {
+      let set = try prepared(validation)
+      try report(network, x: set.x, y: set.y, name: "Validation")
+    }
+    if let test = sets.test {
+      let set = try prepared(test)
+      try report(network, x: set.x, y: set.y, name: "Test")
+    }
+    try afterSaving("--report") {
+      try writeReport(
+        network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
+        hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+    }
+    FileHandleOutput.standardError(
+      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
+        + (training.usesEpochs ? "\(history.epochCount) epochs" : "\(history.epochCount) iterations")
+        + " in \(fixed(seconds, 2)) s")
   }
 
   /// α when --learning-rate is left out: the course's 0.0075 for sgd, else the optimizer's usual one.
@@ -412,18 +461,26 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   }
 }
 
-/// `backprop train --resume DIR|CHECKPOINT [--threads N]`.
+/// `backprop train --resume DIR|CHECKPOINT [--threads N] [other train options]`.
 struct TrainResume: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Continue a checkpointed training run with the options it was started with.")
+    abstract: "Continue a checkpointed training run with the options it was started with (--epochs may extend it).")
 
   @Option(help: ArgumentHelp("A checkpoint file, or a --checkpoint-dir folder (its newest checkpoint).", valueName: "dir|checkpoint"))
   var resume: String
 
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
+  @Argument(
+    parsing: .allUnrecognized,
+    help: ArgumentHelp(
+      "Other train options: they must match the run's, except --epochs or --iterations (raise them to train "
+        + "further), --print-every and --quiet.", valueName: "train options"))
+  var options: [String] = []
+
   func run() throws {
-    try Train.resume(from: resume, runtime: runtime)  // applies the recorded runtime options, then these
+    let given = try RunFile.expand(options)
+    try Train.resume(from: resume, runtime: runtime, given: given)  // applies the recorded runtime options, then these
   }
 }

@@ -11,7 +11,8 @@ import Foundation
 ///   epochs), never a line per batch; without --epochs, the course's
 ///   "Cost after iteration i: c" every --print-every iterations.
 /// - `--quiet`: neither.
-/// - `--events FILE.jsonl`: one JSON object per reported epoch, appended and flushed.
+/// - `--events FILE.jsonl`: one JSON object per reported epoch, appended and flushed
+///   (the full record of a long run, whose ``History`` keeps a bounded sample).
 /// - Warnings from ``TrainingDiagnostics``, each kind once, on standard error.
 final class TrainingOutput {
   let usesEpochs: Bool
@@ -33,16 +34,12 @@ final class TrainingOutput {
     self.quiet = quiet
     live = !quiet && usesEpochs && isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     if let path {
-      if !resuming || !FileManager.default.fileExists(atPath: path) {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-          throw ValidationError("--events \(path): cannot create the file")
-        }
+      // A new run starts the file afresh; a resumed one appends to it.
+      let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | (resuming ? 0 : O_TRUNC), 0o644)
+      guard descriptor >= 0 else {
+        throw ConfigurationError(option: "--events", "\(path): cannot write: \(String(cString: strerror(errno)))")
       }
-      guard let handle = FileHandle(forWritingAtPath: path) else {
-        throw ValidationError("--events \(path): cannot open the file for writing")
-      }
-      handle.seekToEndOfFile()
-      events = handle
+      events = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
   }
 
@@ -73,7 +70,7 @@ final class TrainingOutput {
 
   /// After each epoch: the epoch line, the event, the warnings.
   func epoch(_ record: EpochRecord) {
-    history.epochs.append(record)
+    history.append(record)
     clearBar()
     let every = printEvery ?? (usesEpochs ? 1 : 100)
     let reported = every > 0 && (usesEpochs

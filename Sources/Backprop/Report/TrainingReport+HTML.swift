@@ -80,7 +80,7 @@ extension TrainingReport {
     }
     stats.append(("Parameters", grouped(network.parameterCount)))
     if let history {
-      let count = history.epochs.count
+      let count = history.epochCount
       let unit = progressUnit == .epoch ? "Epochs" : "Iterations"
       stats.append((unit + (history.stoppedEarly ? " (stopped early)" : ""), grouped(count)))
     }
@@ -95,7 +95,7 @@ extension TrainingReport {
   // MARK: - Sections
 
   private func trainingSection(_ history: History, charts: [ReportChart]) -> String {
-    let count = history.epochs.count
+    let count = history.epochCount
     var note = "\(grouped(count)) \(progressUnit.rawValue)\(count == 1 ? "" : "s")"
     if let last = history.epochs.last {
       note += "; final training cost \(decimal(last.cost, 4))"

@@ -9,7 +9,8 @@
 /// (`optimizer.layers.{l-1}.{parameter}.{name}`), the best network so far for
 /// early stopping (`best.layers.*`) and, in `__metadata__` under `checkpoint`,
 /// the position (epoch, example), the examples' order, the generator's state,
-/// the history, the optimizer's counters and the run's configuration. Floating
+/// the history (bounded, see ``History``), the optimizer's counters, the run's
+/// configuration and the run's id (which run of a folder it belongs to). Floating
 /// values in the metadata are written as their IEEE bit patterns, so a resume is
 /// exact. Written atomically (temporary file, fsync, rename).
 ///
@@ -26,6 +27,22 @@ public enum CheckpointFile {
     public var model: Model<Scalar>
     /// The run's configuration as the program that wrote it recorded it (e.g. the command line).
     public var configuration: [String]
+    /// The id of the run that wrote it; nil in checkpoints of earlier versions.
+    public var runID: String?
+  }
+
+  /// A checkpoint's position and run, read without decoding its tensors.
+  public struct Summary: Sendable, Hashable {
+    /// The id of the run that wrote it; nil in checkpoints of earlier versions.
+    public var runID: String?
+    /// The epoch (see ``FitState/epoch``).
+    public var epoch: Int
+    /// Examples of ``epoch`` trained on.
+    public var batchStart: Int
+    /// Whether the run had finished.
+    public var finished: Bool
+    /// The run's configuration (e.g. its working folder and command line).
+    public var configuration: [String]
   }
 
   /// The `format` in a checkpoint's `checkpoint` metadata.
@@ -36,9 +53,10 @@ public enum CheckpointFile {
   ///   - model: supplies the preprocessing, class names and hyperparameters; its
   ///     network is replaced by the state's.
   ///   - configuration: what is needed to rerun (e.g. the command's arguments).
+  ///   - runID: the run the checkpoint belongs to (see ``CheckpointDirectory``).
   /// - Throws: ``FileFormatError`` when the file cannot be written.
   public static func write<Scalar: MatrixScalar>(
-    _ state: FitState<Scalar>, model: Model<Scalar>, configuration: [String], to path: String
+    _ state: FitState<Scalar>, model: Model<Scalar>, configuration: [String], runID: String? = nil, to path: String
   ) throws {
     var model = model
     model.network = state.network
@@ -54,7 +72,7 @@ public enum CheckpointFile {
       cachedGaussianBits: words.cachedGaussian.map { String($0) }, counters: state.optimizerCounters,
       bestCostBits: state.best.map { String($0.cost.bitPattern) }, bestEpoch: state.best?.epoch,
       epochsWithoutImprovement: state.epochsWithoutImprovement, finished: state.isFinished,
-      configuration: configuration)
+      configuration: configuration, runID: runID)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     file.metadata["checkpoint"] = String(decoding: try encoder.encode(record), as: UTF8.self)
@@ -123,7 +141,25 @@ public enum CheckpointFile {
       network: model.network, optimizerTensors: tensors, optimizerCounters: record.counters, epoch: record.epoch,
       batchStart: record.batchStart, order: record.order, costSum: costSum, generator: generator, history: history,
       best: best, epochsWithoutImprovement: record.epochsWithoutImprovement, isFinished: record.finished)
-    return Contents(state: state, model: model, configuration: record.configuration)
+    return Contents(state: state, model: model, configuration: record.configuration, runID: record.runID)
+  }
+
+  /// The run and position of the checkpoint at `path`, from its metadata only.
+  /// - Throws: ``FileFormatError`` when the file is not a readable checkpoint.
+  public static func summary(path: String) throws -> Summary {
+    let file = try SafetensorsFile.read(path: path)
+    guard let text = file.metadata["checkpoint"] else {
+      throw FileFormatError(path: path, "not a Backprop checkpoint: __metadata__ has no 'checkpoint'")
+    }
+    let record: Record
+    do {
+      record = try JSONDecoder().decode(Record.self, from: Data(text.utf8))
+    } catch {
+      throw FileFormatError(path: path, "the checkpoint's metadata cannot be read: \(error)")
+    }
+    return Summary(
+      runID: record.runID, epoch: record.epoch, batchStart: record.batchStart, finished: record.finished,
+      configuration: record.configuration)
   }
 
   /// The checkpoint's position and bookkeeping, as JSON in `__metadata__`.
@@ -141,23 +177,40 @@ public enum CheckpointFile {
     var epochsWithoutImprovement: Int
     var finished: Bool
     var configuration: [String]
+    var runID: String?
   }
 }
 
-/// A folder of checkpoints `checkpoint-EEEEEE-BBBBBBBB.safetensors` (epoch, example),
-/// keeping the newest K.
+/// A folder of one run's checkpoints: `checkpoint-EEEEEE-BBBBBBBB.safetensors`
+/// (the epoch and the example it stopped at) and, when the run finished,
+/// `checkpoint-EEEEEE-final.safetensors`, keeping the newest K.
+///
+/// A folder belongs to one run: each checkpoint records its run's id
+/// (``runID``), a new run calls ``claim(overwrite:)``, which refuses a folder
+/// holding another run's checkpoints (or deletes them, asked to), and
+/// ``save(_:model:configuration:)`` only ever deletes its own run's older
+/// checkpoints (and those of earlier versions, which record no run).
 public struct CheckpointDirectory: Sendable {
   /// The folder.
   public var path: String
   /// How many checkpoints to keep (older ones are deleted after a new one is written).
   public var keep: Int
+  /// The run whose checkpoints this writes.
+  public var runID: String
 
+  /// - Parameter runID: the run's id (a new one by default; a resumed run's is its checkpoint's).
   /// - Throws: ``ConfigurationError`` naming `--keep` for K < 1; ``FileFormatError``
   ///   when the folder cannot be created or written.
-  public init(path: String, keep: Int = 3) throws {
+  public init(path: String, keep: Int = 3, runID: String = UUID().uuidString) throws {
     guard keep >= 1 else { throw ConfigurationError(option: "--keep", "\(keep) must be at least 1 checkpoint") }
     self.path = path
     self.keep = keep
+    self.runID = runID
+    if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType,
+      type != .typeDirectory
+    {
+      throw FileFormatError(path: path, "cannot hold checkpoints: it is a file, not a folder")
+    }
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
@@ -166,43 +219,117 @@ public struct CheckpointDirectory: Sendable {
     try AtomicFile.checkWritable(join(path, "checkpoint-probe.safetensors"))
   }
 
+  /// Reads a folder's checkpoints without creating or checking anything (for `--resume`).
+  public init(existing path: String) {
+    self.path = path
+    keep = 3
+    runID = ""
+  }
+
   private func join(_ folder: String, _ name: String) -> String {
     folder.hasSuffix("/") ? folder + name : folder + "/" + name
   }
 
-  /// The file name of the checkpoint at (epoch, example).
-  public static func fileName(epoch: Int, batchStart: Int) -> String {
+  /// The file name of the checkpoint at (epoch, example); a finished run's is `checkpoint-EEEEEE-final.safetensors`.
+  public static func fileName(epoch: Int, batchStart: Int, finished: Bool = false) -> String {
     let e = String(epoch)
     let b = String(batchStart)
     return "checkpoint-" + String(repeating: "0", count: max(0, 6 - e.count)) + e + "-"
-      + String(repeating: "0", count: max(0, 8 - b.count)) + b + ".safetensors"
+      + (finished ? "final" : String(repeating: "0", count: max(0, 8 - b.count)) + b) + ".safetensors"
   }
 
-  /// The checkpoints in the folder, oldest first.
+  /// The (epoch, example, finished) a checkpoint's file name stands for, or nil for another name.
+  static func position(ofFileName name: String) -> (epoch: Int, batchStart: Int, finished: Bool)? {
+    guard name.hasPrefix("checkpoint-"), name.hasSuffix(".safetensors") else { return nil }
+    let parts = name.dropFirst("checkpoint-".count).dropLast(".safetensors".count).split(separator: "-")
+    guard parts.count == 2, let epoch = Int(parts[0]) else { return nil }
+    if parts[1] == "final" { return (epoch, 0, true) }
+    guard let batchStart = Int(parts[1]) else { return nil }
+    return (epoch, batchStart, false)
+  }
+
+  /// The checkpoints in the folder, oldest first (by epoch, then example; a final one last).
   public func checkpoints() -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    return names.filter { $0.hasPrefix("checkpoint-") && $0.hasSuffix(".safetensors") && $0 != "checkpoint-probe.safetensors" }
-      .sorted().map { join(path, $0) }
+    return names.compactMap { name in Self.position(ofFileName: name).map { (name, $0) } }
+      .sorted { a, b in
+        (a.1.epoch, a.1.batchStart, a.1.finished ? 1 : 0) < (b.1.epoch, b.1.batchStart, b.1.finished ? 1 : 0)
+      }
+      .map { join(path, $0.0) }
   }
 
   /// The newest checkpoint, or nil.
   public var latest: String? { checkpoints().last }
 
-  /// Writes a checkpoint for `state`, then deletes all but the newest ``keep``.
+  /// The checkpoints of each run in the folder, oldest first; unreadable files are left out.
+  public func runs() -> [(runID: String?, checkpoints: [(path: String, summary: CheckpointFile.Summary)])] {
+    var runs = [(runID: String?, checkpoints: [(path: String, summary: CheckpointFile.Summary)])]()
+    for file in checkpoints() {
+      guard let summary = try? CheckpointFile.summary(path: file) else { continue }
+      if let index = runs.firstIndex(where: { $0.runID == summary.runID }) {
+        runs[index].checkpoints.append((file, summary))
+      } else {
+        runs.append((summary.runID, [(file, summary)]))
+      }
+    }
+    return runs
+  }
+
+  /// Makes the folder this new run's: refuses when it holds another run's
+  /// checkpoints, or, with `overwrite`, deletes them first.
+  /// - Throws: ``ConfigurationError`` naming `--checkpoint-dir`, the folder and the other run.
+  public func claim(overwrite: Bool) throws {
+    let others = checkpoints().filter { file in
+      (try? CheckpointFile.summary(path: file))?.runID != runID
+    }
+    guard !others.isEmpty else { return }
+    if overwrite {
+      for file in others {
+        do {
+          try FileManager.default.removeItem(atPath: file)
+        } catch {
+          throw FileFormatError(path: file, "cannot delete the earlier run's checkpoint: \(error.localizedDescription)")
+        }
+      }
+      return
+    }
+    let newest = others.last!
+    var description = "run"
+    if let summary = try? CheckpointFile.summary(path: newest) {
+      description = "run " + (summary.runID ?? "(recorded before run ids)")
+        + (summary.finished ? ", finished at epoch \(summary.epoch)" : ", at epoch \(summary.epoch)")
+      if summary.configuration.count > 1 {
+        description += ", started as: backprop train " + summary.configuration.dropFirst().joined(separator: " ")
+      }
+    }
+    throw ConfigurationError(
+      option: "--checkpoint-dir",
+      "\(path) holds \(others.count) checkpoint\(others.count == 1 ? "" : "s") of another \(description) "
+        + "(newest: \(URL(fileURLWithPath: newest).lastPathComponent)). Continue that run with `backprop train --resume \(path)`, "
+        + "choose another folder, or add --overwrite to delete its checkpoints")
+  }
+
+  /// Writes a checkpoint for `state`, then deletes all but the newest ``keep``
+  /// of this run's checkpoints (and of checkpoints recording no run).
   /// - Returns: the path written.
   @discardableResult
   public func save<Scalar: MatrixScalar>(
     _ state: FitState<Scalar>, model: Model<Scalar>, configuration: [String]
   ) throws -> String {
-    let file = join(path, Self.fileName(epoch: state.epoch, batchStart: state.batchStart))
-    try CheckpointFile.write(state, model: model, configuration: configuration, to: file)
+    let file = join(path, Self.fileName(epoch: state.epoch, batchStart: state.batchStart, finished: state.isFinished))
+    try CheckpointFile.write(state, model: model, configuration: configuration, runID: runID, to: file)
     // Temporary files a killed process left behind (AtomicFile's `.NAME.UUID.tmp`).
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
     for name in names where name.hasPrefix(".checkpoint-") && name.hasSuffix(".tmp") {
       try? FileManager.default.removeItem(atPath: join(path, name))
     }
-    let all = checkpoints()
-    for old in all.dropLast(keep) where old != file { try? FileManager.default.removeItem(atPath: old) }
+    let own = checkpoints().filter { candidate in
+      candidate == file || {
+        guard let recorded = try? CheckpointFile.summary(path: candidate) else { return false }
+        return recorded.runID == runID || recorded.runID == nil
+      }()
+    }
+    for old in own.dropLast(keep) where old != file { try? FileManager.default.removeItem(atPath: old) }
     return file
   }
 }

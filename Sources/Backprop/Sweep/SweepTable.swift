@@ -76,7 +76,7 @@ public struct SweepTable: Sendable {
           cells.append(row.scores[name].map(Self.number) ?? "")
         }
       }
-      cells.append(row.history.map { String($0.epochs.count) } ?? "")
+      cells.append(row.history.map { String($0.epochCount) } ?? "")
       cells.append(String(format: "%.1f", row.seconds))
       cells.append(row.failure.map { "failed: " + $0 } ?? (row.history?.stoppedEarly == true ? "stopped early" : "ok"))
       return cells

@@ -179,7 +179,10 @@ struct Fitter<Scalar: MatrixScalar> {
       best = resume.best
       epochsWithoutImprovement = resume.epochsWithoutImprovement
       generator = resume.generator
-      firstEpoch = resume.isFinished ? options.epochs + 1 : resume.epoch
+      // A finished run's state is at its last epoch: more epochs (a larger `options.epochs`)
+      // continue from the next one; a run that early stopping ended stays finished.
+      firstEpoch =
+        resume.isFinished ? (resume.history.stoppedEarly ? options.epochs + 1 : resume.epoch + 1) : resume.epoch
       resumeStart = resume.batchStart
       resumeCostSum = resume.costSum
     }
@@ -277,7 +280,7 @@ struct Fitter<Scalar: MatrixScalar> {
         record.metrics = try EpochMetrics.values(options.metrics, output: network.output, outputs: pass.output, labels: y)
       }
       record.seconds = started.duration(to: clock.now).seconds
-      history.epochs.append(record)
+      history.append(record, keeping: best?.epoch)
 
       var stop = !progress(record)
       if let early = options.earlyStopping {

@@ -15,7 +15,8 @@ public struct FitState<Scalar: MatrixScalar>: Sendable {
   public var optimizerTensors: [String: Matrix<Scalar>]
   /// The optimizer's integer counters, named like the tensors.
   public var optimizerCounters: [String: Int]
-  /// The epoch in progress, or the next one when ``batchStart`` is 0 (1-based).
+  /// The epoch in progress, or the next one when ``batchStart`` is 0 (1-based); the last
+  /// epoch run when ``isFinished``.
   public var epoch: Int
   /// How many examples of ``epoch`` are already trained on (0: it has not started).
   public var batchStart: Int
@@ -25,7 +26,7 @@ public struct FitState<Scalar: MatrixScalar>: Sendable {
   public var costSum: Double
   /// The generator of shuffles and dropout masks.
   public var generator: DefaultGenerator
-  /// The epochs completed.
+  /// The epochs completed (bounded: see ``History``).
   public var history: History
   /// Early stopping: the best monitored cost, its epoch and its network.
   public var best: (cost: Double, epoch: Int, network: Network<Scalar>)?

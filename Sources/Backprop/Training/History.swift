@@ -70,17 +70,72 @@ public struct EpochRecord: Sendable, Hashable, Codable {
 }
 
 /// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:
-/// every epoch's record, and how training ended.
+/// the epochs' records, and how training ended.
+///
+/// The history's size is bounded, whatever the number of epochs, so that training
+/// memory does not grow with the run's length and a checkpoint (which embeds the
+/// history) stays far below the safetensors header limit: up to ``capacity``
+/// records every epoch is kept. Past that, ``append(_:keeping:)`` thins the
+/// older records to every ``sampleEvery``-th epoch (1, 1+k, 1+2k, …; k a power
+/// of two, doubled as the run doubles), always keeping epoch 1, the newest ``recentWindow``
+/// epochs (what the training diagnostics read) and the epoch it is asked to keep
+/// (early stopping's best). The thinning depends only on the records appended,
+/// so a resumed run's history is the uninterrupted run's. The full per-epoch
+/// stream is `train --events FILE.jsonl`, written as training goes.
 public struct History: Sendable, Hashable, Codable {
-  /// One record per epoch run.
+  /// The records kept, oldest first: every epoch run while there are at most
+  /// ``capacity``, a downsampled record of a longer run (see the type's notes).
   public var epochs: [EpochRecord] = []
   /// The epoch whose parameters the network holds at the end, when early
   /// stopping restored the best ones (1-based).
   public var bestEpoch: Int?
   /// Whether early stopping ended training before the last epoch.
   public var stoppedEarly = false
+  /// The older records are those of every k-th epoch (1 until the history is first thinned).
+  public private(set) var sampleEvery = 1
+
+  /// The most records kept; one more makes ``append(_:keeping:)`` thin the older ones.
+  public static let capacity = 4096
+  /// The newest records ``append(_:keeping:)`` always keeps.
+  public static let recentWindow = 256
 
   public init() {}
+
+  /// The number of epochs run (the last record's epoch), whether or not every record is kept.
+  public var epochCount: Int { epochs.last?.epoch ?? 0 }
+
+  /// Adds an epoch's record, thinning the older records when there are more than ``capacity``.
+  /// - Parameter pinned: an epoch whose record the thinning keeps (e.g. the best so far).
+  public mutating func append(_ record: EpochRecord, keeping pinned: Int? = nil) {
+    epochs.append(record)
+    guard epochs.count > Self.capacity else { return }
+    // The sample grid holds at most half of what is left besides the recent window,
+    // so the next thinning is at least that many epochs away.
+    let gridSize = (Self.capacity - Self.recentWindow) / 2
+    while record.epoch / sampleEvery > gridSize { sampleEvery *= 2 }
+    let recentStart = epochs.count - Self.recentWindow
+    var kept = [EpochRecord]()
+    kept.reserveCapacity(Self.capacity)
+    for (index, record) in epochs.enumerated()
+    where index >= recentStart || (record.epoch - 1) % sampleEvery == 0 || record.epoch == pinned {
+      kept.append(record)
+    }
+    epochs = kept
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case epochs, bestEpoch, stoppedEarly, sampleEvery
+  }
+
+  /// Decodes a history; `sampleEvery` (added later) may be missing, as in the
+  /// histories and checkpoints of earlier versions, which kept every epoch.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    epochs = try c.decodeIfPresent([EpochRecord].self, forKey: .epochs) ?? []
+    bestEpoch = try c.decodeIfPresent(Int.self, forKey: .bestEpoch)
+    stoppedEarly = try c.decodeIfPresent(Bool.self, forKey: .stoppedEarly) ?? false
+    sampleEvery = max(1, try c.decodeIfPresent(Int.self, forKey: .sampleEvery) ?? 1)
+  }
 
   /// The column names of ``csv()``, in order.
   public var columns: [String] {
