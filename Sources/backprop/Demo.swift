@@ -31,7 +31,7 @@ struct Demo: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
-    if iterations < 1 { throw ValidationError("--iterations \(iterations): needs at least 1") }
+    try NumberRange.atLeastOne.check(iterations, "--iterations")
   }
 
   func run() throws {
