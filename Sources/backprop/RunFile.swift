@@ -99,12 +99,12 @@ enum RunFile {
     arguments.filter { $0.hasPrefix("--") && $0.count > 2 }.map { String($0.dropFirst(2).prefix { $0 != "=" }) }
   }
 
-  /// An error's message with the run file, key and line in front when the first option it names
-  /// (`--epochs`) took its value from a run file (or a recorded command): `Error: --config run.yaml,
+  /// An error's message with the run file, key and line in front when the first option its first
+  /// line names (`--epochs`) took its value from a run file (or a recorded command): `Error: --config run.yaml,
   /// key 'epochs' (line 4): The value 'ten' is invalid for '--epochs <E>'`. Other messages are returned as they are.
   static func locating(_ message: String) -> String {
     guard !origins.isEmpty else { return message }
-    var scanner = message[...]
+    var scanner = message.prefix { !$0.isNewline }  // the error itself, not the usage lines after it
     while let range = scanner.range(of: "--") {
       let name = scanner[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
       if let origin = origins[String(name)] {
