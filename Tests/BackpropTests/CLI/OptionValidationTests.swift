@@ -123,7 +123,6 @@ struct OptionValidationTests {
     (["--beta2=1", "--optimizer", "adam"], "--beta2 1.0: must be at least 0 and below 1"),
     (["--weight-decay=-0.1", "--optimizer", "adamw"], "--weight-decay -0.1: must be a finite number, 0 or more"),
     (["--learning-rate=nan"], "--learning-rate nan: must be a positive finite number"),
-    (["--test-split", "1"], "--test-split 1.0: must be between 0 and 1 (e.g. 0.2 for 20%)"),
   ])
   func outOfRangeValuesAreRefused(arguments: [String], message: String) throws {
     let folder = try makeTable()
