@@ -55,15 +55,29 @@ public enum RunFileReader {
   /// The options the YAML or JSON file at `path` holds, as arguments.
   /// - Parameter knownOptions: `train`'s long option names, without the dashes.
   public static func arguments(inRunFile path: String, knownOptions: Set<String>) throws(RunFileError) -> [String] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw RunFileError(option: "--config", path: path, "cannot read the file")
-    }
-    return try arguments(runFile: data, path: path, knownOptions: knownOptions)
+    try entries(inRunFile: path, knownOptions: knownOptions).flatMap(\.arguments)
   }
 
   /// The options a run file's bytes hold, as arguments; `path` names the file in errors.
   public static func arguments(runFile data: Data, path: String, knownOptions: Set<String>) throws(RunFileError)
     -> [String]
+  {
+    try entries(runFile: data, path: path, knownOptions: knownOptions).flatMap(\.arguments)
+  }
+
+  /// The options the YAML or JSON file at `path` holds, each with its key and line.
+  public static func entries(inRunFile path: String, knownOptions: Set<String>) throws(RunFileError) -> [Entry] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw RunFileError(option: "--config", path: path, "cannot read the file")
+    }
+    return try entries(runFile: data, path: path, knownOptions: knownOptions)
+  }
+
+  /// The options a run file's bytes hold, in the order of their names, each with the
+  /// key and line it came from (so that a value the command rejects can be traced
+  /// back to the file); `path` names the file in errors.
+  public static func entries(runFile data: Data, path: String, knownOptions: Set<String>) throws(RunFileError)
+    -> [Entry]
   {
     func failure(_ problem: String) -> RunFileError { RunFileError(option: "--config", path: path, problem) }
     guard let text = String(data: data, encoding: .utf8) else { throw failure("cannot read the file") }
@@ -80,7 +94,13 @@ public enum RunFileReader {
     guard let mapping = node?.any as? [String: Any] else {
       throw failure("the file must be a mapping of option names to values (e.g. 'epochs: 10')")
     }
-    var arguments = [String]()
+    var lines = [String: Int]()
+    if let pairs = node?.mapping {
+      for (key, _) in pairs {
+        if let name = key.string, let line = key.mark?.line { lines[name] = lines[name] ?? line }
+      }
+    }
+    var entries = [Entry]()
     for key in mapping.keys.sorted() {
       let name = key.replacingOccurrences(of: "_", with: "-").lowercased()
       guard knownOptions.contains(name), !excludedOptions.contains(name) else {
@@ -88,6 +108,7 @@ public enum RunFileReader {
         throw failure("unknown option '\(key)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"))
       }
       let value = mapping[key]!
+      var arguments = [String]()
       switch value {
       case let flag as Bool:
         if flag { arguments.append("--" + name) }
@@ -98,8 +119,29 @@ public enum RunFileReader {
       default:
         arguments += ["--" + name, "\(value)"]
       }
+      entries.append(Entry(key: key, option: name, line: lines[key], arguments: arguments))
     }
-    return arguments
+    return entries
+  }
+
+  /// One option of a run file: its key as written, the option it names, the key's line and the arguments it
+  /// stands for (none for a flag set to false).
+  public struct Entry: Equatable, Sendable {
+    /// The key as the file writes it (`batch_size`).
+    public let key: String
+    /// The option's long name, without the dashes (`batch-size`).
+    public let option: String
+    /// The key's line in the file, from 1, where YAML gives it.
+    public let line: Int?
+    /// `--batch-size 32`, `--standardize`, or none.
+    public let arguments: [String]
+
+    public init(key: String, option: String, line: Int?, arguments: [String]) {
+      self.key = key
+      self.option = option
+      self.line = line
+      self.arguments = arguments
+    }
   }
 
   /// The arguments recorded in a model or checkpoint written by `train` (without `train` itself).

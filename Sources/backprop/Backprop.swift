@@ -44,7 +44,8 @@ struct BackpropCommand: ParsableCommand {
     // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as an
     // error naming the file, instead of killing the process mid-write.
     signal(SIGXFSZ, SIG_IGN)
-    let arguments = Array(CommandLine.arguments.dropFirst())
+    // `--warmup -1` as `--warmup=-1`, so that a negative value reaches its option's range check.
+    let arguments = NegativeNumberArguments.attached(Array(CommandLine.arguments.dropFirst()))
     if arguments.first == "train", arguments.contains(where: { $0 == "--resume" || $0.hasPrefix("--resume=") }) {
       run(TrainResume.self, Array(arguments.dropFirst()))
     }
@@ -73,7 +74,7 @@ struct BackpropCommand: ParsableCommand {
     } catch {
       let code = root.exitCode(for: error)
       if code == .success { root.exit(withError: error) }  // --help, --version, completion scripts
-      let message = root.fullMessage(for: error)
+      let message = RunFile.locating(root.fullMessage(for: error))  // names the run file that gave the value
       if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
       Foundation.exit(exitStatus(for: error, parserCode: code.rawValue))
     }

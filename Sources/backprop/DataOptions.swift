@@ -112,14 +112,9 @@ struct DataOptions: ParsableArguments {
     if testSplit != nil, testData != nil || testX != nil {
       throw ValidationError("--test-split takes the test set from the training data; do not also give a test file")
     }
-    for (name, value) in [("--validation-split", validationSplit), ("--test-split", testSplit)] {
-      if let value, !(value > 0 && value < 1) {
-        throw ValidationError("\(name) \(value): must be between 0 and 1 (e.g. 0.2 for 20%)")
-      }
-    }
-    if let scale, scale == 0 || !scale.isFinite {
-      throw ValidationError("--scale \(scale): must be a finite non-zero number")
-    }
+    try NumberRange.fraction.check(validationSplit, "--validation-split")
+    try NumberRange.fraction.check(testSplit, "--test-split")
+    try NumberRange.nonZero.check(scale, "--scale")
     if standardize && minMax { throw ValidationError("choose one of --standardize and --min-max") }
   }
 

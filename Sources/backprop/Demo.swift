@@ -31,7 +31,7 @@ struct Demo: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
-    if iterations < 1 { throw ValidationError("--iterations \(iterations): needs at least 1") }
+    try NumberRange.atLeastOne.check(iterations, "--iterations")
     // The larger of the two networks, its 400 examples and one recorded cost per iteration.
     do {
       try MemoryEstimate(layerSizes: [2, 50, 50, 3], scalarBytes: 8, batch: 400, examples: 400, iterations: iterations)

@@ -44,11 +44,11 @@ struct GradientCheckCommand: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
-    if examples < 1 { throw ValidationError("--examples \(examples): needs at least 1") }
-    if !(epsilon > 0) || !epsilon.isFinite { throw ValidationError("--epsilon \(epsilon): must be a positive number") }
-    if !(threshold > 0) { throw ValidationError("--threshold \(threshold): must be positive") }
-    if !(l2 >= 0) || !l2.isFinite { throw ValidationError("--l2 \(l2): must be 0 or a positive number") }
-    if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout \(dropout): must be in [0, 1)") }
+    try NumberRange.atLeastOne.check(examples, "--examples")
+    try NumberRange.positive.check(epsilon, "--epsilon")
+    try NumberRange.positive.check(threshold, "--threshold")
+    try NumberRange.zeroOrMore.check(l2, "--l2")
+    try NumberRange.belowOne.check(dropout, "--dropout")
     if batchNorm && examples < 2 { throw ValidationError("--batch-norm needs --examples 2 or more") }
   }
 

@@ -61,3 +61,103 @@ struct ArchitectureOptions: ParsableArguments {
   @Option(help: "Random seed for the initial parameters (and generated data).")
   var seed: UInt64 = 1
 }
+
+/// The range a numeric option accepts, checked the same way by every command's
+/// `validate()`: `try NumberRange.zeroOrMore.check(warmup, "--warmup")` throws
+/// `--warmup -1: must be 0 or more`, naming the option and the value given.
+/// NaN and ±∞ are out of every range (none of the options has a use for them).
+enum NumberRange {
+  /// 0, 1, 2, … (counts that may be zero: epochs, iterations, warm-up epochs); for
+  /// real numbers, finite and ≥ 0 (λ, δ, weight decay).
+  case zeroOrMore
+  /// 1, 2, 3, … (sizes and counts that cannot be zero: batch size, threads, patience).
+  case atLeastOne
+  /// Finite and > 0 (learning rate, ε, clipping norm, thresholds).
+  case positive
+  /// Strictly between 0 and 1 (a fraction of the examples).
+  case fraction
+  /// In [0, 1): a dropout rate, a decay β.
+  case belowOne
+  /// Finite and ≠ 0 (a divisor).
+  case nonZero
+
+  /// Whether `value` lies in the range.
+  func contains(_ value: Double) -> Bool {
+    guard value.isFinite else { return false }
+    switch self {
+    case .zeroOrMore: return value >= 0
+    case .atLeastOne: return value >= 1
+    case .positive: return value > 0
+    case .fraction: return value > 0 && value < 1
+    case .belowOne: return value >= 0 && value < 1
+    case .nonZero: return value != 0
+    }
+  }
+
+  /// What the range asks for, after "must be".
+  func requirement(integer: Bool) -> String {
+    switch self {
+    case .zeroOrMore: return integer ? "0 or more" : "a finite number, 0 or more"
+    case .atLeastOne: return "at least 1"
+    case .positive: return "a positive finite number"
+    case .fraction: return "between 0 and 1 (e.g. 0.2 for 20%)"
+    case .belowOne: return "at least 0 and below 1"
+    case .nonZero: return "a finite non-zero number"
+    }
+  }
+
+  /// Throws `OPTION VALUE: must be …` when `value` is given and out of range.
+  func check(_ value: Int?, _ option: String) throws {
+    if let value, !contains(Double(value)) {
+      throw ValidationError("\(option) \(value): must be \(requirement(integer: true))")
+    }
+  }
+
+  /// Throws `OPTION VALUE: must be …` when `value` is given and out of range.
+  func check(_ value: Double?, _ option: String) throws {
+    if let value, !contains(value) {
+      throw ValidationError("\(option) \(value): must be \(requirement(integer: false))")
+    }
+  }
+}
+
+/// Negative numbers as option values, for every command: `--warmup -1` reaches the
+/// parser as `--warmup=-1`. ArgumentParser reads a word starting with `-` as an
+/// option name, so a negative value given as its own argument would be reported as
+/// a missing value (and "-1" as an unknown option) instead of reaching the option's
+/// range check. A negative number can never be an option's name, so a long option
+/// followed by one is always that option and its value.
+enum NegativeNumberArguments {
+  /// `arguments` with each `--name NUMBER` (NUMBER negative) joined into `--name=NUMBER`.
+  static func attached(_ arguments: [String]) -> [String] {
+    var result = [String]()
+    result.reserveCapacity(arguments.count)
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      if isLongOptionName(argument), index + 1 < arguments.count, isNegativeNumber(arguments[index + 1]) {
+        result.append(argument + "=" + arguments[index + 1])
+        index += 2
+      } else {
+        result.append(argument)
+        index += 1
+      }
+    }
+    return result
+  }
+
+  /// `--name` without a value attached (`--` alone ends the options).
+  static func isLongOptionName(_ argument: String) -> Bool {
+    argument.hasPrefix("--") && argument.count > 2 && !argument.contains("=")
+  }
+
+  /// `-1`, `-0.5`, `-.5`, `-1e-3`, `-2000:` (a range), `-inf`, `-nan`: a minus sign, then
+  /// a digit (or a point and a digit), or infinity or NaN.
+  static func isNegativeNumber(_ argument: String) -> Bool {
+    guard argument.hasPrefix("-") else { return false }
+    let rest = argument.dropFirst()
+    if let first = rest.first, first.isASCII, first.isNumber { return true }
+    if rest.hasPrefix("."), let second = rest.dropFirst().first, second.isASCII, second.isNumber { return true }
+    return ["inf", "infinity", "nan"].contains(rest.lowercased())
+  }
+}

@@ -20,7 +20,11 @@ struct RuntimeOptions: ParsableArguments {
   var blas: String?
 
   func validate() throws {
-    if let threads, threads < 1 { throw ValidationError("--threads \(threads): needs at least 1") }
+    try NumberRange.atLeastOne.check(threads, "--threads")
+    // BACKPROP_THREADS set to something unusable is an error, like a bad --threads, unless --threads overrides it.
+    if threads == nil {
+      do { _ = try Kernels.environmentThreadCount() } catch { throw ValidationError(error.description) }
+    }
     if let blas, blas.trimmingCharacters(in: .whitespaces).isEmpty {
       throw ValidationError("--blas: give auto, builtin, system or a library's path")
     }

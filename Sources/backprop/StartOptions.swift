@@ -22,6 +22,11 @@ struct DescentOptions: ParsableArguments {
     help: ArgumentHelp("α, the learning rate. Default: 0.0075 (the course's) for sgd, else the optimizer's usual one (adam 0.001).", valueName: "α"))
   var learningRate: Double?
 
-  @Option(help: "Number of full-batch gradient-descent iterations (without --epochs).")
-  var iterations: Int = 2500
+  @Option(
+    name: .customLong("iterations"),
+    help: ArgumentHelp("Number of full-batch gradient-descent iterations, instead of --epochs. Default: 2500.", valueName: "n"))
+  var givenIterations: Int?
+
+  /// The iterations given, or the course's 2500.
+  var iterations: Int { givenIterations ?? 2500 }
 }

@@ -80,11 +80,12 @@ struct Train: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
-    if let learningRate, learningRate <= 0 || !learningRate.isFinite {
-      throw ValidationError("--learning-rate \(learningRate): the learning rate must be a positive finite number")
+    try NumberRange.positive.check(learningRate, "--learning-rate")
+    try NumberRange.zeroOrMore.check(descent.givenIterations, "--iterations")
+    try NumberRange.zeroOrMore.check(printEvery, "--print-every")
+    if descent.givenIterations != nil && training.epochs != nil {
+      throw ValidationError("give --epochs (mini-batch epochs) or --iterations (full-batch steps), not both")
     }
-    if iterations < 0 { throw ValidationError("--iterations \(iterations): must be 0 or more") }
-    if let printEvery, printEvery < 0 { throw ValidationError("--print-every \(printEvery): must be 0 or more") }
     do {
       try Network<Double>.validate(layerSizes: architecture.layers.sizes)
       try checkMemory(examples: nil)

@@ -96,8 +96,17 @@ struct TrainingOptions: ParsableArguments {
   var usesEpochs: Bool { epochs != nil }
 
   mutating func validate() throws {
-    if let epochs, epochs < 0 { throw ValidationError("--epochs \(epochs): must be 0 or more") }
-    if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): must be at least 1") }
+    try NumberRange.zeroOrMore.check(epochs, "--epochs")
+    try NumberRange.atLeastOne.check(batchSize, "--batch-size")
+    try NumberRange.belowOne.check(momentum, "--momentum")
+    try NumberRange.belowOne.check(beta1, "--beta1")
+    try NumberRange.belowOne.check(beta2, "--beta2")
+    try NumberRange.positive.check(epsilon, "--epsilon")
+    try NumberRange.zeroOrMore.check(weightDecay, "--weight-decay")
+    try NumberRange.zeroOrMore.check(l2, "--l2")
+    try NumberRange.zeroOrMore.check(warmup, "--warmup")
+    try NumberRange.atLeastOne.check(earlyStopping, "--early-stopping")
+    try NumberRange.zeroOrMore.check(minDelta, "--min-delta")
     if let history { _ = try History.format(of: history) }
     if let events, !events.lowercased().hasSuffix(".jsonl") && !events.lowercased().hasSuffix(".json") {
       throw ValidationError("--events \(events): the file must end in .jsonl (one JSON object per line)")

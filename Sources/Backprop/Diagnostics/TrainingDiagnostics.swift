@@ -6,10 +6,10 @@ import RealModule
 /// | finding | rule | hint |
 /// |---|---|---|
 /// | exploding gradients | a layer's ‖g[l]‖ above 10³, or 100× its first epoch's | lower α, `--clip-norm`, He/Xavier initialisation |
-/// | vanishing gradients | ‖g[1]‖ below 10⁻⁴ × ‖g[L]‖ | ReLU hidden layers, `--batch-norm`, He initialisation |
+/// | vanishing gradients | ‖g[1]‖ below 10⁻⁴ × ‖g[L]‖ | for ReLU-like layers: dead units, lower α, leaky-relu, He initialisation, `--batch-norm`; else ReLU hidden layers, `--batch-norm`, He initialisation |
 /// | dead ReLUs | over half a layer's units output 0 for a whole batch | lower α, leaky-relu, He initialisation |
 /// | saturated sigmoid | over 90% of A[L] within 10⁻⁴ of 0 or 1 while the cost is above 1 | scale the inputs, lower α |
-/// | rising cost | the training cost rose 3 epochs in a row | lower α |
+/// | rising cost | the training cost rose by more than 0.1% 3 epochs in a row | lower α |
 public enum TrainingDiagnostics {
   /// One finding.
   public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -24,8 +24,14 @@ public enum TrainingDiagnostics {
     public var description: String { message }
   }
 
+  /// The least relative rise of the cost from one epoch to the next that counts as rising
+  /// (a flat cost wobbles in its last digits).
+  public static let risingCostTolerance = 1e-3
+
   /// The findings after the last epoch of `history`.
-  public static func findings(_ history: History) -> [Finding] {
+  /// - Parameter hiddenActivation: the hidden layers' g, for hints that fit it; without it,
+  ///   layers whose dead units were recorded are taken to be ReLU-like.
+  public static func findings(_ history: History, hiddenActivation: ActivationFunction? = nil) -> [Finding] {
     guard let record = history.epochs.last else { return [] }
     var found = [Finding]()
     let first = history.epochs.first!
@@ -43,11 +49,16 @@ public enum TrainingDiagnostics {
     if let g1 = record.gradientNorms.first, let gL = record.gradientNorms.last, record.gradientNorms.count > 2,
       gL > 0, g1 < 1e-4 * gL
     {
+      let last = record.gradientNorms.count
+      let size =
+        g1 == 0
+        ? "layer 1's gradient is zero (layer \(last)'s is \(short(gL)))"
+        : "layer 1's gradient (\(short(g1))) is \(short(gL / g1))× smaller than layer \(last)'s"
       found.append(
         Finding(
           kind: "vanishing_gradients", layer: 1,
-          message: "vanishing gradients: layer 1's gradient (\(short(g1))) is \(short(gL / max(g1, .leastNonzeroMagnitude)))× "
-            + "smaller than layer \(record.gradientNorms.count)'s; use relu hidden layers, --batch-norm, or --initializer he"))
+          message: "vanishing gradients: \(size); "
+            + vanishingGradientHint(hiddenActivation, reluLike: record.deadUnitFractions.contains { $0 != nil })))
     }
     for (index, fraction) in record.deadUnitFractions.enumerated() {
       if let fraction, fraction > 0.5 {
@@ -66,14 +77,50 @@ public enum TrainingDiagnostics {
             + "is \(short(record.cost)); scale the inputs (--standardize, --scale) or lower the learning rate"))
     }
     let costs = history.epochs.suffix(4).map(\.cost)
-    if costs.count == 4, zip(costs, costs.dropFirst()).allSatisfy({ $0 < $1 }) {
+    if costs.count == 4, zip(costs, costs.dropFirst()).allSatisfy({ $1 > $0 + risingCostTolerance * abs($0) }) {
       found.append(
         Finding(
           kind: "rising_cost", layer: nil,
-          message: "the training cost rose for 3 epochs in a row (\(costs.map(short).joined(separator: " → "))); "
+          message: "the training cost rose for 3 epochs in a row (\(distinct(costs).joined(separator: " → "))); "
             + "the learning rate is probably too high"))
     }
     return found
+  }
+
+  /// What to try against vanishing gradients, for the hidden layers' activation:
+  /// ReLU's gradient does not shrink through the layers, so vanishing gradients
+  /// there mean dead units or a poor start, not a saturating g.
+  static func vanishingGradientHint(_ activation: ActivationFunction?, reluLike recorded: Bool) -> String {
+    switch activation {
+    case .relu?, .prelu?:
+      return "units may be dead (0 for every example): lower the learning rate, try --activation leaky-relu, "
+        + "--initializer he or --batch-norm"
+    case .leakyReLU?:
+      return "lower the learning rate, or try --initializer he or --batch-norm"
+    case nil where recorded:
+      return "units may be dead (0 for every example): lower the learning rate, try --activation leaky-relu, "
+        + "--initializer he or --batch-norm"
+    default:
+      return "use relu hidden layers, --batch-norm, or --initializer he"
+    }
+  }
+
+  /// The values with the fewest significant digits (at least 3) that tell each from the next.
+  static func distinct(_ values: [Double]) -> [String] {
+    for digits in 3...17 {
+      let texts = values.map { significant($0, digits: digits) }
+      if zip(texts, texts.dropFirst()).allSatisfy({ $0 != $1 }) { return texts }
+    }
+    return values.map { "\($0)" }
+  }
+
+  /// `value` rounded to `digits` significant digits: 0.0412, 41.2, 4.12e-05.
+  static func significant(_ value: Double, digits: Int) -> String {
+    guard value.isFinite, value != 0 else { return short(value) }
+    let exponent = Int(Double.log10(abs(value)).rounded(.down))
+    let scale = Double.pow(10, Double(digits - 1 - exponent))
+    let rounded = (value * scale).rounded() / scale
+    return rounded.isFinite ? "\(rounded)" : "\(value)"
   }
 
   /// Per layer, the fraction of ReLU-like units that are 0 for every example of the pass.

@@ -24,12 +24,29 @@ extension Kernels {
   }
 
   /// The thread count from the environment: `BACKPROP_THREADS`, else
-  /// ``Kernels/availableProcessorCount``.
+  /// ``Kernels/availableProcessorCount`` (also when the variable holds no
+  /// positive integer: a program that must not run on with a mistyped value
+  /// checks ``environmentThreadCount()`` first, as the `backprop` commands do).
   public static func defaultThreadCount() -> Int {
-    if let text = ProcessInfo.processInfo.environment["BACKPROP_THREADS"], let value = Int(text), value > 0 {
-      return value
+    (try? environmentThreadCount()).flatMap { $0 } ?? availableProcessorCount
+  }
+
+  /// `BACKPROP_THREADS`: nil when it is not set (or empty), else the positive
+  /// integer it holds.
+  /// - Throws: ``ConfigurationError`` naming the variable when it holds anything else (`abc`, `0`, `-3`).
+  public static func environmentThreadCount() throws(ConfigurationError) -> Int? {
+    try threadCount(environmentValue: ProcessInfo.processInfo.environment["BACKPROP_THREADS"])
+  }
+
+  /// The thread count a `BACKPROP_THREADS` value asks for: nil for no value.
+  /// - Throws: ``ConfigurationError`` naming the variable when `text` is not a positive integer.
+  public static func threadCount(environmentValue text: String?) throws(ConfigurationError) -> Int? {
+    guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+    guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+      throw ConfigurationError(
+        option: "BACKPROP_THREADS", "'\(text)' is not a number of threads; set it to a whole number, 1 or more, or unset it")
     }
-    return availableProcessorCount
+    return value
   }
 
   /// The processors this process may run on: the CPUs in its affinity mask

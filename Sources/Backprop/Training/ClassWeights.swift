@@ -26,11 +26,15 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
     for pair in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
       let parts = pair.split(separator: "=", omittingEmptySubsequences: false)
       guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)), k >= 0,
-        let w = Double(parts[1].trimmingCharacters(in: .whitespaces)), w >= 0, w.isFinite
+        let w = Double(parts[1].trimmingCharacters(in: .whitespaces))
       else {
         throw ConfigurationError(
           option: "--class-weight",
           "'\(pair)' in '\(text)' is not 'class=weight'; give balanced, or e.g. 0=1,1=5 (class indices, weights ≥ 0)")
+      }
+      guard w >= 0, w.isFinite else {
+        throw ConfigurationError(
+          option: "--class-weight", "class \(k)'s weight \(parts[1]) in '\(text)' must be a finite number, 0 or more")
       }
       guard weights[k] == nil else {
         throw ConfigurationError(option: "--class-weight", "class \(k) is given twice in '\(text)'")
@@ -46,6 +50,19 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
     case .explicit(let weights):
       return weights.keys.sorted().map { "\($0)=\(weights[$0]!)" }.joined(separator: ",")
     }
+  }
+
+  /// Checks that every class given a weight exists: the classes are 0…K−1 for
+  /// `classCount` K (2 for a single sigmoid unit).
+  /// - Throws: ``ConfigurationError`` naming `--class-weight`, the class and the classes there are.
+  public func check(classCount: Int) throws(ConfigurationError) {
+    guard case .explicit(let weights) = self else { return }
+    guard let missing = weights.keys.sorted().first(where: { $0 >= classCount }) else { return }
+    let classes = classCount <= 10
+      ? (0..<classCount).map(String.init).joined(separator: ", ") : "0 to \(classCount - 1)"
+    throw ConfigurationError(
+      option: "--class-weight",
+      "class \(missing) does not exist: there \(classCount == 1 ? "is 1 class" : "are \(classCount) classes"), \(classes)")
   }
 
   /// The class index of each example: a (1, m) row of labels (softmax class

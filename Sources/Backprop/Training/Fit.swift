@@ -125,6 +125,8 @@ struct Fitter<Scalar: MatrixScalar> {
       guard network.output.isClassification else {
         throw ConfigurationError(option: "--class-weight", "class weights need a classification output (sigmoid or softmax)")
       }
+      let outputUnits = network.layers[network.depth - 1].outputSize
+      try classWeights.check(classCount: outputUnits == 1 ? 2 : outputUnits)
       let perClass = try classWeights.exampleWeights(for: y)
       if var combined = weights {
         Kernels.scaleColumns(&combined, by: perClass)

@@ -18,13 +18,51 @@ import Testing
     return TrainingDiagnostics.findings(history).map(\.kind)
   }
 
-  /// A layer whose gradient is exactly 0 (every unit dead) gives an infinite ratio: still a finding, and printable.
+  /// A layer whose gradient is exactly 0 (every unit dead) is a finding that says "zero", not an infinite ratio
+  /// (it printed "(0.0) is inf× smaller").
   @Test func aZeroGradientIsHandled() {
     var history = History()
     history.epochs = [record(1, cost: 1, norms: [0, 0.1, 0.5])]
     let findings = TrainingDiagnostics.findings(history)
     #expect(findings.map(\.kind) == ["vanishing_gradients"])
-    #expect(findings[0].message.contains("inf"))
+    #expect(findings[0].message.contains("layer 1's gradient is zero (layer 3's is 0.5)"), "\(findings[0].message)")
+    #expect(!findings[0].message.contains("inf"), "\(findings[0].message)")
+  }
+
+  /// Vanishing gradients in a ReLU network: the hint does not suggest ReLU (it did), but what fits ReLU.
+  @Test func vanishingGradientHintFitsTheActivation() {
+    var history = History()
+    history.epochs = [record(1, cost: 1, norms: [1e-9, 1e-3, 0.5])]
+    for activation in [ActivationFunction.relu, .prelu(initialAlpha: 0.25)] {
+      let message = TrainingDiagnostics.findings(history, hiddenActivation: activation)[0].message
+      #expect(!message.contains("use relu"), "\(message)")
+      #expect(message.contains("dead") && message.contains("leaky-relu") && message.contains("--initializer he"), "\(message)")
+      #expect(message.contains("--batch-norm") && message.contains("lower the learning rate"), "\(message)")
+    }
+    let leaky = TrainingDiagnostics.findings(history, hiddenActivation: .leakyReLU(slope: 0.01))[0].message
+    #expect(!leaky.contains("use relu") && !leaky.contains("try --activation leaky-relu"), "\(leaky)")
+    let tanh = TrainingDiagnostics.findings(history, hiddenActivation: .tanh)[0].message
+    #expect(tanh.contains("use relu hidden layers"), "\(tanh)")
+    // Without the activation, recorded dead-unit fractions mark ReLU-like layers (training records them only there).
+    history.epochs = [record(1, cost: 1, norms: [1e-9, 1e-3, 0.5], dead: [0.2, 0.1, nil])]
+    let inferred = TrainingDiagnostics.findings(history)[0].message
+    #expect(!inferred.contains("use relu") && inferred.contains("leaky-relu"), "\(inferred)")
+  }
+
+  /// A flat cost whose last digits wobble is not a rising cost (it warned "0.041 → 0.041 → 0.041 → 0.041").
+  @Test func aFlatCostIsNotRising() {
+    let flat = [0.041_200, 0.041_201, 0.041_203, 0.041_204]
+    let records = flat.enumerated().map { record($0.offset + 1, cost: $0.element, norms: [0.1, 0.1]) }
+    #expect(kinds(records).isEmpty)
+  }
+
+  /// A cost that rises by little but clearly is printed with the digits that show it rising.
+  @Test func aRisingCostIsPrintedWithDistinctNumbers() throws {
+    let costs = [0.041_20, 0.041_30, 0.041_40, 0.041_50]
+    var history = History()
+    history.epochs = costs.enumerated().map { record($0.offset + 1, cost: $0.element, norms: [0.1, 0.1]) }
+    let finding = try #require(TrainingDiagnostics.findings(history).first { $0.kind == "rising_cost" })
+    #expect(finding.message.contains("(0.0412 → 0.0413 → 0.0414 → 0.0415)"), "\(finding.message)")
   }
 
   @Test func aHealthyRunIsQuiet() {
