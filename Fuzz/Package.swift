@@ -5,7 +5,9 @@ import PackageDescription
 /// `swift build --package-path Fuzz --sanitize=fuzzer` (see `scripts/fuzz`).
 /// Each target's entry point is `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`,
 /// so the targets link only with the fuzzer sanitizer.
-let readers = ["csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config"]
+let readers = [
+  "csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config", "activation", "sweep-spec",
+]
 
 let package = Package(
   name: "BackpropFuzz",
