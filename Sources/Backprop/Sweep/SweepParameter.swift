@@ -47,7 +47,8 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   ///   - text: `learning-rate=log:1e-4..1e-1`, `optimizer=sgd|adam`, `layers=64,32,10|64,128,10`.
   ///   - integer: whether the option takes whole numbers (ranges are then rounded).
   /// - Throws: ``ConfigurationError`` naming `--vary` and the spec: no `=`, an empty name or list,
-  ///   a malformed number, LO ≥ HI, a non-positive bound of a log range, fewer than 1 point.
+  ///   a malformed number, LO ≥ HI, a non-positive bound of a log range, fewer than 1 point, a
+  ///   value listed twice, a whole-number range beyond ±2⁵³.
   public init(parsing text: String, integer: Bool = false) throws(ConfigurationError) {
     spec = text
     self.integer = integer
@@ -60,6 +61,10 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
     let body = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
     if let scale = [Scale.logarithmic, .linear].first(where: { body.hasPrefix($0.rawValue + ":") }) {
       values = try Self.range(String(body.dropFirst(4)), scale: scale, spec: text)
+      // A whole-number option's values are written as Int: its range must fit one exactly.
+      if integer, case .range(let low, let high, _, _) = values, max(abs(low), abs(high)) > Self.largestWholeNumber {
+        throw Self.error(text, "a whole-number option's range must lie within ±\(Int(Self.largestWholeNumber))")
+      }
       return
     }
     let items = body.split(separator: "|", omittingEmptySubsequences: false).map {
@@ -67,6 +72,11 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
     }
     guard !items.contains(where: \.isEmpty) else {
       throw Self.error(text, "empty value in the list; separate values with '|', e.g. sgd|adam")
+    }
+    // A value listed twice would run the same trial twice under two numbers.
+    var seen = Set<String>()
+    if let repeated = items.first(where: { !seen.insert($0).inserted }) {
+      throw Self.error(text, "'\(repeated)' is listed more than once; list each value once")
     }
     values = .list(items)
   }
@@ -98,6 +108,9 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
     }
     return .range(low: low, high: high, scale: scale, points: points)
   }
+
+  /// The largest bound of a whole-number range: 2⁵³, where Double still holds every whole number.
+  static let largestWholeNumber: Double = 9_007_199_254_740_992
 
   private static func error(_ spec: String, _ problem: String) -> ConfigurationError {
     ConfigurationError(option: "--vary", "'\(spec)': \(problem)")

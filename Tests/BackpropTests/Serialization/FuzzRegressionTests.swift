@@ -189,4 +189,29 @@ import Testing
       _ = try RunFileReader.arguments(runFile: Data([0xFF, 0xFE, 0x00]), path: "r.yaml", knownOptions: known)
     }
   }
+
+  /// Sweep specs, as the `sweep-spec` target reads them (first byte: a whole-number option).
+  /// Found by it: a list naming a value twice (`…=sda|am|am|…`) gave a grid whose trials
+  /// repeat under two numbers; now refused, naming the value. And a whole-number option's range
+  /// past Int (`epochs=lin:1..2e22:5`) trapped converting its points to Int; now refused.
+  @Test func sweepSpecs() {
+    for path in Self.inputs("sweep-spec") {
+      guard let bytes = try? Self.bytes(path), let first = bytes.first else { continue }
+      let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+      do {
+        let parameter = try SweepParameter(parsing: text, integer: first & 1 == 1)
+        if let count = try? parameter.gridCount(), count <= 4_096, let values = try? parameter.gridValues() {
+          #expect(Set(values).count == values.count, "\(path): a grid value repeats: \(values)")
+        }
+      } catch {
+        #expect(error.option == "--vary", "\(path): \(error)")
+      }
+    }
+    #expect(throws: ConfigurationError(option: "--vary", "'optimizer=sgd|adam|adam': 'adam' is listed more than once; list each value once")) {
+      _ = try SweepParameter(parsing: "optimizer=sgd|adam|adam")
+    }
+    #expect(throws: ConfigurationError(option: "--vary", "'epochs=lin:1..2e22:5': a whole-number option's range must lie within ±9007199254740992")) {
+      _ = try SweepParameter(parsing: "epochs=lin:1..2e22:5", integer: true)
+    }
+  }
 }
