@@ -15,14 +15,17 @@ enum BackpropExecutable {
     return candidates.map { $0.appendingPathComponent("backprop") }
       .first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }()
+
+  /// Runs `backprop` with `arguments`; every CLI suite's `run` comes here.
+  static func run(_ arguments: [String]) throws -> Subprocess.Result {
+    guard let url else { throw CocoaError(.fileNoSuchFile) }
+    return try Subprocess.run(url, arguments)
+  }
 }
 
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct CommandLineTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A folder with a small two-feature data set: X (m = 40, 2) and y (40,) of 0/1.
   func makeData() throws -> URL {

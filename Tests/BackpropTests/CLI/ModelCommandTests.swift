@@ -6,10 +6,7 @@ import Testing
 /// `train --data … --save model.safetensors`, then `predict`, `evaluate` and `inspect`, as a newcomer runs them.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct ModelCommandTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A small three-class table with text labels, laid out as a user's CSV would be.
   func makeTable(in folder: URL) throws -> String {

@@ -12,10 +12,7 @@ import Testing
 /// A finished run is never thrown away, and a checkpoint folder belongs to one run.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct RunSafetyTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A folder with a CSV of `rows` two-feature examples of two classes.
   func makeFolder(rows: Int = 60) throws -> URL {

@@ -7,10 +7,7 @@ import Testing
 /// sweep.csv, best.safetensors, the report, failures and bad specs.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct SweepCommandLineTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A folder with a three-class CSV of 90 rows (two features, a text label).
   func makeTable() throws -> URL {

@@ -6,10 +6,7 @@ import Testing
 /// `train` with epochs, mini-batches and the practitioner's options, end to end.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct TrainingCommandLineTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A folder with a three-class CSV of 90 rows (two features, a text label).
   func makeTable() throws -> URL {

@@ -7,10 +7,7 @@ import Testing
 /// identical rebuilds, a saved model's report, and the errors.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct ReportCommandTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A folder with blobs.csv: the fixture's 120 points, text labels.
   func makeData() throws -> URL {

@@ -184,10 +184,7 @@ enum DeflateBomb {
 /// The same limits end to end: each command exits with status 2 and a message, never a crash.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct ResourceLimitCommandLineTests {
-  func run(_ arguments: [String]) throws -> Subprocess.Result {
-    guard let url = BackpropExecutable.url else { throw CocoaError(.fileNoSuchFile) }
-    return try Subprocess.run(url, arguments)
-  }
+  func run(_ arguments: [String]) throws -> Subprocess.Result { try BackpropExecutable.run(arguments) }
 
   /// A small table of 4 features and 3 classes, 100 rows.
   func table() throws -> URL {
