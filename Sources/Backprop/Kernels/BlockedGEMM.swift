@@ -120,8 +120,8 @@ extension Kernels {
   /// A product of at least ``Kernels/parallelThreshold`` multiply-adds is cut
   /// along its larger dimension (columns, or rows for tall products) into
   /// equal blocks of C, in whole tiles: one per thread, or two to four per
-  /// thread while each stays at least 256 wide, which `concurrentPerform`
-  /// hands out as threads free up (a core busy with something else then
+  /// thread while each stays at least 256 wide, which the shared
+  /// ``Kernels/WorkerPool`` hands out as threads free up (a core busy with something else then
   /// delays the product less). Each block runs the whole blocked algorithm
   /// with its own pack buffers, so threads write disjoint parts of C and
   /// share nothing mutable; the split changes no element's arithmetic, so the
@@ -231,7 +231,7 @@ extension Kernels {
       let mBlocks = (m + mcMax - 1) / mcMax
       ScratchPool.shared.withBuffer(bytes: sharedBytes) { raw in
         let packedA = UncheckedSendable(raw.bindMemory(to: Scalar.self, capacity: mPadded * k))
-        DispatchQueue.concurrentPerform(iterations: kBlocks * mBlocks) { index in
+        WorkerPool.run(tasks: kBlocks * mBlocks, threads: threads) { index in
           let (pc, ic) = (index / mBlocks * kcStep, index % mBlocks * mcMax)
           let kc = min(kcStep, k - pc)
           packA(

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// One `xGEMM` call's operands: C ← α·op(A)·op(B) + β·C, column-major with
 /// leading dimensions. A plain bundle of pointers, sendable so that the threads
 /// of a parallel product can each take the block of C they own.
@@ -47,8 +45,8 @@ struct GEMMProblem<Scalar: MatrixScalar>: @unchecked Sendable {
   /// along the larger dimension, in whole tiles of `rowUnit` rows or
   /// `columnUnit` columns, run concurrently.
   ///
-  /// Up to four blocks per thread (concurrentPerform hands them out as
-  /// threads free up, which evens out a busy core), each at least 256 wide
+  /// Up to four blocks per thread (the ``Kernels/WorkerPool`` hands them out
+  /// as threads free up, which evens out a busy core), each at least 256 wide
   /// so that re-packing the shared operand per block stays a small cost, and
   /// a whole number per thread so that idle cores finish together.
   func forEachThreadBlock(
@@ -63,7 +61,7 @@ struct GEMMProblem<Scalar: MatrixScalar>: @unchecked Sendable {
     }
     let (m, n) = (self.m, self.n)
     let extent = split.alongColumns ? n : m
-    DispatchQueue.concurrentPerform(iterations: split.blocks) { index in
+    Kernels.WorkerPool.run(tasks: split.blocks, threads: threads) { index in
       let range = (index * split.width)..<min(extent, (index + 1) * split.width)
       body(split.alongColumns ? block(rows: 0..<m, columns: range) : block(rows: range, columns: 0..<n))
     }

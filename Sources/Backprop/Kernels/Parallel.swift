@@ -1,12 +1,11 @@
-import Dispatch
-
 extension Kernels {
   /// The elementwise work (in elements) below which a kernel stays on the
-  /// calling thread: waking another core costs about as much as this much work.
-  public static let elementwiseParallelThreshold = 1 << 16
+  /// calling thread: handing a range to a spinning worker costs about a
+  /// microsecond, as much as this much work.
+  public static let elementwiseParallelThreshold = 1 << 15
 
   /// Runs `body` over `0..<count` split into contiguous ranges, on up to
-  /// ``threadCount`` threads when `count × cost` reaches
+  /// ``threadCount`` threads of the ``WorkerPool`` when `count × cost` reaches
   /// ``elementwiseParallelThreshold``, else on the calling thread in one call.
   ///
   /// - Parameters:
@@ -22,14 +21,11 @@ extension Kernels {
       return
     }
     let chunk = (count + threads - 1) / threads
-    withoutActuallyEscaping(body) { body in
-      // The ranges are disjoint, so the threads never touch the same elements.
-      let work = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: threads) { index in
-        let start = index * chunk
-        let end = min(count, start + chunk)
-        if start < end { work.value(start..<end) }
-      }
+    // The ranges are disjoint, so the threads never touch the same elements.
+    WorkerPool.run(tasks: threads, threads: threads) { index in
+      let start = index * chunk
+      let end = min(count, start + chunk)
+      if start < end { body(start..<end) }
     }
   }
 }

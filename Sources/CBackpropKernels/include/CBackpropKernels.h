@@ -98,5 +98,6 @@ void bp_dgemm_avx512_24x8_strided(long kc, const double *a, long lda, long rows,
 
 #include "CBackpropElementwise.h"
 #include "CBackpropSmallProducts.h"
+#include "CBackpropWorkerPool.h"
 
 #endif

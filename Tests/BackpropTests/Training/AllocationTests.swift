@@ -56,6 +56,23 @@ let isOptimizedBuild = true
       try allocationsPerStep(sizes: [3, 4, 2], hidden: .tanh, output: .identity, examples: 7, optimizer: sgd) == 0)
   }
 
+  /// A step large enough to run on the worker pool (products past the
+  /// parallel threshold, elementwise kernels split by columns) allocates
+  /// nothing either: handing tasks to the workers is allocation-free.
+  @Test(
+    .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
+    .enabled(if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
+  func aStepOnTwoThreadsAllocatesNothing() throws {
+    let threads = Kernels.threadCount
+    Kernels.threadCount = 2
+    defer { Kernels.threadCount = threads }
+    let sgd = try GradientDescent<Float>(learningRate: 0.01)
+    #expect(
+      try Kernels.withBackend(.builtin) {
+        try allocationsPerStep(sizes: [300, 256, 10], hidden: .relu, output: .softmax, examples: 256, optimizer: sgd)
+      } == 0)
+  }
+
   /// Every optimizer updates its state in place: no allocation after the first
   /// step either (a PReLU network, so α[l] and its state are updated too).
   @Test(
