@@ -39,6 +39,8 @@ static struct {
   // One job at a time; others run inline.
   _Alignas(64) atomic_flag busy;
   _Atomic long spin_microseconds;
+  // Bumped by bp_pool_park: a spinning worker that sees it change parks.
+  _Atomic unsigned long park_requests;
   long started;
   pthread_mutex_t grow;
   worker workers[MAX_WORKERS];
@@ -75,6 +77,7 @@ static void drain(void) {
 static void wait_for_post(worker *w) {
   const long spin = atomic_load_explicit(&pool.spin_microseconds, memory_order_relaxed);
   if (spin > 0) {
+    const unsigned long parks = atomic_load_explicit(&pool.park_requests, memory_order_relaxed);
     const long deadline = now_microseconds() + spin;
     for (;;) {
       for (int k = 0; k < 64; k++) {
@@ -82,6 +85,7 @@ static void wait_for_post(worker *w) {
         relax();
       }
       if (now_microseconds() >= deadline) break;
+      if (atomic_load_explicit(&pool.park_requests, memory_order_relaxed) != parks) break;
     }
   }
   pthread_mutex_lock(&w->mutex);
@@ -173,6 +177,10 @@ void bp_pool_run(long tasks, long threads, bp_pool_task task, void *context) {
     }
   }
   atomic_flag_clear_explicit(&pool.busy, memory_order_release);
+}
+
+void bp_pool_park(void) {
+  atomic_fetch_add_explicit(&pool.park_requests, 1, memory_order_relaxed);
 }
 
 long bp_pool_worker_count(void) {

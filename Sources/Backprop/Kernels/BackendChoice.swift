@@ -11,8 +11,8 @@ extension Kernels {
   /// used as asked. One that the automatic search found is measured first,
   /// once per process, on the first product that needs the choice: a square
   /// product of ``calibrationSize`` in each precision, the best of
-  /// ``calibrationRuns`` runs on each backend, alternated, with the process's
-  /// thread count (a few milliseconds in all). The library computes a
+  /// ``calibrationRuns`` runs on each backend, the built-in kernel's first,
+  /// with the process's thread count (a few milliseconds in all). The library computes a
   /// precision's products only when it was at least ``requiredSpeedup``
   /// times as fast as the built-in kernel: a distribution's OpenBLAS can be
   /// older than the CPU and fall back to a generic kernel (Debian 12's 0.3.21
@@ -44,7 +44,7 @@ extension Kernels {
     /// The side of the square products timed.
     public static let calibrationSize = 256
     /// Timed runs per backend and precision, after one warm-up each.
-    public static let calibrationRuns = 3
+    public static let calibrationRuns = 5
     /// How much faster than the built-in kernel a found library must be to be used.
     public static let requiredSpeedup = 1.1
 
@@ -111,8 +111,11 @@ extension Kernels {
     var c = Matrix<Scalar>(rows: n, columns: n)
     var best = (builtin: Double.infinity, library: Double.infinity)
     let clock = ContinuousClock()
-    for run in 0...BackendChoice.calibrationRuns {
-      for useLibrary in [false, true] {
+    // The built-in kernel's runs first, then the library's: a library's threads keep spinning for a
+    // while after each call (OpenBLAS's do), and would slow the built-in runs interleaved with them;
+    // the built-in workers park before the library's first call (`systemGEMM`).
+    for useLibrary in [false, true] {
+      for run in 0...BackendChoice.calibrationRuns {
         let started = clock.now
         withBackend(useLibrary ? .systemBLAS : .builtin) { Backprop.gemm(a, b, into: &c) }
         let elapsed = started.duration(to: clock.now)

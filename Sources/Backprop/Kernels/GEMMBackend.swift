@@ -66,6 +66,8 @@ extension Kernels {
     if beta == 0 && blas.zeroesCWhenBetaIsZero {
       for j in 0..<n { (c + j * ldc).update(repeating: 0, count: m) }
     }
+    // The library runs its own threads: ours stop spinning, so as not to compete with them for the cores.
+    WorkerPool.park()
     let ta = transposeA ? SystemBLAS.transpose : SystemBLAS.noTranspose
     let tb = transposeB ? SystemBLAS.transpose : SystemBLAS.noTranspose
     if Scalar.self == Double.self {

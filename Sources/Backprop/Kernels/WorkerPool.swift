@@ -44,6 +44,13 @@ extension Kernels {
       }
     }
 
+    /// Makes the spinning workers park now, before their spin time is up:
+    /// called before work that runs on other threads (a system BLAS's), which
+    /// would otherwise share the cores with workers spinning for nothing. The
+    /// next job wakes them.
+    @inlinable
+    static func park() { bp_pool_park() }
+
     /// The workers started so far (each job uses at most `threads − 1`).
     static var workerCount: Int { bp_pool_worker_count() }
 

@@ -36,6 +36,10 @@ typedef void (*bp_pool_task)(void *context, long index);
 /// everything on the calling thread.
 void bp_pool_run(long tasks, long threads, bp_pool_task task, void *context);
 
+/// Makes spinning workers park at once instead of at the end of their spin
+/// time (before handing the cores to other threads, e.g. a system BLAS's).
+void bp_pool_park(void);
+
 /// The workers started so far (they are started on first use, up to the
 /// largest `threads` − 1 asked for, at most 255).
 long bp_pool_worker_count(void);
