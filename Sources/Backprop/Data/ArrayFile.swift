@@ -90,6 +90,17 @@ public enum ArrayFile {
     return (array.numPyArray, format)
   }
 
+  /// Reads the examples in the file at `path` as an (n, m) matrix of `S`, one example per column
+  /// (NumPy's `x.reshape(m, -1).T`), converted once straight from the file: no `Double` copy for
+  /// `Float`, and a plain file is memory-mapped rather than read into memory first.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path`, as ``read(path:key:)`` does, or for a 0-d array.
+  public static func readSamples<S: MatrixScalar>(path: String, key: String? = nil, as _: S.Type = S.self)
+    throws(FileFormatError) -> Matrix<S>
+  {
+    try read(path: path, key: key, as: S.self).array.samples(path: path)
+  }
+
   /// Reads the array in the file at `path` with its elements converted once to `T`, straight from
   /// the file: a plain file is memory-mapped (``FileBytes/withContents(_:limit:_:)``) and its pages
   /// handed back as they are converted, so a float32 `.npy` read as `Float` costs one copy of the
