@@ -123,26 +123,26 @@ struct DataOptions: ParsableArguments {
     standardize ? .standardize : (minMax ? .minMax : .none)
   }
 
-  /// The training set as given, before any split.
-  func trainingFile() throws -> Dataset {
+  /// The training set as given, before any split; arrays are read as `Scalar`, the training precision.
+  func trainingFile<Scalar: MatrixScalar>(as _: Scalar.Type) throws -> Dataset {
     var set: Dataset
     if let data {
       set = try Dataset.csv(path: data, target: target)
     } else {
       guard let x, let y else { throw ValidationError("give --x and --y, or --data") }
-      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey)
+      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey, as: Scalar.self)
     }
     if let examples { set = try examples.select(from: set, option: "--examples") }
     return set
   }
 
   /// The test set from its own file, encoded with the training set's class names.
-  func testFile(classNames: [String]?) throws -> Dataset? {
+  func testFile<Scalar: MatrixScalar>(classNames: [String]?, as _: Scalar.Type) throws -> Dataset? {
     var set: Dataset
     if let testData {
       set = try Dataset.csv(path: testData, target: target, classNames: classNames)
     } else if let testX, let testY {
-      set = try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey)
+      set = try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey, as: Scalar.self)
     } else {
       return nil
     }
@@ -151,10 +151,11 @@ struct DataOptions: ParsableArguments {
   }
 
   /// The validation set from its own file, encoded with the training set's class names.
-  func validationFile(classNames: [String]?) throws -> Dataset? {
+  func validationFile<Scalar: MatrixScalar>(classNames: [String]?, as _: Scalar.Type) throws -> Dataset? {
     if let validationData { return try Dataset.csv(path: validationData, target: target, classNames: classNames) }
     if let validationX, let validationY {
-      return try Dataset.arrays(inputs: validationX, labels: validationY, inputKey: xKey, labelKey: yKey)
+      return try Dataset.arrays(
+        inputs: validationX, labels: validationY, inputKey: xKey, labelKey: yKey, as: Scalar.self)
     }
     return nil
   }
@@ -162,15 +163,18 @@ struct DataOptions: ParsableArguments {
   /// Training, validation and test sets: the files with their labels as `output`
   /// takes them (see ``Dataset/fitted(to:file:)``), then the seeded splits.
   /// The validation split is stratified by class for a classification output (or `--stratify`).
-  func load(seed: UInt64, output: Output) throws -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+  /// Arrays are read as `Scalar`, the training precision, and kept so (no `Double` copy).
+  func load<Scalar: MatrixScalar>(seed: UInt64, output: Output, as _: Scalar.Type) throws -> (
+    training: Dataset, validation: Dataset?, test: Dataset?
+  ) {
     let classification = output.isClassification
-    var training = try trainingFile().fitted(to: output, file: data ?? y ?? "the training set")
-    var test = try testFile(classNames: training.classNames)?.fitted(to: output, file: testData ?? testY ?? "the test set")
+    var training = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
+    var test = try testFile(classNames: training.classNames, as: Scalar.self)?.fitted(to: output, file: testData ?? testY ?? "the test set")
     if let testSplit {
       let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
       (training, test) = (parts.rest, parts.heldOut)
     }
-    var validation = try validationFile(classNames: training.classNames)?
+    var validation = try validationFile(classNames: training.classNames, as: Scalar.self)?
       .fitted(to: output, file: validationData ?? validationY ?? "the validation set")
     if let validationSplit {
       let byClass = (stratify || classification) && training.y.rows == 1

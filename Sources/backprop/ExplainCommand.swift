@@ -65,7 +65,7 @@ extension Explain: ModelAction {
       throw ValidationError("\(inputs.data ?? "the inputs") has no labels; explain needs them for the backward pass")
     }
     let m = min(examples, set.count)
-    let x = try model.preprocessing.apply(set.x.columns(0..<m).converted(to: Scalar.self))
+    let x = try model.preprocessing.apply(set.features(as: Scalar.self).columns(0..<m))
     let labels = set.y.columns(0..<m).converted(to: Scalar.self)
     let network = model.network
     // Batch normalisation has a backward pass only through a batch's own statistics (training mode).

@@ -33,11 +33,14 @@ func loadInputs<Scalar: MatrixScalar>(_ options: InputOptions, for model: Model<
   }
   guard let x = options.x else { throw ValidationError("give --x FILE or --data FILE.csv") }
   if let labels {
-    return try Dataset.arrays(inputs: x, labels: labels, inputKey: options.xKey)
+    return try Dataset.arrays(inputs: x, labels: labels, inputKey: options.xKey, as: Scalar.self)
       .fitted(to: model.network.output, file: labels)
   }
-  let inputs = try ArrayFile.read(path: x, key: options.xKey).samples(as: Double.self)
-  return try Dataset(x: inputs, y: Matrix(rows: 0, columns: inputs.columns))
+  let inputs: Dataset.FeatureStorage =
+    Scalar.self == Float.self
+    ? .float32(try ArrayFile.readSamples(path: x, key: options.xKey, as: Float.self))
+    : .float64(try ArrayFile.readSamples(path: x, key: options.xKey, as: Double.self))
+  return try Dataset(storage: inputs, y: Matrix(rows: 0, columns: inputs.columns))
 }
 
 struct Predict: ParsableCommand {
@@ -81,7 +84,7 @@ struct Predict: ParsableCommand {
 extension Predict: ModelAction {
   func callAsFunction<Scalar: MatrixScalar>(_ model: Model<Scalar>) throws {
     let set = try loadInputs(inputs, for: model)
-    let prediction = try model.predict(set.x.converted(to: Scalar.self))
+    let prediction = try model.predict(set.features(as: Scalar.self))
     let a = prediction.outputs
     if let out, out.lowercased().hasSuffix(".npy") {
       try NPYFile.write(NumPyArray(matrix: a.transposed), to: out)
@@ -162,7 +165,7 @@ extension Evaluate: ModelAction {
         "\(inputs.data ?? "the inputs") has no label column to evaluate against"
           + (model.targetName.map { " (the model's is \"\($0)\"; give --target NAME for another name)" } ?? ""))
     }
-    let result = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))
+    let result = try model.evaluate(set.features(as: Scalar.self), labels: set.y.converted(to: Scalar.self))
     print("Examples: \(result.examples)")
     print("Loss (\(model.network.output.lossName)): \(fixed(result.loss))")
     if let accuracy = result.accuracy { print("Accuracy: \(fixed(accuracy))") }

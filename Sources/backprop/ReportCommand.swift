@@ -142,20 +142,20 @@ extension ReportCommand: ModelAction {
       }
       file = data
     } else if let x, let y {
-      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey).fitted(to: model.network.output, file: y)
+      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, as: Scalar.self).fitted(to: model.network.output, file: y)
       file = x
     } else {
       throw ValidationError("a model needs labelled examples: --data FILE.csv, or --x FILE --y FILE")
     }
     if let examples { set = try examples.select(from: set, option: "--examples") }
     let n0 = model.network.layerSizes[0]
-    guard set.x.rows == n0 else {
+    guard set.featureCount == n0 else {
       throw ConfigurationError(
         option: data != nil ? "--data" : "--x",
-        "\(file) has \(set.x.rows) features per example but the model takes \(n0)")
+        "\(file) has \(set.featureCount) features per example but the model takes \(n0)")
     }
     let name = setName ?? URL(fileURLWithPath: file).lastPathComponent
-    let evaluation = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))
+    let evaluation = try model.evaluate(set.features(as: Scalar.self), labels: set.y.converted(to: Scalar.self))
     let boundary =
       DecisionBoundary.canPlot(model.network)
       ? try DecisionBoundary(model: model, x: set.x, labels: set.y, setName: name) : nil

@@ -195,17 +195,22 @@ struct Train: ParsableCommand {
       if resumed == nil { try directory.claim(overwrite: safety.overwrite) }
       return directory
     }
-    let sets = try data.load(seed: architecture.seed, output: architecture.output)
+    let sets = try data.load(seed: architecture.seed, output: architecture.output, as: Scalar.self)
     let sizes = architecture.layers.sizes
-    try checkMemory(examples: sets.training.x.columns)
-    try checkFeatures(sets.training.x, sizes: sizes, file: data.data ?? data.x ?? "the training set")
-    if let test = sets.test { try checkFeatures(test.x, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
+    try checkMemory(examples: sets.training.count)
+    try checkFeatures(sets.training, sizes: sizes, file: data.data ?? data.x ?? "the training set")
+    if let test = sets.test { try checkFeatures(test, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
 
-    // Fitted on the training examples only, then applied to every set.
-    let preprocessing = try Preprocessing.fit(
-      data.preprocessingMethod, to: sets.training.x, divisor: data.scale ?? 1)
+    // Fitted on the training examples only, then applied to every set, in the inputs' own precision
+    // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself).
+    let preprocessing = try fitPreprocessing(to: sets.training)
     func prepared(_ set: Dataset) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
-      (try preprocessing.apply(set.x).converted(to: Scalar.self), set.y.converted(to: Scalar.self))
+      let x: Matrix<Scalar>
+      switch set.storage {
+      case .float32(let stored): x = try preprocessing.apply(stored).converted(to: Scalar.self)
+      case .float64(let stored): x = try preprocessing.apply(stored).converted(to: Scalar.self)
+      }
+      return (x, set.y.converted(to: Scalar.self))
     }
     let trainData = try prepared(sets.training)
 
@@ -231,7 +236,7 @@ struct Train: ParsableCommand {
     // Check the labels before the first iteration, with a clear message.
     try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.columns)
     let validationSet = try sets.validation.map { set -> LabeledBatch<Scalar> in
-      try checkFeatures(set.x, sizes: sizes, file: data.validationData ?? data.validationX ?? "the validation set")
+      try checkFeatures(set, sizes: sizes, file: data.validationData ?? data.validationX ?? "the validation set")
       let prepared = try prepared(set)
       return LabeledBatch(x: prepared.x, y: prepared.y)
     }
@@ -417,11 +422,22 @@ struct Train: ParsableCommand {
     return values
   }
 
-  private func checkFeatures<Scalar>(_ x: Matrix<Scalar>, sizes: [Int], file: String) throws {
-    guard x.rows == sizes[0] else {
+  private func checkFeatures(_ set: Dataset, sizes: [Int], file: String) throws {
+    guard set.featureCount == sizes[0] else {
       throw ConfigurationError(
         option: "--layers",
-        "n0 is \(sizes[0]) but \(file) has \(x.rows) features per example; the first size must equal the number of features")
+        "n0 is \(sizes[0]) but \(file) has \(set.featureCount) features per example; "
+          + "the first size must equal the number of features")
+    }
+  }
+
+  /// The preprocessing the flags ask for, fitted on the training inputs in their own precision.
+  private func fitPreprocessing(to training: Dataset) throws -> Preprocessing {
+    let method = data.preprocessingMethod
+    let divisor = data.scale ?? 1
+    switch training.storage {
+    case .float32(let x): return try Preprocessing.fit(method, to: x, divisor: divisor)
+    case .float64(let x): return try Preprocessing.fit(method, to: x, divisor: divisor)
     }
   }
 

@@ -17,7 +17,7 @@ extension Train {
     var evaluations = [SetEvaluation]()
     for (name, set) in [("training", sets.training), ("validation", sets.validation), ("test", sets.test)] {
       guard let set else { continue }
-      let result = try model.evaluate(set.x.converted(to: Scalar.self), labels: set.y.converted(to: Scalar.self))
+      let result = try model.evaluate(set.features(as: Scalar.self), labels: set.y.converted(to: Scalar.self))
       evaluations.append(SetEvaluation(name: name, result))
     }
     let boundary =

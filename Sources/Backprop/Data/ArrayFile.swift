@@ -86,9 +86,30 @@ public enum ArrayFile {
   public static func readWithFormat(path: String, key: String? = nil) throws(FileFormatError) -> (
     array: NumPyArray, format: ArrayFileFormat
   ) {
-    let data = try FileBytes.read(path)
-    return try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in
-      try decode(bytes, path: path, key: key, gzipLimit: Gzip.defaultLimit)
+    let (array, format) = try read(path: path, key: key, as: Double.self)
+    return (array.numPyArray, format)
+  }
+
+  /// Reads the examples in the file at `path` as an (n, m) matrix of `S`, one example per column
+  /// (NumPy's `x.reshape(m, -1).T`), converted once straight from the file: no `Double` copy for
+  /// `Float`, and a plain file is memory-mapped rather than read into memory first.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path`, as ``read(path:key:)`` does, or for a 0-d array.
+  public static func readSamples<S: MatrixScalar>(path: String, key: String? = nil, as _: S.Type = S.self)
+    throws(FileFormatError) -> Matrix<S>
+  {
+    try read(path: path, key: key, as: S.self).array.samples(path: path)
+  }
+
+  /// Reads the array in the file at `path` with its elements converted once to `T`, straight from
+  /// the file: a plain file is memory-mapped (``FileBytes/withContents(_:limit:_:)``) and its pages
+  /// handed back as they are converted, so a float32 `.npy` read as `Float` costs one copy of the
+  /// data and no `Double` array. Errors as ``read(path:key:)``.
+  static func read<T: MatrixScalar>(path: String, key: String? = nil, as _: T.Type) throws(FileFormatError) -> (
+    array: LoadedArray<T>, format: ArrayFileFormat
+  ) {
+    try FileBytes.withContents(path) { (bytes, mapped) throws(FileFormatError) in
+      try decode(bytes, path: path, key: key, gzipLimit: Gzip.defaultLimit, as: T.self, mapped: mapped)
     }
   }
 
@@ -99,7 +120,7 @@ public enum ArrayFile {
     -> NumPyArray
   {
     try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in
-      try decode(bytes, path: name, key: key, gzipLimit: Gzip.defaultLimit).array
+      try decode(bytes, path: name, key: key, gzipLimit: Gzip.defaultLimit, as: Double.self).array.numPyArray
     }
   }
 
@@ -124,9 +145,19 @@ public enum ArrayFile {
   static func decode(_ bytes: UnsafeRawBufferPointer, path: String, key: String?, gzipLimit: Int)
     throws(FileFormatError) -> (array: NumPyArray, format: ArrayFileFormat)
   {
+    let (array, format) = try decode(bytes, path: path, key: key, gzipLimit: gzipLimit, as: Double.self)
+    return (array.numPyArray, format)
+  }
+
+  /// Decodes a whole array file into elements of type `T`; errors name `path`.
+  ///
+  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
+  static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, key: String?, gzipLimit: Int, as _: T.Type, mapped: Bool = false
+  ) throws(FileFormatError) -> (array: LoadedArray<T>, format: ArrayFileFormat) {
     guard Gzip.hasMagic(bytes) else {
       let kind = try sniff(bytes, path: path, place: "")
-      return (try decode(bytes, as: kind, path: path, key: key, gzipped: false), ArrayFileFormat(kind))
+      return (try decode(bytes, as: kind, path: path, key: key, gzipped: false, mapped: mapped), ArrayFileFormat(kind))
     }
     let contents = try Gzip.decompress(bytes, path: path, limit: gzipLimit)
     return try FileBytes.withBytes(contents) { (inner) throws(FileFormatError) in
@@ -137,7 +168,10 @@ public enum ArrayFile {
       }
       let kind = try sniff(inner, path: path, place: place)
       do throws(FileFormatError) {
-        return (try decode(inner, as: kind, path: path, key: key, gzipped: true), ArrayFileFormat(kind, gzipped: true))
+        return (
+          try decode(inner, as: kind, path: path, key: key, gzipped: true, mapped: false) as LoadedArray<T>,
+          ArrayFileFormat(kind, gzipped: true)
+        )
       } catch {
         throw FileFormatError(path: error.path, place + error.problem)
       }
@@ -164,12 +198,13 @@ public enum ArrayFile {
     "a NumPy .npy file (93 4e 55 4d 50 59, \"\\x93NUMPY\"), a NumPy .npz archive (50 4b 03 04, \"PK\"),"
     + " an IDX file (00 00 <type> <dimensions>), or any of these gzip-compressed (1f 8b)"
 
-  private static func decode(
-    _ bytes: UnsafeRawBufferPointer, as kind: ArrayFileFormat.Kind, path: String, key: String?, gzipped: Bool
-  ) throws(FileFormatError) -> NumPyArray {
+  private static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, as kind: ArrayFileFormat.Kind, path: String, key: String?, gzipped: Bool,
+    mapped: Bool
+  ) throws(FileFormatError) -> LoadedArray<T> {
     switch kind {
     case .npz:
-      return try selectFromNPZ(bytes, path: path, key: key)
+      return try selectFromNPZ(bytes, path: path, key: key, mapped: mapped)
     case .npy, .idx:
       if let key {
         throw FileFormatError(
@@ -180,15 +215,16 @@ public enum ArrayFile {
             + ", a single array; leave the key out (--x-key/--y-key on the command line)")
       }
       return kind == .npy
-        ? try NPYFile.decode(bytes, path: path, place: "") : try IDXFile.decode(bytes, path: path, place: "")
+        ? try NPYFile.decode(bytes, path: path, place: "", as: T.self, mapped: mapped)
+        : try IDXFile.decode(bytes, path: path, place: "", as: T.self, mapped: mapped)
     }
   }
 
   /// The array `key` picks from the `.npz` archive in `bytes`; without a key, its only array.
   /// Only that entry is decompressed and decoded.
-  private static func selectFromNPZ(_ bytes: UnsafeRawBufferPointer, path: String, key: String?)
-    throws(FileFormatError) -> NumPyArray
-  {
+  private static func selectFromNPZ<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, key: String?, mapped: Bool
+  ) throws(FileFormatError) -> LoadedArray<T> {
     let archive = try ZIPArchive(bytes: bytes, path: path)
     let entries = archive.entries.filter { $0.name.hasSuffix(".npy") }
     let keys = entries.map { String($0.name.dropLast(4)) }
@@ -219,8 +255,10 @@ public enum ArrayFile {
       }
     }
     let entry = entries[index]
+    // A stored entry's contents are the archive's own (mapped) bytes; a deflated one's are inflated into memory.
+    let inPlace = mapped && entry.method == 0
     return try archive.withContents(of: entry, in: bytes) { (contents) throws(FileFormatError) in
-      try NPYFile.decode(contents, path: path, place: "entry '\(entry.name)': ")
+      try NPYFile.decode(contents, path: path, place: "entry '\(entry.name)': ", as: T.self, mapped: inPlace)
     }
   }
 

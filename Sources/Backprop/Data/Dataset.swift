@@ -1,12 +1,47 @@
 /// Examples and labels in the notes' layout, with what is known about them:
 /// X (n[0], m) raw inputs, one example per column, and Y (rows, m).
 ///
-/// Loaded from NumPy/IDX files (``arrays(inputs:labels:inputKey:labelKey:)``)
+/// Loaded from NumPy/IDX files (``arrays(inputs:labels:inputKey:labelKey:as:)``)
 /// or a CSV table (``csv(path:target:classNames:)``), then split with
-/// ``split(fraction:seed:stratify:)``. Kept in Double until training picks the scalar type.
+/// ``split(fraction:seed:stratify:option:)``. The inputs are kept in the precision
+/// they were loaded in (``storage``): read for float32 training, a float32 file stays
+/// one `Float` array from the file to the network, with no `Double` copy;
+/// ``features(as:)`` hands it over without conversion, ``x`` as `Double`.
 public struct Dataset: Sendable {
-  /// Raw inputs X, (features, m).
-  public var x: Matrix<Double>
+  /// The inputs X (features, m) in the precision they are kept in.
+  public enum FeatureStorage: Sendable {
+    /// Single precision, for float32 training.
+    case float32(Matrix<Float>)
+    /// Double precision: CSV tables, and arrays read for float64 training.
+    case float64(Matrix<Double>)
+
+    /// The number of features, n[0].
+    public var rows: Int {
+      switch self {
+      case .float32(let x): x.rows
+      case .float64(let x): x.rows
+      }
+    }
+
+    /// The number of examples, m.
+    public var columns: Int {
+      switch self {
+      case .float32(let x): x.columns
+      case .float64(let x): x.columns
+      }
+    }
+
+    /// The NumPy name of the precision: `"float32"` or `"float64"`.
+    public var dtypeName: String {
+      switch self {
+      case .float32: Float.dtypeName
+      case .float64: Double.dtypeName
+      }
+    }
+  }
+
+  /// Raw inputs X (features, m), in their own precision.
+  public private(set) var storage: FeatureStorage
   /// Labels Y, (1, m) class indices or targets, or (k, m) for multi-output regression.
   public var y: Matrix<Double>
   /// The input columns' names, when the file has them.
@@ -16,14 +51,42 @@ public struct Dataset: Sendable {
   /// Class index → name when the labels were strings.
   public var classNames: [String]?
 
+  /// Raw inputs X, (features, m), as `Double`: the storage itself when it is float64, else a
+  /// converted copy (exact). Setting it stores float64 inputs.
+  public var x: Matrix<Double> {
+    get { features(as: Double.self) }
+    set { storage = .float64(newValue) }
+  }
+
+  /// X (features, m) as `S`: the storage itself, without a copy, when it is of that precision.
+  public func features<S: MatrixScalar>(as _: S.Type = S.self) -> Matrix<S> {
+    switch storage {
+    case .float32(let x): x.converted(to: S.self)
+    case .float64(let x): x.converted(to: S.self)
+    }
+  }
+
+  /// The number of features per example, n[0].
+  public var featureCount: Int { storage.rows }
+
   public init(
     x: Matrix<Double>, y: Matrix<Double>, featureNames: [String]? = nil, targetName: String? = nil,
     classNames: [String]? = nil
   ) throws(DataError) {
-    guard x.columns == y.columns else {
-      throw DataError("\(y.columns) labels for \(x.columns) examples; they must match one to one")
+    try self.init(storage: .float64(x), y: y, featureNames: featureNames, targetName: targetName, classNames: classNames)
+  }
+
+  /// A set over inputs kept as they are given: float32 stays float32.
+  ///
+  /// - Throws: ``DataError`` when X and Y hold different numbers of examples.
+  public init(
+    storage: FeatureStorage, y: Matrix<Double>, featureNames: [String]? = nil, targetName: String? = nil,
+    classNames: [String]? = nil
+  ) throws(DataError) {
+    guard storage.columns == y.columns else {
+      throw DataError("\(y.columns) labels for \(storage.columns) examples; they must match one to one")
     }
-    self.x = x
+    self.storage = storage
     self.y = y
     self.featureNames = featureNames
     self.targetName = targetName
@@ -31,11 +94,25 @@ public struct Dataset: Sendable {
   }
 
   /// m, the number of examples.
-  public var count: Int { x.columns }
+  public var count: Int { storage.columns }
 
   /// Reads inputs and labels from array files, each chosen by content: .npy,
-  /// .npz (with `inputKey`/`labelKey` naming the arrays), IDX, each plain or gzip.
+  /// .npz (with `inputKey`/`labelKey` naming the arrays), IDX, each plain or gzip;
+  /// the inputs are kept as `Double`.
   ///
+  /// See ``arrays(inputs:labels:inputKey:labelKey:as:)``.
+  public static func arrays(
+    inputs: String, labels: String, inputKey: String? = nil, labelKey: String? = nil
+  ) throws -> Dataset {
+    try arrays(inputs: inputs, labels: labels, inputKey: inputKey, labelKey: labelKey, as: Double.self)
+  }
+
+  /// Reads inputs and labels from array files, each chosen by content: .npy,
+  /// .npz (with `inputKey`/`labelKey` naming the arrays), IDX, each plain or gzip,
+  /// with the inputs converted once, straight from the file, to `S` and kept so.
+  ///
+  /// A plain file is memory-mapped and converted page by page into the dataset's own
+  /// array (a little-endian float32 `.npy` read as `Float` is a single copy).
   /// The inputs' first axis is the sample axis, the other axes are flattened in
   /// C order. Labels may be (m,), (m, 1), (1, m) — Y is (1, m) — or (m, K),
   /// K > 1 — Y is (K, m): K regression targets, K independent 0/1 labels, or
@@ -43,19 +120,32 @@ public struct Dataset: Sendable {
   /// softmax output.
   /// - Throws: ``FileFormatError`` naming the file; ``DataError`` when the counts
   ///   differ or an input is NaN or infinite.
-  public static func arrays(
-    inputs: String, labels: String, inputKey: String? = nil, labelKey: String? = nil
+  public static func arrays<S: MatrixScalar>(
+    inputs: String, labels: String, inputKey: String? = nil, labelKey: String? = nil, as _: S.Type
   ) throws -> Dataset {
-    let x = try ArrayFile.read(path: inputs, key: inputKey).samples(as: Double.self, path: inputs)
-    let labelArray = try ArrayFile.read(path: labels, key: labelKey)
-    let y = try labelColumns(labelArray) ?? labelArray.labels(as: Double.self, path: labels)
-    guard y.columns == x.columns else {
-      throw DataError(
-        "\(labels) holds \(y.columns) labels but \(inputs) holds \(x.columns) examples; they must match one to one")
+    let storage: FeatureStorage
+    if S.self == Float.self {
+      storage = .float32(try samples(inputs, key: inputKey, as: Float.self))
+    } else {
+      storage = .float64(try samples(inputs, key: inputKey, as: Double.self))
     }
-    try checkFinite(x, file: inputs)
+    let labelArray = try ArrayFile.read(path: labels, key: labelKey, as: Double.self).array
+    let y = try labelArray.labelColumns() ?? labelArray.labels(path: labels)
+    guard y.columns == storage.columns else {
+      throw DataError(
+        "\(labels) holds \(y.columns) labels but \(inputs) holds \(storage.columns) examples; they must match one to one")
+    }
+    switch storage {
+    case .float32(let x): try checkFinite(x, file: inputs)
+    case .float64(let x): try checkFinite(x, file: inputs)
+    }
     try checkFinite(y, file: labels)
-    return try Dataset(x: x, y: y)
+    return try Dataset(storage: storage, y: y)
+  }
+
+  /// The inputs in `path` as (features, m) of `T`.
+  private static func samples<T: MatrixScalar>(_ path: String, key: String?, as _: T.Type) throws -> Matrix<T> {
+    try ArrayFile.read(path: path, key: key, as: T.self).array.samples(path: path)
   }
 
   /// Reads a CSV table: every column but the target is a feature.
@@ -66,7 +156,7 @@ public struct Dataset: Sendable {
   /// - Throws: ``FileFormatError`` with `file:line:column` for bad cells.
   public static func csv(path: String, target: TargetColumn = .last, classNames: [String]? = nil) throws -> Dataset {
     let table = try CSVDataset.read(path: path, target: target, classNames: classNames)
-    let y = target == .none ? Matrix(rows: 0, columns: table.count) : Matrix(rowMajor: [table.targets])
+    let y = target == .none ? Matrix<Double>(rows: 0, columns: table.count) : Matrix(rowMajor: [table.targets])
     return try Dataset(
       x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
   }
@@ -112,24 +202,48 @@ public struct Dataset: Sendable {
   }
 
   /// Divides every input by `divisor`, in place (the course's `x / 255.`).
+  /// Float32 inputs are divided in Double and rounded back to Float.
   public mutating func divideInputs(by divisor: Double) {
-    x.withUnsafeMutableBufferPointer { p in
-      for k in p.indices { p[k] = p[k] / divisor }
+    switch storage {
+    case .float32(var x):
+      storage = .float64(Matrix(rows: 0, columns: 0))  // x holds the only reference while it changes
+      x.withUnsafeMutableBufferPointer { p in
+        for k in p.indices { p[k] = Float(Double(p[k]) / divisor) }
+      }
+      storage = .float32(x)
+    case .float64(var x):
+      storage = .float64(Matrix(rows: 0, columns: 0))
+      x.withUnsafeMutableBufferPointer { p in
+        for k in p.indices { p[k] = p[k] / divisor }
+      }
+      storage = .float64(x)
     }
   }
 
-  /// The examples at `indices`, in that order.
+  /// The examples at `indices`, in that order, in the inputs' own precision.
   public func subset(_ indices: [Int]) -> Dataset {
-    var xs = Matrix<Double>(rows: x.rows, columns: indices.count)
-    var ys = Matrix<Double>(rows: y.rows, columns: indices.count)
-    for (column, index) in indices.enumerated() {
-      for i in 0..<x.rows { xs[i, column] = x[i, index] }
-      for i in 0..<y.rows { ys[i, column] = y[i, index] }
-    }
     var out = self
-    out.x = xs
-    out.y = ys
+    switch storage {
+    case .float32(let x): out.storage = .float32(Self.gather(x, indices))
+    case .float64(let x): out.storage = .float64(Self.gather(x, indices))
+    }
+    out.y = Self.gather(y, indices)
     return out
+  }
+
+  /// Columns `indices` of `x`, in that order.
+  private static func gather<T: MatrixScalar>(_ x: Matrix<T>, _ indices: [Int]) -> Matrix<T> {
+    let rows = x.rows
+    let elements = x.withUnsafeBufferPointer { source in
+      [T](unsafeUninitializedCapacity: rows * indices.count) { buffer, initialized in
+        for (column, index) in indices.enumerated() {
+          precondition(index >= 0 && index < x.columns, "example \(index) out of range 0..<\(x.columns)")
+          for i in 0..<rows { buffer[i + column * rows] = source[i + index * rows] }
+        }
+        initialized = rows * indices.count
+      }
+    }
+    return Matrix(rows: rows, columns: indices.count, unchecked: elements)
   }
 
   /// Splits off a seeded random `fraction` of the examples: (the rest, the part split off).
@@ -174,19 +288,9 @@ public struct Dataset: Sendable {
     return (subset(rest), subset(heldOut))
   }
 
-  /// Labels shaped (m, K), K > 1, as Y (K, m); nil for any other shape.
-  private static func labelColumns(_ array: NumPyArray) -> Matrix<Double>? {
-    guard array.shape.count == 2, array.shape[1] > 1, array.shape[0] > 1 else { return nil }
-    let (m, k) = (array.shape[0], array.shape[1])
-    var y = Matrix<Double>(rows: k, columns: m)
-    for j in 0..<m {
-      for i in 0..<k { y[i, j] = array.scalars[j * k + i] }
-    }
-    return y
-  }
-
-  private static func checkFinite(_ x: Matrix<Double>, file: String) throws(DataError) {
-    if let index = x.scalars.firstIndex(where: { !$0.isFinite }) {
+  private static func checkFinite<T: MatrixScalar>(_ x: Matrix<T>, file: String) throws(DataError) {
+    let index = x.withUnsafeBufferPointer { p in p.firstIndex { !$0.isFinite } }
+    if let index {
       throw DataError(
         "\(file): example \(index / max(x.rows, 1)), feature \(index % max(x.rows, 1)) is \(x.scalars[index]); "
           + "inputs must be finite")

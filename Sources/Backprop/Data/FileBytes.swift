@@ -14,34 +14,95 @@ enum FileBytes {
   /// - Throws: ``FileFormatError`` naming `path` when it is missing, a folder, unreadable (with
   ///   the system's reason), or larger than the limit.
   static func read(_ path: String, limit: Int = MemoryLimit.current.usable) throws(FileFormatError) -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw FileFormatError(path: path, "no such file")
+    let file = try OpenFile(path, limit: limit)
+    defer { close(file.descriptor) }
+    return try readAll(file, path: path, limit: limit)
+  }
+
+  /// Calls `body` with the file's contents and whether they are memory-mapped: a non-empty regular
+  /// file is mapped read-only and private (its pages are read from disk as they are touched, and
+  /// ``dropPages(_:)`` may hand back pages already read); anything else (a pipe, a device), or a
+  /// file that cannot be mapped, is read into memory as ``read(_:limit:)`` reads it.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path`, as ``read(_:limit:)`` does, or `body`'s error.
+  static func withContents<R>(
+    _ path: String, limit: Int = MemoryLimit.current.usable,
+    _ body: (UnsafeRawBufferPointer, _ mapped: Bool) throws(FileFormatError) -> R
+  ) throws(FileFormatError) -> R {
+    let file = try OpenFile(path, limit: limit)
+    defer { close(file.descriptor) }
+    if file.isRegular, file.size > 0,
+      let address = mmap(nil, file.size, PROT_READ, MAP_PRIVATE, file.descriptor, 0), address != MAP_FAILED
+    {
+      defer { munmap(address, file.size) }
+      _ = madvise(address, file.size, MADV_SEQUENTIAL)
+      return try body(UnsafeRawBufferPointer(start: address, count: file.size), true)
     }
-    guard !isDirectory.boolValue else { throw FileFormatError(path: path, "is a folder, not a file") }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else {
-      throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+    let data = try readAll(file, path: path, limit: limit)
+    return try withBytes(data) { (bytes) throws(FileFormatError) in try body(bytes, false) }
+  }
+
+  /// Hands back to the system the whole pages of a read-only private file mapping that lie in
+  /// `consumed`: they leave this process's resident memory, and are read from the file again should
+  /// they be touched. Only for bytes inside a mapping made by ``withContents(_:limit:_:)``
+  /// (on other memory it would discard data).
+  static func dropPages(_ consumed: UnsafeRawBufferPointer) {
+    guard let base = consumed.baseAddress, consumed.count > 0 else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = (Int(bitPattern: base) + page - 1) / page * page
+    let end = (Int(bitPattern: base) + consumed.count) / page * page
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, end - start, MADV_DONTNEED)
+  }
+
+  /// An open file descriptor with what `fstat` says of it, checked against `limit`.
+  private struct OpenFile {
+    let descriptor: Int32
+    let isRegular: Bool
+    let size: Int
+    let mode: mode_t
+
+    init(_ path: String, limit: Int) throws(FileFormatError) {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw FileFormatError(path: path, "no such file")
+      }
+      guard !isDirectory.boolValue else { throw FileFormatError(path: path, "is a folder, not a file") }
+      let descriptor = open(path, O_RDONLY)
+      guard descriptor >= 0 else {
+        throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
+      }
+      var status = stat()
+      guard fstat(descriptor, &status) == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        throw FileFormatError(path: path, "cannot read: \(reason)")
+      }
+      let isRegular = status.st_mode & S_IFMT == S_IFREG
+      if isRegular, Int(status.st_size) > limit {
+        close(descriptor)
+        throw FileFormatError(
+          path: path,
+          "is \(MemoryEstimate.format(Int(status.st_size))), more than the \(MemoryEstimate.format(limit)) "
+            + "this machine's memory allows reading at once")
+      }
+      self.descriptor = descriptor
+      self.isRegular = isRegular
+      self.size = Int(status.st_size)
+      self.mode = status.st_mode
     }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
-    }
-    let isRegular = status.st_mode & S_IFMT == S_IFREG
-    if isRegular, Int(status.st_size) > limit {
-      throw FileFormatError(
-        path: path,
-        "is \(MemoryEstimate.format(Int(status.st_size))), more than the \(MemoryEstimate.format(limit)) "
-          + "this machine's memory allows reading at once")
-    }
+  }
+
+  /// Reads `file` to its end, refusing more than `limit` bytes (a stream: ``streamLimit``).
+  private static func readAll(_ file: OpenFile, path: String, limit: Int) throws(FileFormatError) -> Data {
+    let isRegular = file.isRegular
     let cap = isRegular ? limit : min(limit, streamLimit)
     var data = Data()
-    if isRegular { data.reserveCapacity(Int(status.st_size)) }
+    if isRegular { data.reserveCapacity(file.size) }
     let chunkSize = 1 << 20
     var chunk = [UInt8](repeating: 0, count: chunkSize)
     while true {
-      let got = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, chunkSize) }
+      let got = chunk.withUnsafeMutableBytes { Foundation.read(file.descriptor, $0.baseAddress, chunkSize) }
       if got < 0 {
         if errno == EINTR { continue }
         throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
@@ -52,7 +113,7 @@ enum FileBytes {
           path: path,
           isRegular
             ? "grew past \(MemoryEstimate.format(cap)) while it was read"
-            : "a \(Self.kind(status.st_mode)) that gave more than \(MemoryEstimate.format(cap)) without ending; "
+            : "a \(Self.kind(file.mode)) that gave more than \(MemoryEstimate.format(cap)) without ending; "
               + "give a regular file, or a stream that ends")
       }
       data.append(contentsOf: chunk[0..<got])

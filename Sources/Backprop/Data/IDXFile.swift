@@ -52,9 +52,11 @@ public enum IDXFile {
   ///   unsupported number of dimensions, or a data length that does not match
   ///   the dimensions.
   public static func read(path: String, gzipLimit: Int = Gzip.defaultLimit) throws(FileFormatError) -> NumPyArray {
-    let data = try FileBytes.read(path)
-    return try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in
-      try decodeMaybeCompressed(bytes, path: path, gzipLimit: gzipLimit)
+    try FileBytes.withContents(path) { (bytes, mapped) throws(FileFormatError) in
+      guard Gzip.hasMagic(bytes) else {
+        return try decode(bytes, path: path, place: "", as: Double.self, mapped: mapped).numPyArray
+      }
+      return try decodeMaybeCompressed(bytes, path: path, gzipLimit: gzipLimit)
     }
   }
 
@@ -131,6 +133,16 @@ public enum IDXFile {
   static func decode(_ bytes: UnsafeRawBufferPointer, path: String, place: String) throws(FileFormatError)
     -> NumPyArray
   {
+    try decode(bytes, path: path, place: place, as: Double.self).numPyArray
+  }
+
+  /// Decodes a whole (uncompressed) IDX file with its elements converted once, straight from
+  /// `bytes`, to `T`; errors as ``decode(_:path:place:)``.
+  ///
+  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
+  static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
+  ) throws(FileFormatError) -> LoadedArray<T> {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
     let size = bytes.count
     guard size > 0 else { throw fail("empty file (0 bytes), expected an IDX file starting with 00 00") }
@@ -176,7 +188,7 @@ public enum IDXFile {
           + " at byte \(headerSize) (\(verdict))")
     }
     let data = UnsafeRawBufferPointer(rebasing: bytes[headerSize..<size])
-    let scalars = NPYFile.decodeElements(data, count: count, dtype: dtype, byteOrder: .big)
-    return NumPyArray(unchecked: shape, dtype: dtype, scalars: scalars)
+    let scalars = ElementDecoding.decode(data, count: count, dtype: dtype, byteOrder: .big, as: T.self, mapped: mapped)
+    return LoadedArray(shape: shape, dtype: dtype, scalars: scalars)
   }
 }

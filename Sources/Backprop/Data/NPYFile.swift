@@ -22,9 +22,8 @@ public enum NPYFile {
   ///   unreadable file, wrong magic, an unsupported version or dtype, a
   ///   malformed header, or data shorter than the shape needs.
   public static func read(path: String) throws(FileFormatError) -> NumPyArray {
-    let data = try FileBytes.read(path)
-    return try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in
-      try decode(bytes, path: path, place: "")
+    try FileBytes.withContents(path) { (bytes, mapped) throws(FileFormatError) in
+      try decode(bytes, path: path, place: "", as: Double.self, mapped: mapped).numPyArray
     }
   }
 
@@ -73,6 +72,16 @@ public enum NPYFile {
   static func decode(_ bytes: UnsafeRawBufferPointer, path: String, place: String) throws(FileFormatError)
     -> NumPyArray
   {
+    try decode(bytes, path: path, place: place, as: Double.self).numPyArray
+  }
+
+  /// Decodes a whole `.npy` file with its elements converted once, straight from `bytes`, to `T`:
+  /// a little-endian C-order file of `T`'s own type is one copy. Errors as ``decode(_:path:place:)``.
+  ///
+  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
+  static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
+  ) throws(FileFormatError) -> LoadedArray<T> {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
     let size = bytes.count
     guard size > 0 else { throw fail("empty file (0 bytes), expected a .npy file starting with \\x93NUMPY") }
@@ -133,11 +142,12 @@ public enum NPYFile {
           + "but only \(available) follow the header at byte \(dataStart) (truncated file or wrong header)")
     }
     let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)])
-    var scalars = decodeElements(data, count: count, dtype: header.dtype, byteOrder: header.byteOrder)
+    var scalars = ElementDecoding.decode(
+      data, count: count, dtype: header.dtype, byteOrder: header.byteOrder, as: T.self, mapped: mapped)
     if header.fortranOrder && header.shape.count > 1 {
       scalars = cOrder(fromFortran: scalars, shape: header.shape)
     }
-    return NumPyArray(unchecked: header.shape, dtype: header.dtype, scalars: scalars)
+    return LoadedArray(shape: header.shape, dtype: header.dtype, scalars: scalars)
   }
 
   private static func hex(_ byte: UInt8) -> String {
@@ -149,41 +159,18 @@ public enum NPYFile {
   static func decodeElements(_ data: UnsafeRawBufferPointer, count: Int, dtype: NumPyDType, byteOrder: NumPyByteOrder)
     -> [Double]
   {
-    let big = byteOrder == .big
-    func load<T: FixedWidthInteger>(_: T.Type, _ convert: (T) -> Double) -> [Double] {
-      [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-        for k in 0..<count {
-          let raw = data.loadUnaligned(fromByteOffset: k * MemoryLayout<T>.size, as: T.self)
-          buffer[k] = convert(big ? T(bigEndian: raw) : T(littleEndian: raw))
-        }
-        initialized = count
-      }
-    }
-    switch dtype {
-    case .bool: return load(UInt8.self) { $0 != 0 ? 1 : 0 }
-    case .uint8: return load(UInt8.self) { Double($0) }
-    case .int8: return load(Int8.self) { Double($0) }
-    case .uint16: return load(UInt16.self) { Double($0) }
-    case .int16: return load(Int16.self) { Double($0) }
-    case .uint32: return load(UInt32.self) { Double($0) }
-    case .int32: return load(Int32.self) { Double($0) }
-    case .uint64: return load(UInt64.self) { Double($0) }
-    case .int64: return load(Int64.self) { Double($0) }
-    case .float16: return load(UInt16.self) { HalfFloat.double(fromBits: $0) }
-    case .float32: return load(UInt32.self) { Double(Float(bitPattern: $0)) }
-    case .float64: return load(UInt64.self) { Double(bitPattern: $0) }
-    }
+    ElementDecoding.decode(data, count: count, dtype: dtype, byteOrder: byteOrder, as: Double.self)
   }
 
   /// Reorders elements stored in Fortran order (first axis fastest) into C order (last axis fastest).
-  static func cOrder(fromFortran source: [Double], shape: [Int]) -> [Double] {
+  static func cOrder<Element>(fromFortran source: [Element], shape: [Int]) -> [Element] {
     let count = source.count
     guard count > 0 else { return source }
     var strides = [Int](repeating: 1, count: shape.count)  // Fortran strides, in elements
     for axis in shape.indices.dropFirst() { strides[axis] = strides[axis - 1] * shape[axis - 1] }
     var index = [Int](repeating: 0, count: shape.count)
     var offset = 0
-    return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+    return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
       for c in 0..<count {
         buffer[c] = source[offset]
         var axis = shape.count - 1

@@ -23,8 +23,7 @@ public enum NPZArchive {
   /// - Throws: ``FileFormatError`` naming `path` (and the entry) when the
   ///   archive or an array in it is corrupt, unsupported or truncated.
   public static func readOrdered(path: String) throws(FileFormatError) -> [(name: String, array: NumPyArray)] {
-    let data = try FileBytes.read(path)
-    return try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in try decode(bytes, path: path) }
+    try FileBytes.withContents(path) { (bytes, _) throws(FileFormatError) in try decode(bytes, path: path) }
   }
 
   /// The arrays in a `.npz` file held in memory, in archive order; `name` stands for the path in errors.

@@ -90,27 +90,40 @@ public struct NumPyArray: Sendable, Equatable {
   ///
   /// - Throws: ``ShapeError`` for a 0-d array, which has no sample axis.
   public func samples<S: MatrixScalar>(as _: S.Type = S.self) throws(ShapeError) -> Matrix<S> {
+    let (features, m) = try Self.sampleLayout(shape)
+    // Column j of (features, m) is example j's features: column-major storage is C order.
+    return try Matrix(rows: features, columns: m, columnMajor: converted())
+  }
+
+  /// (features, m) for an array of `shape` read as examples along its first axis.
+  ///
+  /// - Throws: ``ShapeError`` for a 0-d array, or too many features to address.
+  static func sampleLayout(_ shape: [Int]) throws(ShapeError) -> (features: Int, m: Int) {
     guard let m = shape.first else {
       throw ShapeError("samples: a 0-d NumPy array has no sample axis (expected shape (m, …))")
     }
     // The feature count can overflow only when m is 0, e.g. shape (0, 2⁴⁰, 2⁴⁰).
-    guard let features = Self.elementCount(Array(shape.dropFirst())) else {
-      throw ShapeError("samples: NumPy shape \(Self.describe(shape)) has too many features per example")
+    guard let features = elementCount(Array(shape.dropFirst())) else {
+      throw ShapeError("samples: NumPy shape \(describe(shape)) has too many features per example")
     }
-    // Column j of (features, m) is example j's features: column-major storage is C order.
-    return try Matrix(rows: features, columns: m, columnMajor: converted())
+    return (features, m)
   }
 
   /// Labels as a (1, m) matrix, from an array of shape (m,), (m, 1) or (1, m).
   ///
   /// - Throws: ``ShapeError`` naming the shape for any other shape.
   public func labels<S: MatrixScalar>(as _: S.Type = S.self) throws(ShapeError) -> Matrix<S> {
+    try Self.checkLabelShape(shape)
+    return try Matrix(rows: 1, columns: count, columnMajor: converted())
+  }
+
+  /// Checks that `shape` is (m,), (m, 1) or (1, m).
+  static func checkLabelShape(_ shape: [Int]) throws(ShapeError) {
     let isLabelShape =
       shape.count == 1 || (shape.count == 2 && (shape[0] == 1 || shape[1] == 1))
     guard isLabelShape else {
-      throw ShapeError("labels must have shape (m,), (m, 1) or (1, m); got \(Self.describe(shape))")
+      throw ShapeError("labels must have shape (m,), (m, 1) or (1, m); got \(describe(shape))")
     }
-    return try Matrix(rows: 1, columns: count, columnMajor: converted())
   }
 
   /// A 2-D array (rows, columns) as the same matrix, e.g. W[l] of shape

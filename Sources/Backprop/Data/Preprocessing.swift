@@ -71,7 +71,12 @@ public struct Preprocessing: Sendable, Hashable, Codable {
   }
 
   /// Fits `method` on training inputs X (features, m), after dividing by `divisor`.
+  ///
+  /// The sums run over the examples in order, one pass through X's memory (two for `standardize`),
+  /// in Double whatever X's precision (a Float X gives the same numbers as the same X in Double).
   /// - Throws: ``ConfigurationError`` for a zero divisor; ``DataError`` when X has no examples.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func fit<Scalar: MatrixScalar>(
     _ method: Method, to x: Matrix<Scalar>, divisor: Double = 1
   ) throws -> Preprocessing {
@@ -80,35 +85,46 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     }
     if method == .none { return Preprocessing(method: .none, divisor: divisor, offsets: [], scales: [], unchecked: ()) }
     guard x.columns > 0 else { throw DataError("cannot fit \(method.rawValue) on a training set with no examples") }
-    var offsets = [Double](repeating: 0, count: x.rows)
-    var scales = [Double](repeating: 1, count: x.rows)
-    let m = Double(x.columns)
-    for i in 0..<x.rows {
-      var low = Double.infinity
-      var high = -Double.infinity
-      var sum = 0.0
-      for j in 0..<x.columns {
-        let v = Double(x[i, j]) / divisor
-        low = Swift.min(low, v)
-        high = Swift.max(high, v)
-        sum += v
-      }
-      switch method {
-      case .none:
-        break
-      case .standardize:
-        let mean = sum / m
-        var squares = 0.0
-        for j in 0..<x.columns {
-          let d = Double(x[i, j]) / divisor - mean
-          squares += d * d
+    let n = x.rows
+    let m = x.columns
+    var offsets = [Double](repeating: 0, count: n)
+    var scales = [Double](repeating: 1, count: n)
+    var low = [Double](repeating: .infinity, count: n)
+    var high = [Double](repeating: -.infinity, count: n)
+    var sums = [Double](repeating: 0, count: n)
+    x.withUnsafeBufferPointer { p in
+      for j in 0..<m {
+        for i in 0..<n {
+          let v = Double(p[i + j * n]) / divisor
+          low[i] = Swift.min(low[i], v)
+          high[i] = Swift.max(high[i], v)
+          sums[i] += v
         }
-        offsets[i] = mean
-        let sd = (squares / m).squareRoot()
+      }
+    }
+    switch method {
+    case .none:
+      break
+    case .standardize:
+      let means = sums.map { $0 / Double(m) }
+      var squares = [Double](repeating: 0, count: n)
+      x.withUnsafeBufferPointer { p in
+        for j in 0..<m {
+          for i in 0..<n {
+            let d = Double(p[i + j * n]) / divisor - means[i]
+            squares[i] += d * d
+          }
+        }
+      }
+      for i in 0..<n {
+        offsets[i] = means[i]
+        let sd = (squares[i] / Double(m)).squareRoot()
         scales[i] = sd > 0 ? sd : 1
-      case .minMax:
-        offsets[i] = low
-        scales[i] = high > low ? high - low : 1
+      }
+    case .minMax:
+      for i in 0..<n {
+        offsets[i] = low[i]
+        scales[i] = high[i] > low[i] ? high[i] - low[i] : 1
       }
     }
     return Preprocessing(method: method, divisor: divisor, offsets: offsets, scales: scales, unchecked: ())
@@ -116,6 +132,8 @@ public struct Preprocessing: Sendable, Hashable, Codable {
 
   /// x' = (x / divisor − offset) / scale, feature by feature.
   /// - Throws: ``ShapeError`` when X's feature count differs from the fitted one.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func apply<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
     if method != .none, x.rows != offsets.count {
       throw ShapeError(

@@ -128,13 +128,39 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Hashable {
     columns = shape.columns
   }
 
-  /// Converts every element to another scalar type.
+  /// Converts every element to another scalar type; the same type gives the matrix itself (no copy).
+  ///
+  /// Float ↔ Double run as concrete loops whoever calls this (a caller in another module sees only
+  /// the generic entry point, where `Other(_:)` would be a dynamic conversion per element).
   public func converted<Other: MatrixScalar>(to _: Other.Type = Other.self) -> Matrix<Other> {
-    var out = Matrix<Other>(rows: rows, columns: columns)
-    out.withUnsafeMutableBufferPointer { dst in
-      for k in 0..<scalars.count { dst[k] = Other(scalars[k]) }
+    // The bit casts are between identical types.
+    if Scalar.self == Other.self { return unsafeBitCast(self, to: Matrix<Other>.self) }
+    if Scalar.self == Float.self, Other.self == Double.self {
+      return unsafeBitCast(unsafeBitCast(self, to: Matrix<Float>.self).convertedElements { Double($0) }, to: Matrix<Other>.self)
     }
-    return out
+    if Scalar.self == Double.self, Other.self == Float.self {
+      return unsafeBitCast(unsafeBitCast(self, to: Matrix<Double>.self).convertedElements { Float($0) }, to: Matrix<Other>.self)
+    }
+    return convertedElements { Other($0) }
+  }
+
+  /// The matrix with `convert` applied to every element.
+  private func convertedElements<Other: MatrixScalar>(_ convert: (Scalar) -> Other) -> Matrix<Other> {
+    let count = storage.count
+    let elements = storage.withUnsafeBufferPointer { source in
+      [Other](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for k in 0..<count { buffer[k] = convert(source[k]) }
+        initialized = count
+      }
+    }
+    return Matrix<Other>(rows: rows, columns: columns, unchecked: elements)
+  }
+
+  /// A matrix over column-major `elements`, whose count the caller has checked.
+  init(rows: Int, columns: Int, unchecked elements: [Scalar]) {
+    self.rows = rows
+    self.columns = columns
+    self.storage = elements
   }
 
   /// Calls `body` with the column-major elements.
