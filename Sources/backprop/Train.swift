@@ -377,6 +377,7 @@ struct Train: ParsableCommand {
     if training.usesEpochs || training.metrics != nil {
       options.metrics = try training.metricNames(for: architecture.output)
     }
+    options.exactTrainingMetrics = training.exactTrainMetrics
     try options.validate(hiddenLayers: hiddenLayers)
     return options
   }

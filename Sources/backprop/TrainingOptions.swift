@@ -80,6 +80,16 @@ struct TrainingOptions: ParsableArguments {
         + "Default: accuracy for classification, mse for regression.", valueName: "m1,m2,…"))
   var metrics: String?
 
+  @Flag(
+    name: .customLong("exact-train-metrics"),
+    help: ArgumentHelp(
+      "Compute the training-set metrics (printed each epoch when there is no validation set) with one more pass over "
+        + "the whole training set at the end of each epoch. By default they are running metrics: summed over the "
+        + "epoch's mini-batches from the passes training already made, so they cost nothing, but each batch is "
+        + "scored by the parameters before its own update (dropout on), so they lag an end-of-epoch pass slightly. "
+        + "The exact pass costs about a third more time per epoch."))
+  var exactTrainMetrics = false
+
   @Option(help: ArgumentHelp("Write each epoch's costs, metrics, learning rate and time to a .csv or .json file.", valueName: "file"))
   var history: String?
 

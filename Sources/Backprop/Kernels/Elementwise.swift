@@ -47,19 +47,31 @@ extension Kernels {
 
 extension Kernels {
   /// The columns of X at `indices`, in that order, into `out` (a mini-batch).
+  /// Columns are contiguous (column-major), so each is one `memcpy`; a single
+  /// row (labels, weights) is an indexed loop. Allocates nothing once `out` has its size.
   @inlinable
   static func gatherColumns<Scalar: MatrixScalar>(
     _ x: Matrix<Scalar>, _ indices: ArraySlice<Int>, into out: inout Matrix<Scalar>
   ) {
     let rows = x.rows
+    let columns = x.columns
     out.reshape(to: Shape(rows, indices.count))
+    guard rows > 0 else { return }
     x.withUnsafeBufferPointer { xp in
       out.withUnsafeMutableBufferPointer { op in
+        guard let source = xp.baseAddress, let destination = op.baseAddress else { return }
         var j = 0
+        if rows == 1 {
+          for index in indices {
+            precondition(index >= 0 && index < columns, "gatherColumns: column \(index) of \(columns)")
+            destination[j] = source[index]
+            j += 1
+          }
+          return
+        }
         for index in indices {
-          precondition(index >= 0 && index < x.columns, "gatherColumns: column \(index) of \(x.columns)")
-          let source = UnsafeBufferPointer(rebasing: xp[(index * rows)..<((index + 1) * rows)])
-          for i in 0..<rows { op[j * rows + i] = source[i] }
+          precondition(index >= 0 && index < columns, "gatherColumns: column \(index) of \(columns)")
+          (destination + j * rows).update(from: source + index * rows, count: rows)
           j += 1
         }
       }

@@ -52,6 +52,16 @@ public struct ConfusionMatrix: Sendable, Hashable {
     self.occurs = occurs
   }
 
+  /// A matrix from counts already made (``RunningMetrics`` sums them batch by batch).
+  /// - Parameters:
+  ///   - counts: C, K rows of K counts.
+  ///   - occurs: K flags: whether each class occurred as a true or a predicted class.
+  init(counts: [[Double]], occurs: [Bool]) {
+    precondition(counts.count == occurs.count && counts.allSatisfy { $0.count == counts.count }, "not K × K counts")
+    self.counts = counts
+    self.occurs = occurs
+  }
+
   /// Σᵢⱼ C[i][j], the (weighted) number of examples.
   public var total: Double { counts.reduce(0) { $0 + $1.reduce(0, +) } }
 

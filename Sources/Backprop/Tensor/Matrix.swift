@@ -122,7 +122,9 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Hashable {
   /// Used by workspaces that reuse one buffer for batches of different sizes.
   public mutating func reshape(to shape: Shape) {
     if shape.count != storage.count {
-      storage = Array(repeating: 0, count: shape.count)
+      // Within the capacity (an epoch's last, smaller batch, then full ones again) nothing is allocated.
+      storage.removeAll(keepingCapacity: true)
+      storage.append(contentsOf: repeatElement(0, count: shape.count))
     }
     rows = shape.rows
     columns = shape.columns

@@ -27,7 +27,8 @@ extension Network {
   ///         for each batch (X{t}, Y{t}) of B examples (the last one: what is left):
   ///             draw the dropout masks D[l]
   ///             forward; J{t} = cost + λ/(2m_t) Σ‖W‖²; backward; update every parameter
-  ///         validation cost and metrics; early stopping
+  ///             add A[L] and Y{t} to the running training metrics
+  ///         validation cost and metrics (one inference pass); early stopping
   ///
   /// With `batchSize` nil and no shuffling, one epoch is one iteration of the
   /// notes' full-batch gradient descent.
@@ -101,6 +102,10 @@ struct Fitter<Scalar: MatrixScalar> {
   var generator: DefaultGenerator
   var workspace: Workspace<Scalar>
   var batch: LabeledBatch<Scalar>
+  /// The buffers of the validation pass, and of the exact pass over the training set
+  /// (``FitOptions/exactTrainingMetrics``): sized on the first epoch, reused after.
+  var validationPass: Network<Scalar>.ForwardPass
+  var trainingPass: Network<Scalar>.ForwardPass
 
   init(
     network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
@@ -143,6 +148,8 @@ struct Fitter<Scalar: MatrixScalar> {
     generator = DefaultGenerator(seed: options.seed)
     workspace = Workspace(for: network)
     batch = LabeledBatch(x: Matrix(rows: 0, columns: 0), y: Matrix(rows: 0, columns: 0))
+    validationPass = Network<Scalar>.ForwardPass(caches: [])
+    trainingPass = Network<Scalar>.ForwardPass(caches: [])
   }
 
   mutating func run<O: Optimizer>(
@@ -192,6 +199,15 @@ struct Fitter<Scalar: MatrixScalar> {
     let shuffles = options.shuffle && batchSize < m
     let hidden = network.depth - 1
     let clock = ContinuousClock()
+    let outputUnits = network.layers[network.depth - 1].outputSize
+    // Training metrics: running sums over the batches' own passes, or one exact pass at the end of the epoch.
+    let wantsTrainingMetrics = !options.metrics.isEmpty && (options.trainingMetrics || validation == nil)
+    var trainingMetrics = RunningMetrics<Scalar>(
+      wantsTrainingMetrics ? options.metrics : [], output: network.output, outputUnits: outputUnits, examples: m)
+    try trainingMetrics.validate(labels: y)
+    var validationMetrics = RunningMetrics<Scalar>(
+      options.metrics, output: network.output, outputUnits: outputUnits, examples: validation?.x.columns ?? 0)
+    if let validation { try validationMetrics.validate(labels: validation.y) }
 
     func snapshot(epoch: Int, batchStart: Int, costSum: Double, finished: Bool) -> FitState<Scalar> {
       let encoded = state.encoded(by: optimizer)
@@ -212,6 +228,9 @@ struct Fitter<Scalar: MatrixScalar> {
       var start = epoch == firstEpoch ? resumeStart : 0
       var costSum = epoch == firstEpoch ? resumeCostSum : 0
       if start == 0 && shuffles { generator.shuffle(&order) }
+      // An epoch resumed part-way has lost the running sums of its first batches: it takes the exact pass.
+      let exactMetrics = options.exactTrainingMetrics || start > 0
+      trainingMetrics.reset()
       var normSums = [Double](repeating: 0, count: network.depth)
       var steps = 0
       while start < m {
@@ -234,6 +253,9 @@ struct Fitter<Scalar: MatrixScalar> {
         let cost = try network.cost(workspace.pass, labels: by, weights: bw, l2: options.l2)
         guard cost.isFinite else {
           throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
+        }
+        if !exactMetrics && !trainingMetrics.isEmpty {
+          trainingMetrics.add(outputs: workspace.pass.caches[network.depth - 1].a, labels: by)
         }
         try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
         // ‖g[l]‖ per layer, from L down as backpropagation went: NaN or ∞ stops here,
@@ -271,15 +293,20 @@ struct Fitter<Scalar: MatrixScalar> {
         deadUnitFractions: TrainingDiagnostics.deadUnitFractions(network, workspace.pass),
         saturatedOutputFraction: TrainingDiagnostics.saturatedOutputFraction(network, workspace.pass))
       if let validation {
-        let pass = try inferencePass(validation.x)
+        try network.forward(validation.x, into: &validationPass, training: false)
         record.validationCost = try network.cost(
-          pass, labels: validation.y, weights: validation.weights, l2: options.l2)
-        record.validationMetrics = try EpochMetrics.values(
-          options.metrics, output: network.output, outputs: pass.output, labels: validation.y)
+          validationPass, labels: validation.y, weights: validation.weights, l2: options.l2)
+        validationMetrics.reset()
+        validationMetrics.add(outputs: validationPass.caches[network.depth - 1].a, labels: validation.y)
+        record.validationMetrics = try validationMetrics.values()
       }
-      if !options.metrics.isEmpty && (options.trainingMetrics || validation == nil) {
-        let pass = try inferencePass(x)
-        record.metrics = try EpochMetrics.values(options.metrics, output: network.output, outputs: pass.output, labels: y)
+      if !trainingMetrics.isEmpty {
+        if exactMetrics {
+          try network.forward(x, into: &trainingPass, training: false)
+          trainingMetrics.reset()
+          trainingMetrics.add(outputs: trainingPass.caches[network.depth - 1].a, labels: y)
+        }
+        record.metrics = try trainingMetrics.values()
       }
       record.seconds = started.duration(to: clock.now).seconds
       history.append(record, keeping: best?.epoch)
@@ -317,11 +344,6 @@ struct Fitter<Scalar: MatrixScalar> {
       history.bestEpoch = best.epoch
     }
     return history
-  }
-
-  /// A forward pass in inference mode (running statistics, no dropout).
-  private func inferencePass(_ x: Matrix<Scalar>) throws -> Network<Scalar>.ForwardPass {
-    try network.forward(x, training: false)
   }
 
   /// Copies the examples at `indices` into the batch buffers.

@@ -29,12 +29,28 @@ public struct FitOptions: Sendable, Hashable {
   public var earlyStopping: EarlyStopping?
   /// Weights per class (classification only), multiplied into any example weights.
   public var classWeights: ClassWeights?
-  /// The metrics to compute after each epoch, by name (see ``MetricName``): on the
-  /// validation set, and on the training set too when ``trainingMetrics`` or when
-  /// there is no validation set (one more forward pass over it, in inference mode).
+  /// The metrics to compute each epoch, by name (see ``MetricName``): on the
+  /// validation set (one inference pass after the epoch), and on the training set
+  /// too when ``trainingMetrics`` or when there is no validation set. Only the
+  /// named ones are computed (ROC AUC, which ranks every example, only when named).
+  ///
+  /// The training-set values are running metrics by default: summed over the
+  /// epoch's mini-batches from the forward passes the training steps already made
+  /// (as Keras reports them), so they cost no extra pass. Each batch is scored by
+  /// the parameters it was trained from (before its update, with dropout on and
+  /// batch statistics), so they lag an end-of-epoch evaluation slightly; see
+  /// ``exactTrainingMetrics``.
   public var metrics: [MetricName] = []
   /// Also compute ``metrics`` on the whole training set when there is a validation set.
   public var trainingMetrics = false
+  /// Compute the training-set ``metrics`` with one more forward pass over the whole
+  /// training set at the end of each epoch (inference mode, the epoch's final
+  /// parameters) instead of from the batches' running sums: exact for the
+  /// parameters the epoch ends with, at the cost of that pass (one forward pass over
+  /// the m examples: about a third more work per epoch, a step being a forward and
+  /// a backward pass). An epoch resumed part-way from a
+  /// checkpoint always takes this pass, its first batches' sums being lost.
+  public var exactTrainingMetrics = false
   /// Clip the gradients' global norm to C before each update (`--clip-norm`): when
   /// ‖g‖ = √(Σ_l ‖dW[l]‖² + ‖db[l]‖² + …) > C, every gradient is scaled by C/‖g‖.
   public var clipNorm: Double?

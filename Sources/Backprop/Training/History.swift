@@ -13,9 +13,11 @@ public struct EpochRecord: Sendable, Hashable, Codable {
   public var cost: Double
   /// The validation cost (inference mode, with the L2 term), when there is a validation set.
   public var validationCost: Double?
-  /// The chosen metrics on the training set (when asked for).
+  /// The chosen metrics on the training set (when asked for): running metrics, summed
+  /// over the epoch's mini-batches as they were trained (see ``FitOptions/metrics``),
+  /// unless ``FitOptions/exactTrainingMetrics`` asked for an end-of-epoch pass.
   public var metrics: [String: Double]
-  /// The chosen metrics on the validation set.
+  /// The chosen metrics on the validation set (one inference pass after the epoch).
   public var validationMetrics: [String: Double]
   /// α used during the epoch.
   public var learningRate: Double

@@ -132,6 +132,48 @@ let isOptimizedBuild = true
     #expect(backprop_malloc_counter_stop() == 0)
   }
 
+  /// The rest of a mini-batch step in `fit` allocates nothing either: gathering the
+  /// shuffled batch's columns (one copy per column) and adding its A[L] to the
+  /// running training metrics (confusion counts, log loss, the ROC AUC scores).
+  @Test(
+    .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
+    .enabled(
+      if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
+  func batchGatherAndRunningMetricsAllocateNothing() throws {
+    let threads = Kernels.threadCount
+    Kernels.threadCount = 1
+    defer { Kernels.threadCount = threads }
+    var rng = DefaultGenerator(seed: 9)
+    let network = try Network<Float>(
+      layerSizes: [10, 8, 3], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
+    let m = 64
+    let x = Matrix<Float>.randomNormal(rows: 10, columns: m, using: &rng)
+    var y = Matrix<Float>(rows: 1, columns: m)
+    for j in 0..<m { y[0, j] = Float(j % 3) }
+    var order = Array(0..<m)
+    rng.shuffle(&order)
+    var metrics = RunningMetrics<Float>(
+      [.accuracy, .f1, .logLoss, .rocAUC], output: .softmax, outputUnits: 3, examples: m)
+    var workspace = Workspace(for: network)
+    var bx = Matrix<Float>(rows: 0, columns: 0)
+    var by = Matrix<Float>(rows: 0, columns: 0)
+    func step(_ t: Int) throws {
+      // Batches of 24, 24 and 16: the last, smaller one and back again.
+      let start = [0, 24, 48][t % 3]
+      if start == 0 { metrics.reset() }
+      let indices = order[start..<min(start + 24, m)]
+      Kernels.gatherColumns(x, indices, into: &bx)
+      Kernels.gatherColumns(y, indices, into: &by)
+      try network.forward(bx, into: &workspace.pass, training: true)
+      metrics.add(outputs: workspace.pass.output, labels: by)
+    }
+    for t in 0..<3 { try step(t) }
+    backprop_malloc_counter_start()
+    for t in 3..<9 { try step(t) }
+    #expect(backprop_malloc_counter_stop() == 0)
+    #expect(metrics.examples == m)
+  }
+
   /// The counter counts: a fresh array allocates.
   @Test(.enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"))
   func counterSeesAllocations() {
