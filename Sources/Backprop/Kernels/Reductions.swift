@@ -95,8 +95,20 @@ extension Kernels {
   }
 
   /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
-  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) -> Double {
+  ///
+  /// Float and Double run `bp_sum_squares_*`: sixteen partial sums (one
+  /// running sum is a chain of dependent additions: most of the time the
+  /// gradient norms of every training step took),
+  /// combined in a fixed order.
+  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures) -> Double {
     x.withUnsafeBufferPointer { xp in
+      guard let base = xp.baseAddress else { return 0 }
+      if Scalar.self == Float.self {
+        return bp_sum_squares_f32(UnsafeRawPointer(base).assumingMemoryBound(to: Float.self), xp.count, features)
+      }
+      if Scalar.self == Double.self {
+        return bp_sum_squares_f64(UnsafeRawPointer(base).assumingMemoryBound(to: Double.self), xp.count, features)
+      }
       var sum = 0.0
       for v in xp { sum += Double(v) * Double(v) }
       return sum

@@ -46,6 +46,11 @@ void bp_sigmoid_gradient_f32(const float *dA, const float *a, float *dZ, long n,
 /// terms exact in Double, the logarithm in Float (≤ 3 ulp), the sum in Double.
 double bp_logistic_loss_sum_f32(const float *z, const float *y, long n, unsigned features);
 
+/// Σ x[i]² for i < n, accumulated in double in sixteen partial sums combined
+/// in a fixed order (the result depends on n and the variant, not on timing).
+double bp_sum_squares_f32(const float *x, long n, unsigned features);
+double bp_sum_squares_f64(const double *x, long n, unsigned features);
+
 #ifdef __cplusplus
 }
 #endif
