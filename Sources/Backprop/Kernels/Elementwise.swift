@@ -60,8 +60,8 @@ extension Kernels {
     x.withUnsafeBufferPointer { xp in
       out.withUnsafeMutableBufferPointer { op in
         guard let source = xp.baseAddress, let destination = op.baseAddress else { return }
-        var j = 0
         if rows == 1 {
+          var j = 0
           for index in indices {
             precondition(index >= 0 && index < columns, "gatherColumns: column \(index) of \(columns)")
             destination[j] = source[index]
@@ -69,10 +69,15 @@ extension Kernels {
           }
           return
         }
-        for index in indices {
-          precondition(index >= 0 && index < columns, "gatherColumns: column \(index) of \(columns)")
-          (destination + j * rows).update(from: source + index * rows, count: rows)
-          j += 1
+        // Columns in ranges on the worker pool when the batch is large: the copies are reads
+        // from scattered places of a large X, which two cores wait on in parallel.
+        let first = indices.startIndex
+        forEachRange(count: indices.count, cost: rows) { range in
+          for j in range {
+            let index = indices[first + j]
+            precondition(index >= 0 && index < columns, "gatherColumns: column \(index) of \(columns)")
+            (destination + j * rows).update(from: source + index * rows, count: rows)
+          }
         }
       }
     }

@@ -3,6 +3,9 @@
 ///
 /// The formulas are the optimizers' (see ``Momentum``, ``Nesterov``,
 /// ``RMSprop``, ``Adam``, ``AdamW``); here they are written once per element.
+/// A large parameter is updated in ranges on the worker pool
+/// (``Kernels/forEachRange(count:cost:_:)``): each element's arithmetic is the
+/// same on any thread, so the result does not depend on the thread count.
 extension Kernels {
   /// The course's momentum, per element:
   ///
@@ -18,10 +21,12 @@ extension Kernels {
     dW.withUnsafeBufferPointer { dWp in
       v.withUnsafeMutableBufferPointer { vp in
         w.withUnsafeMutableBufferPointer { wp in
-          for k in 0..<wp.count {
-            let vk = beta * vp[k] + oneMinusBeta * dWp[k]
-            vp[k] = vk
-            wp[k] -= alpha * vk
+          forEachRange(count: wp.count) { range in
+            for k in range {
+              let vk = beta * vp[k] + oneMinusBeta * dWp[k]
+              vp[k] = vk
+              wp[k] -= alpha * vk
+            }
           }
         }
       }
@@ -42,11 +47,13 @@ extension Kernels {
     dW.withUnsafeBufferPointer { dWp in
       v.withUnsafeMutableBufferPointer { vp in
         w.withUnsafeMutableBufferPointer { wp in
-          for k in 0..<wp.count {
-            let g = dWp[k]
-            let vk = mu * vp[k] + g
-            vp[k] = vk
-            wp[k] -= alpha * (g + mu * vk)
+          forEachRange(count: wp.count) { range in
+            for k in range {
+              let g = dWp[k]
+              let vk = mu * vp[k] + g
+              vp[k] = vk
+              wp[k] -= alpha * (g + mu * vk)
+            }
           }
         }
       }
@@ -67,11 +74,13 @@ extension Kernels {
     dW.withUnsafeBufferPointer { dWp in
       s.withUnsafeMutableBufferPointer { sp in
         w.withUnsafeMutableBufferPointer { wp in
-          for k in 0..<wp.count {
-            let g = dWp[k]
-            let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
-            sp[k] = sk
-            wp[k] -= alpha * g / (sk.squareRoot() + epsilon)
+          forEachRange(count: wp.count) { range in
+            for k in range {
+              let g = dWp[k]
+              let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
+              sp[k] = sk
+              wp[k] -= alpha * g / (sk.squareRoot() + epsilon)
+            }
           }
         }
       }
@@ -110,14 +119,16 @@ extension Kernels {
       v.withUnsafeMutableBufferPointer { vp in
         s.withUnsafeMutableBufferPointer { sp in
           w.withUnsafeMutableBufferPointer { wp in
-            for k in 0..<wp.count {
-              let g = dWp[k]
-              let vk = beta1 * vp[k] + oneMinusBeta1 * g
-              let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
-              vp[k] = vk
-              sp[k] = sk
-              let denominator = sk.squareRoot() / sqrtCorrection2 + epsilon
-              wp[k] = wp[k] * decay - stepSize * vk / denominator
+            forEachRange(count: wp.count) { range in
+              for k in range {
+                let g = dWp[k]
+                let vk = beta1 * vp[k] + oneMinusBeta1 * g
+                let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
+                vp[k] = vk
+                sp[k] = sk
+                let denominator = sk.squareRoot() / sqrtCorrection2 + epsilon
+                wp[k] = wp[k] * decay - stepSize * vk / denominator
+              }
             }
           }
         }

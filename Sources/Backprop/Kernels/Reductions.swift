@@ -45,7 +45,10 @@ extension Kernels {
     let count = x.count
     x.withUnsafeBufferPointer { xp in
       y.withUnsafeMutableBufferPointer { yp in
-        for k in 0..<count { yp[k] += alpha * xp[k] }
+        // In ranges on the worker pool when large (a parameter update); elementwise, so the same bits.
+        forEachRange(count: count) { range in
+          for k in range { yp[k] += alpha * xp[k] }
+        }
       }
     }
   }
