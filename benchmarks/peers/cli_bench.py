@@ -13,7 +13,7 @@ n1 < n2. Each run times both processes (wall clock, start to exit) and gives
     fixed    = t(n1) − n1 · per unit           what the process spends besides training
 
 The figures are the medians over --runs such pairs, after one untimed short run (it
-fills the file cache). One JSON line per figure on standard output, progress on
+fills the file cache; not with --quick). One JSON line per figure on standard output, progress on
 standard error; the implementations' own output is checked for a "Train accuracy"
 line, recorded with the figure.
 """
@@ -114,7 +114,8 @@ def measure(config, args, report):
     short, env = command(args, config, n1)
     long_, _ = command(args, config, n2)
     B.log(f"  {' '.join(short)}")
-    run_once(short, env)  # warm-up: the file cache, the shared libraries
+    if not args.quick:  # (a smoke test skips it: start-ups dominate --quick's time)
+        run_once(short, env)  # warm-up: the file cache, the shared libraries
     rates, fixed, peaks, t1s, t2s = [], [], [], [], []
     accuracy = None
     for run in range(args.runs):
