@@ -135,6 +135,8 @@ def assemble(records, default_info=None):
                                     "record": r})
         row["values"][r["column"]] = r["value"]
         row.setdefault("spreads", {})[r["column"]] = spread(r)
+        if r.get("pairs_dropped"):
+            row.setdefault("dropped", {})[r["column"]] = (len(r.get("samples", [])), r["pairs_dropped"])
         if "ratio_to_min" in r:
             row["extra"][r["column"]] = r["ratio_to_min"]
     out = []
@@ -159,6 +161,9 @@ def render(rows):
             text = fmt(row["values"].get(column), row["unit"])
             if column in row["values"]:
                 text += fmt_spread(row.get("spreads", {}).get(column))
+            if column in row.get("dropped", {}):
+                kept, dropped = row["dropped"][column]
+                text += f" ({kept} of {kept + dropped} runs)"
             if column in row["extra"]:
                 text += f" ({row['extra'][column]:.2f}× min)"
             cells.append(text)
@@ -269,7 +274,8 @@ def main():
     print("(`backprop info`: a system BLAS found is used only where it measured faster than the built-in kernel);")
     print("ᵇ marks rows where that is the built-in kernel. Above 1× means Backprop is ahead: more throughput, or")
     print("less latency, start-up or memory. cli-* rows time whole processes (`backprop train`, or the peer's script):")
-    print("(t(long) − t(short)) / (long − short) per epoch or iteration; start-up + loading = t(short) − short × that.")
+    print("(t(long) − t(short)) / (long − short) per epoch or iteration; start-up + loading = t(short) − short × that;")
+    print("'(1 of 3 runs)': the other runs' long process was not slower than the short one (noise), so they were dropped.")
     backends = {}
     for r in records:
         backends.setdefault(r["column"], set()).add(r.get("backend", "?"))

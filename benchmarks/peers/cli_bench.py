@@ -138,13 +138,13 @@ def measure(config, args, report):
         return
     if not rates:
         raise RuntimeError("every long run was as fast as its short one: the machine is too noisy to measure")
-    extra = dict(short=n1, long=n2, per=per, t_short=t1s, t_long=t2s, train_accuracy=accuracy,
+    extra = dict(short=n1, long=n2, per=per, pairs_dropped=args.runs - len(rates), t_short=t1s, t_long=t2s, train_accuracy=accuracy,
                  command=" ".join(os.path.basename(a) if a.endswith(".npy") else a for a in long_))
     if config == "cli-mnist-mlp":
         extra["examples"] = scale
     dtype = "float64" if config == "cli-cat-l" else "float32"
     report.emit(config, f"{config}.rate", dtype, unit, rates, **extra)
-    report.emit(config, f"{config}.fixed", dtype, "s", fixed, short=n1, long=n2)
+    report.emit(config, f"{config}.fixed", dtype, "s", fixed, short=n1, long=n2, pairs_dropped=args.runs - len(rates))
     if config == "cli-mnist-mlp":
         report.emit(config, f"{config}.peak_rss", dtype, "MB", peaks, epochs=n2)
 
