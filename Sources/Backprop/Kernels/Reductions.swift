@@ -99,24 +99,43 @@ extension Kernels {
 
   /// The squared Frobenius norm, Σ xᵢⱼ², accumulated in Double.
   ///
-  /// Float and Double run `bp_sum_squares_*`: sixteen partial sums (one
-  /// running sum is a chain of dependent additions: most of the time the
-  /// gradient norms of every training step took),
-  /// combined in a fixed order.
+  /// Float and Double run `bp_sum_squares_*` (sixteen partial sums: one running
+  /// sum is a chain of dependent additions, and the gradient norms of every
+  /// training step waited on it) over fixed blocks of at least
+  /// ``squaredNormBlock`` elements, on the worker pool when there are several,
+  /// whose sums are then added in order. The blocks depend on the element
+  /// count only, so the result is the same on any thread count.
   public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures) -> Double {
     x.withUnsafeBufferPointer { xp in
       guard let base = xp.baseAddress else { return 0 }
-      if Scalar.self == Float.self {
-        return bp_sum_squares_f32(UnsafeRawPointer(base).assumingMemoryBound(to: Float.self), xp.count, features)
+      guard Scalar.self == Float.self || Scalar.self == Double.self else {
+        var sum = 0.0
+        for v in xp { sum += Double(v) * Double(v) }
+        return sum
       }
-      if Scalar.self == Double.self {
-        return bp_sum_squares_f64(UnsafeRawPointer(base).assumingMemoryBound(to: Double.self), xp.count, features)
+      let count = xp.count
+      func sum(from start: Int, count n: Int) -> Double {
+        Scalar.self == Float.self
+          ? bp_sum_squares_f32(UnsafeRawPointer(base + start).assumingMemoryBound(to: Float.self), n, features)
+          : bp_sum_squares_f64(UnsafeRawPointer(base + start).assumingMemoryBound(to: Double.self), n, features)
       }
-      var sum = 0.0
-      for v in xp { sum += Double(v) * Double(v) }
-      return sum
+      // At most 64 blocks, so that their sums fit on the stack.
+      let block = max(squaredNormBlock, (count + 63) / 64)
+      let blocks = (count + block - 1) / block
+      guard blocks > 1 else { return sum(from: 0, count: count) }
+      return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { partials in
+        WorkerPool.run(tasks: blocks, threads: threadCount) { i in
+          partials[i] = sum(from: i * block, count: min(block, count - i * block))
+        }
+        var total = 0.0
+        for i in 0..<blocks { total += partials[i] }
+        return total
+      }
     }
   }
+
+  /// The smallest block of ``squaredNorm(_:features:)``: 2¹⁴ elements.
+  public static let squaredNormBlock = 1 << 14
 
   /// The binary cross-entropy of a sigmoid output, from its logits Z, summed
   /// over the elements and accumulated in Double:

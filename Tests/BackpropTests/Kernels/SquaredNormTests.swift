@@ -5,7 +5,25 @@ import Testing
 
 /// Σ x² in sixteen partial sums: the naive sum to rounding, every length
 /// (the tail past whole groups of 16), NaN and ∞ kept, on every vector variant.
-@Suite struct SquaredNormTests {
+@Suite(.serialized) struct SquaredNormTests {
+  /// A large matrix is summed in fixed blocks on the worker pool: the same
+  /// bits on one thread or several, the running sum to rounding.
+  @Test func blocksGiveTheSameBitsOnAnyThreadCount() {
+    var rng = DefaultGenerator(seed: 78)
+    let x = Matrix<Float>.randomNormal(rows: 313, columns: 641, using: &rng)  // 12 blocks and a tail
+    func norm(threads: Int) -> Double {
+      let saved = Kernels.threadCount
+      Kernels.threadCount = threads
+      defer { Kernels.threadCount = saved }
+      return Kernels.squaredNorm(x)
+    }
+    let one = norm(threads: 1)
+    #expect(norm(threads: 2) == one)
+    #expect(norm(threads: 3) == one)
+    let naive = x.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+    expectClose(one, naive, rtol: 1e-12, atol: 0)
+  }
+
   @Test(arguments: Kernels.vectorVariants.map(\.name))
   func equalsTheRunningSum(variant: String) {
     let features = Kernels.vectorVariants.first { $0.name == variant }!.features
