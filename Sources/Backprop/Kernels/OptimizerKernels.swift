@@ -22,6 +22,8 @@ extension Kernels {
       v.withUnsafeMutableBufferPointer { vp in
         w.withUnsafeMutableBufferPointer { wp in
           forEachRange(count: wp.count) { range in
+            // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
+            let (wp, vp, dWp, alpha, beta, oneMinusBeta) = (wp, vp, dWp, alpha, beta, oneMinusBeta)
             for k in range {
               let vk = beta * vp[k] + oneMinusBeta * dWp[k]
               vp[k] = vk
@@ -48,6 +50,8 @@ extension Kernels {
       v.withUnsafeMutableBufferPointer { vp in
         w.withUnsafeMutableBufferPointer { wp in
           forEachRange(count: wp.count) { range in
+            // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
+            let (wp, vp, dWp, alpha, mu) = (wp, vp, dWp, alpha, mu)
             for k in range {
               let g = dWp[k]
               let vk = mu * vp[k] + g
@@ -75,6 +79,8 @@ extension Kernels {
       s.withUnsafeMutableBufferPointer { sp in
         w.withUnsafeMutableBufferPointer { wp in
           forEachRange(count: wp.count) { range in
+            // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
+            let (wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon) = (wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon)
             for k in range {
               let g = dWp[k]
               let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
@@ -120,6 +126,8 @@ extension Kernels {
         s.withUnsafeMutableBufferPointer { sp in
           w.withUnsafeMutableBufferPointer { wp in
             forEachRange(count: wp.count) { range in
+              // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
+              let (wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay) = (wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay)
               for k in range {
                 let g = dWp[k]
                 let vk = beta1 * vp[k] + oneMinusBeta1 * g

@@ -47,7 +47,9 @@ extension Kernels {
       y.withUnsafeMutableBufferPointer { yp in
         // In ranges on the worker pool when large (a parameter update); elementwise, so the same bits.
         forEachRange(count: count) { range in
-          for k in range { yp[k] += alpha * xp[k] }
+          // Local copies: the loop then reads no captured variable through memory its stores could alias.
+          let (x, y, alpha) = (xp, yp, alpha)
+          for k in range { y[k] += alpha * x[k] }
         }
       }
     }

@@ -122,9 +122,14 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Hashable {
   /// Used by workspaces that reuse one buffer for batches of different sizes.
   public mutating func reshape(to shape: Shape) {
     if shape.count != storage.count {
-      // Within the capacity (an epoch's last, smaller batch, then full ones again) nothing is allocated.
-      storage.removeAll(keepingCapacity: true)
-      storage.append(contentsOf: repeatElement(0, count: shape.count))
+      if shape.count <= storage.capacity {
+        // Within the capacity (an epoch's last, smaller batch, then full ones again) nothing is allocated.
+        storage.removeAll(keepingCapacity: true)
+        storage.append(contentsOf: repeatElement(0, count: shape.count))
+      } else {
+        // A new buffer: zeroed in one pass (appending zeros one by one cost a fresh matrix more).
+        storage = Array(repeating: 0, count: shape.count)
+      }
     }
     rows = shape.rows
     columns = shape.columns
