@@ -91,6 +91,17 @@ def timed_reps(reps, limit, body):
     return done, time.perf_counter() - t0
 
 
+def iteration_rates(train, iterations, runs):
+    """`runs` timed calls of train(iterations) → (iterations/s per run, the last call's value)."""
+    samples = []
+    value = float("nan")
+    for _ in range(runs):
+        t0 = now()
+        value = train(iterations)
+        samples.append(iterations / (now() - t0))
+    return samples, value
+
+
 def mnist_parameters():
     s = MNIST_SIZES
     return sum(s[l] * s[l - 1] + s[l] for l in range(1, len(s)))

@@ -9,23 +9,16 @@ a long run (so the compilation is part of the fixed cost, not of the per-epoch t
     python3 cli_jax.py cat   --x cat-x.npy   --y cat-y.npy   --iterations 250
     python3 cli_jax.py tiny  --x tiny-x.npy  --y tiny-y.npy  --iterations 10000
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_args  # noqa: E402
 import jaxlib_threads  # noqa: E402
 
 
 def parse():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("task", choices=["mnist", "cat", "tiny"])
-    p.add_argument("--x", required=True)
-    p.add_argument("--y", required=True)
-    p.add_argument("--epochs", type=int, default=1)
-    p.add_argument("--iterations", type=int, default=100)
-    p.add_argument("--threads", type=int, default=None)
-    return p.parse_args()
+    return cli_args.parse(__doc__.splitlines()[0])
 
 
 args = parse()

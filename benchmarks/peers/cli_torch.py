@@ -8,11 +8,16 @@ the whole process, for a short and a long run.
     python3 cli_torch.py cat   --x cat-x.npy   --y cat-y.npy   --iterations 250
     python3 cli_torch.py tiny  --x tiny-x.npy  --y tiny-y.npy  --iterations 10000
 """
-import argparse
+
+import os
+import sys
 
 import numpy as np
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cli_args  # noqa: E402
 
 
 def mlp(sizes, hidden):
@@ -65,14 +70,7 @@ def full_batch(args, sizes, hidden, dtype, lr):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("task", choices=["mnist", "cat", "tiny"])
-    p.add_argument("--x", required=True)
-    p.add_argument("--y", required=True)
-    p.add_argument("--epochs", type=int, default=1)
-    p.add_argument("--iterations", type=int, default=100)
-    p.add_argument("--threads", type=int, default=None)
-    args = p.parse_args()
+    args = cli_args.parse(__doc__.splitlines()[0])
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     if args.task == "mnist":

@@ -101,12 +101,7 @@ def full_batch(config, sizes, hidden, dtype, x, y, iterations, lr, scale, args, 
         return float(value)
 
     train(max(3, iterations // 10))  # warm-up and compilation
-    samples = []
-    cost = float("nan")
-    for _ in range(args.runs):
-        t0 = B.now()
-        cost = train(iterations)
-        samples.append(iterations / (B.now() - t0))
+    samples, cost = B.iteration_rates(train, iterations, args.runs)
     report.emit(config, f"{config}.train", jnp.dtype(dtype).name, "iterations/s", samples,
                 iterations=iterations, final_cost=cost)
 

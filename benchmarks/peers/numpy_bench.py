@@ -153,12 +153,7 @@ def cat_l(args, report):
         return float(cost)
 
     train(3)  # warm-up
-    samples = []
-    cost = float("nan")
-    for _ in range(args.runs):
-        t0 = B.now()
-        cost = train(iterations)
-        samples.append(iterations / (B.now() - t0))
+    samples, cost = B.iteration_rates(train, iterations, args.runs)
     report.emit("cat-l", "cat-l.train", "float64", "iterations/s", samples, iterations=iterations, final_cost=cost)
 
 
@@ -178,12 +173,7 @@ def tiny(args, report):
         return float(cost)
 
     train(iterations // 10)  # warm-up
-    samples = []
-    cost = float("nan")
-    for _ in range(args.runs):
-        t0 = B.now()
-        cost = train(iterations)
-        samples.append(iterations / (B.now() - t0))
+    samples, cost = B.iteration_rates(train, iterations, args.runs)
     report.emit("tiny", "tiny.train", "float32", "iterations/s", samples, iterations=iterations, final_cost=cost)
 
 

@@ -89,12 +89,7 @@ def full_batch(config, sizes, hidden, dtype, examples, iterations, lr, seed, arg
         return loss.item()
 
     train(max(3, iterations // 10))  # warm-up
-    samples = []
-    cost = float("nan")
-    for _ in range(args.runs):
-        t0 = B.now()
-        cost = train(iterations)
-        samples.append(iterations / (B.now() - t0))
+    samples, cost = B.iteration_rates(train, iterations, args.runs)
     report.emit(config, f"{config}.train", str(dtype).replace("torch.", ""), "iterations/s", samples,
                 iterations=iterations, final_cost=cost)
 

@@ -63,15 +63,7 @@ enum FileBytes {
     let mode: mode_t
 
     init(_ path: String, limit: Int) throws(FileFormatError) {
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw FileFormatError(path: path, "no such file")
-      }
-      guard !isDirectory.boolValue else { throw FileFormatError(path: path, "is a folder, not a file") }
-      let descriptor = open(path, O_RDONLY)
-      guard descriptor >= 0 else {
-        throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
-      }
+      let descriptor = try FileChunks.openForReading(path)
       var status = stat()
       guard fstat(descriptor, &status) == 0 else {
         let reason = String(cString: strerror(errno))

@@ -10,6 +10,14 @@ struct FileChunks: ~Copyable {
   ///
   /// - Throws: ``FileFormatError`` naming `path` when it is missing, a folder or unreadable.
   init(path: String) throws(FileFormatError) {
+    self.path = path
+    self.descriptor = try Self.openForReading(path)
+  }
+
+  /// A read-only descriptor for `path`, which the caller closes.
+  ///
+  /// - Throws: ``FileFormatError`` naming `path` when it is missing, a folder or unreadable.
+  static func openForReading(_ path: String) throws(FileFormatError) -> Int32 {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw FileFormatError(path: path, "no such file")
@@ -19,8 +27,7 @@ struct FileChunks: ~Copyable {
     guard descriptor >= 0 else {
       throw FileFormatError(path: path, "cannot read: \(String(cString: strerror(errno)))")
     }
-    self.path = path
-    self.descriptor = descriptor
+    return descriptor
   }
 
   deinit { close(descriptor) }
