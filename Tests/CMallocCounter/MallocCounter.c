@@ -7,6 +7,7 @@
 
 static _Thread_local int counting = 0;
 static _Thread_local long allocations = 0;
+static _Thread_local long allocatedBytes = 0;
 
 // Under a sanitizer (swift test --sanitize=address|thread), which replaces
 // malloc itself, the counter stays out of the way and reports itself unavailable.
@@ -24,35 +25,41 @@ extern void *__libc_realloc(void *pointer, size_t size);
 extern void *__libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void *pointer);
 
+#define COUNT(bytes)            \
+  if (counting) {               \
+    allocations++;              \
+    allocatedBytes += (bytes);  \
+  }
+
 void *malloc(size_t size) {
-  if (counting) allocations++;
+  COUNT(size)
   return __libc_malloc(size);
 }
 
 void *calloc(size_t count, size_t size) {
-  if (counting) allocations++;
+  COUNT(count * size)
   return __libc_calloc(count, size);
 }
 
 void *realloc(void *pointer, size_t size) {
-  if (counting) allocations++;
+  COUNT(size)
   return __libc_realloc(pointer, size);
 }
 
 void free(void *pointer) { __libc_free(pointer); }
 
 void *memalign(size_t alignment, size_t size) {
-  if (counting) allocations++;
+  COUNT(size)
   return __libc_memalign(alignment, size);
 }
 
 void *aligned_alloc(size_t alignment, size_t size) {
-  if (counting) allocations++;
+  COUNT(size)
   return __libc_memalign(alignment, size);
 }
 
 int posix_memalign(void **result, size_t alignment, size_t size) {
-  if (counting) allocations++;
+  COUNT(size)
   void *pointer = __libc_memalign(alignment, size);
   if (pointer == NULL) return ENOMEM;
   *result = pointer;
@@ -66,6 +73,7 @@ int backprop_malloc_counter_available(void) { return 0; }
 
 void backprop_malloc_counter_start(void) {
   allocations = 0;
+  allocatedBytes = 0;
   counting = 1;
 }
 
@@ -73,3 +81,5 @@ long backprop_malloc_counter_stop(void) {
   counting = 0;
   return allocations;
 }
+
+long backprop_malloc_counter_bytes(void) { return allocatedBytes; }

@@ -23,9 +23,22 @@ final class ScratchPool: @unchecked Sendable {
     return try body(buffer.pointer)
   }
 
+  /// The smallest free buffer that holds `bytes` (so a small request never takes
+  /// the buffer a large one needs, which would then be reallocated), else the
+  /// largest free one, replaced by one of `bytes`.
   private func take(bytes: Int) -> (pointer: UnsafeMutableRawPointer, bytes: Int) {
     lock.wait()
-    let index = buffers.lastIndex { $0.bytes >= bytes } ?? (buffers.isEmpty ? nil : buffers.count - 1)
+    var index: Int?
+    for (i, buffer) in buffers.enumerated() {
+      guard let chosen = index else {
+        index = i
+        continue
+      }
+      let best = buffers[chosen].bytes
+      let fits = buffer.bytes >= bytes
+      let bestFits = best >= bytes
+      if fits ? (!bestFits || buffer.bytes < best) : (!bestFits && buffer.bytes > best) { index = i }
+    }
     let found = index.map { buffers.remove(at: $0) }
     lock.signal()
     if let found, found.bytes >= bytes { return found }

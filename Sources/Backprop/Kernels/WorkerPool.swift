@@ -17,7 +17,8 @@ extension Kernels {
   /// Which thread runs a task never changes what the task computes, so a
   /// kernel whose tasks write disjoint parts of its output gives the same bits
   /// whatever the thread count. Implemented in C (`CBackpropWorkerPool.h`):
-  /// atomics and a condition variable per worker, no allocation per job.
+  /// atomics and a condition variable per worker, no allocation per job on the
+  /// C side (Swift boxes the closure it makes escapable: a few dozen bytes).
   @usableFromInline
   enum WorkerPool {
     /// Runs `body(i)` for every i in `0..<tasks` on up to `threads` threads

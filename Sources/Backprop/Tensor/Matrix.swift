@@ -120,6 +120,10 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Hashable {
   /// Changes the shape in place, keeping capacity; new elements are zero.
   ///
   /// Used by workspaces that reuse one buffer for batches of different sizes.
+  /// Specialised for Float and Double: the generic `append(contentsOf:)` of a
+  /// caller in another module allocated once per element.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public mutating func reshape(to shape: Shape) {
     if shape.count != storage.count {
       if shape.count <= storage.capacity {

@@ -346,8 +346,11 @@ struct Fitter<Scalar: MatrixScalar> {
     return history
   }
 
-  /// Copies the examples at `indices` into the batch buffers.
+  /// Copies the examples at `indices` into the batch buffers, in place: the
+  /// pass lets go of the previous batch's X first (else the copy on write
+  /// would allocate and copy a whole batch before the gather overwrote it).
   private mutating func gather(_ indices: ArraySlice<Int>) {
+    workspace.pass.releaseInput()
     Kernels.gatherColumns(x, indices, into: &batch.x)
     Kernels.gatherColumns(y, indices, into: &batch.y)
     if let weights {

@@ -120,6 +120,17 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     public var output: Matrix<Scalar> { caches[caches.count - 1].a }
     /// m, the number of examples.
     public var examples: Int { caches[0].aPrev.columns }
+
+    /// Drops the pass's reference to X = A[0] (kept for dW[1] = (1/m) dZ[1]·A[0]ᵀ).
+    ///
+    /// Call it once backward propagation is done and before the matrix X came from
+    /// is refilled in place (the next mini-batch gathered into the same buffer):
+    /// while the pass holds X, writing that matrix copies it first (copy on write),
+    /// a whole batch allocated and copied for nothing on every step.
+    public mutating func releaseInput() {
+      guard !caches.isEmpty else { return }
+      caches[0].aPrev = Matrix(rows: 0, columns: 0)
+    }
   }
 
   /// Forward propagation, the course's `L_model_forward`: A[0] = X, then each layer in turn.

@@ -8,5 +8,7 @@
 int backprop_malloc_counter_available(void);
 void backprop_malloc_counter_start(void);
 long backprop_malloc_counter_stop(void);
+/// The bytes those allocations asked for (valid after stop, until the next start).
+long backprop_malloc_counter_bytes(void);
 
 #endif
