@@ -6,7 +6,8 @@ import PackageDescription
 /// Each target's entry point is `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`,
 /// so the targets link only with the fuzzer sanitizer.
 let readers = [
-  "csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config", "activation", "sweep-spec",
+  "csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config", "activation",
+  "sweep-spec",
 ]
 
 let package = Package(

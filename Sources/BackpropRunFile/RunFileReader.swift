@@ -105,7 +105,8 @@ public enum RunFileReader {
       let name = key.replacingOccurrences(of: "_", with: "-").lowercased()
       guard knownOptions.contains(name), !excludedOptions.contains(name) else {
         let near = knownOptions.filter { $0.hasPrefix(String(name.prefix(3))) }.sorted().prefix(4)
-        throw failure("unknown option '\(key)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"))
+        throw failure(
+          "unknown option '\(key)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)"))
       }
       let value = mapping[key]!
       var arguments = [String]()

@@ -7,30 +7,36 @@ extension TargetColumn: ExpressibleByArgument {
 
 /// Where the examples come from, how they are split and how they are preprocessed.
 struct DataOptions: ParsableArguments {
-  @Option(help: ArgumentHelp(
-    "Training inputs: .npy, .npz (with --x-key), or IDX (MNIST's format), plain or .gz — chosen by content. "
-      + "One example per row: the first axis is the sample axis.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Training inputs: .npy, .npz (with --x-key), or IDX (MNIST's format), plain or .gz — chosen by content. "
+        + "One example per row: the first axis is the sample axis.", valueName: "file"))
   var x: String?
 
-  @Option(help: ArgumentHelp(
-    "Training labels, same formats: shaped (m,), (m, 1), (1, m), or (m, K): one-hot rows for softmax, K 0/1 labels "
-      + "for K sigmoid units, K targets for K identity units.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Training labels, same formats: shaped (m,), (m, 1), (1, m), or (m, K): one-hot rows for softmax, K 0/1 labels "
+        + "for K sigmoid units, K targets for K identity units.", valueName: "file"))
   var y: String?
 
-  @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
+  @Option(
+    name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
   var xKey: String?
 
-  @Option(name: .customLong("y-key"), help: ArgumentHelp("The array to use from an .npz given to --y.", valueName: "name"))
+  @Option(
+    name: .customLong("y-key"), help: ArgumentHelp("The array to use from an .npz given to --y.", valueName: "name"))
   var yKey: String?
 
-  @Option(help: ArgumentHelp(
-    "Training table, CSV (comma, semicolon or tab; header detected): every column but the target is an input.",
-    valueName: "file.csv"))
+  @Option(
+    help: ArgumentHelp(
+      "Training table, CSV (comma, semicolon or tab; header detected): every column but the target is an input.",
+      valueName: "file.csv"))
   var data: String?
 
-  @Option(help: ArgumentHelp(
-    "The CSV's label column, by name or 0-based index (negative counts from the end). Default: the last column. "
-      + "Text labels become classes 0…K−1 in sorted order.", valueName: "name|index"))
+  @Option(
+    help: ArgumentHelp(
+      "The CSV's label column, by name or 0-based index (negative counts from the end). Default: the last column. "
+        + "Text labels become classes 0…K−1 in sorted order.", valueName: "name|index"))
   var target: TargetColumn = .last
 
   @Option(name: .customLong("test-x"), help: ArgumentHelp("Test inputs (same formats as --x).", valueName: "file"))
@@ -39,7 +45,8 @@ struct DataOptions: ParsableArguments {
   @Option(name: .customLong("test-y"), help: ArgumentHelp("Test labels (with --test-x).", valueName: "file"))
   var testY: String?
 
-  @Option(name: .customLong("test-data"), help: ArgumentHelp("Test table, CSV laid out like --data.", valueName: "file.csv"))
+  @Option(
+    name: .customLong("test-data"), help: ArgumentHelp("Test table, CSV laid out like --data.", valueName: "file.csv"))
   var testData: String?
 
   @Option(
@@ -51,13 +58,18 @@ struct DataOptions: ParsableArguments {
 
   @Option(
     name: .customLong("validation-data"),
-    help: ArgumentHelp("Validation table, CSV laid out like --data (instead of --validation-split).", valueName: "file.csv"))
+    help: ArgumentHelp(
+      "Validation table, CSV laid out like --data (instead of --validation-split).", valueName: "file.csv"))
   var validationData: String?
 
-  @Option(name: .customLong("validation-x"), help: ArgumentHelp("Validation inputs (same formats as --x).", valueName: "file"))
+  @Option(
+    name: .customLong("validation-x"), help: ArgumentHelp("Validation inputs (same formats as --x).", valueName: "file")
+  )
   var validationX: String?
 
-  @Option(name: .customLong("validation-y"), help: ArgumentHelp("Validation labels (with --validation-x).", valueName: "file"))
+  @Option(
+    name: .customLong("validation-y"), help: ArgumentHelp("Validation labels (with --validation-x).", valueName: "file")
+  )
   var validationY: String?
 
   @Option(
@@ -69,7 +81,9 @@ struct DataOptions: ParsableArguments {
 
   @Option(
     name: .customLong("test-examples"), parsing: .unconditional,
-    help: ArgumentHelp("Use only these examples of the test file (START:END, as --examples), e.g. 8000: or -2000:.", valueName: "START:END"))
+    help: ArgumentHelp(
+      "Use only these examples of the test file (START:END, as --examples), e.g. 8000: or -2000:.",
+      valueName: "START:END"))
   var testExamples: ExampleRange?
 
   @Option(
@@ -80,13 +94,17 @@ struct DataOptions: ParsableArguments {
   @Flag(help: "Split each class in the same proportion (--validation-split, --test-split).")
   var stratify = false
 
-  @Option(parsing: .unconditional, help: ArgumentHelp("Divide every input by K first (e.g. 255 for 8-bit pixels).", valueName: "K"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Divide every input by K first (e.g. 255 for 8-bit pixels).", valueName: "K"))
   var scale: Double?
 
   @Flag(help: "Standardise each input feature (z-score), fitted on the training examples only; saved with the model.")
   var standardize = false
 
-  @Flag(name: .customLong("min-max"), help: "Scale each input feature to [0, 1] by the training examples' min and max; saved with the model.")
+  @Flag(
+    name: .customLong("min-max"),
+    help: "Scale each input feature to [0, 1] by the training examples' min and max; saved with the model.")
   var minMax = false
 
   mutating func validate() throws {
@@ -169,7 +187,8 @@ struct DataOptions: ParsableArguments {
   ) {
     let classification = output.isClassification
     var training = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
-    var test = try testFile(classNames: training.classNames, as: Scalar.self)?.fitted(to: output, file: testData ?? testY ?? "the test set")
+    var test = try testFile(classNames: training.classNames, as: Scalar.self)?.fitted(
+      to: output, file: testData ?? testY ?? "the test set")
     if let testSplit {
       let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
       (training, test) = (parts.rest, parts.heldOut)
@@ -187,10 +206,12 @@ struct DataOptions: ParsableArguments {
 
 /// Inputs for `predict` and `evaluate`: arrays or a CSV, with the model's class names.
 struct InputOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Inputs: .npy, .npz (with --x-key), IDX, plain or .gz; one example per row.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("Inputs: .npy, .npz (with --x-key), IDX, plain or .gz; one example per row.", valueName: "file"))
   var x: String?
 
-  @Option(name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
+  @Option(
+    name: .customLong("x-key"), help: ArgumentHelp("The array to use from an .npz given to --x.", valueName: "name"))
   var xKey: String?
 
   @Option(

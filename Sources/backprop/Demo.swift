@@ -19,7 +19,8 @@ struct Demo: ParsableCommand {
   @Option(help: "Random seed for the data and the initial parameters.")
   var seed: UInt64 = 1
 
-  @Option(help: ArgumentHelp("Random generator: default, or numpy (the course's np.random, bit for bit).", valueName: "name"))
+  @Option(
+    help: ArgumentHelp("Random generator: default, or numpy (the course's np.random, bit for bit).", valueName: "name"))
   var rng: GeneratorKind = .numpy
 
   @Option(help: "Iterations of gradient descent for each network.")
@@ -77,7 +78,9 @@ struct Demo: ParsableCommand {
   }
 
   /// The plane coloured by predicted class, with the training points on top (the course's plot_decision_boundary, in text).
-  private func decisionRegions(_ network: Network<Double>, data: (x: Matrix<Double>, y: Matrix<Double>)) throws -> String {
+  private func decisionRegions(_ network: Network<Double>, data: (x: Matrix<Double>, y: Matrix<Double>)) throws
+    -> String
+  {
     let width = 64
     let height = 24
     let xs = (0..<data.x.columns).map { data.x[0, $0] }

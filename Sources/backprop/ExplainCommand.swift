@@ -29,7 +29,9 @@ struct Explain: ParsableCommand {
       """
   )
 
-  @Option(help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`, or a checkpoint.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("A model saved by `backprop train --save FILE.safetensors`, or a checkpoint.", valueName: "file")
+  )
   var model: String
 
   @OptionGroup(title: "Inputs") var inputs: InputOptions
@@ -40,7 +42,9 @@ struct Explain: ParsableCommand {
   @Option(help: ArgumentHelp("m, the number of examples in the batch (the first m of the file).", valueName: "m"))
   var examples: Int = 16
 
-  @Option(help: ArgumentHelp("Write every matrix of the batch to this .npz, under the course's names.", valueName: "file.npz"))
+  @Option(
+    help: ArgumentHelp("Write every matrix of the batch to this .npz, under the course's names.", valueName: "file.npz")
+  )
   var dump: String?
 
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
@@ -48,7 +52,9 @@ struct Explain: ParsableCommand {
   mutating func validate() throws {
     if examples < 1 { throw ValidationError("--examples \(examples): needs at least 1") }
     if inputs.x != nil, y == nil { throw ValidationError("--x needs its labels: --y FILE") }
-    if let dump, !dump.lowercased().hasSuffix(".npz") { throw ValidationError("--dump \(dump): the file must end in .npz") }
+    if let dump, !dump.lowercased().hasSuffix(".npz") {
+      throw ValidationError("--dump \(dump): the file must end in .npz")
+    }
   }
 
   func run() throws {
@@ -81,7 +87,8 @@ extension Explain: ModelAction {
     for l in 0..<network.depth { dZ[l] = workspace.outputGradient(layer: l + 1) }
 
     print("Model \(self.model): \(network.depth) layers, \(network.output) output; a batch of m = \(m) examples")
-    let mode = normalizes ? "batch normalisation by this batch's statistics (as in training), no dropout" : "inference mode"
+    let mode =
+      normalizes ? "batch normalisation by this batch's statistics (as in training), no dropout" : "inference mode"
     print("J = \(fixed(cost)) (\(network.output.lossName)), \(mode)\n")
     let header = ["", "shape", "min", "max", "mean", "std"]
     var rows = [[String]]()
@@ -100,7 +107,9 @@ extension Explain: ModelAction {
       let layer = network.layers[l - 1]
       let cache = pass.caches[l - 1]
       let g = gradients[l - 1]
-      rows.append(["layer \(l): \(layer.activation)" + (layer.normalization != nil ? ", batch norm" : ""), "", "", "", "", ""])
+      rows.append([
+        "layer \(l): \(layer.activation)" + (layer.normalization != nil ? ", batch norm" : ""), "", "", "", "", "",
+      ])
       row("  W\(l)", layer.weight, note: "  (parameter)")
       row("  b\(l)", layer.bias, note: "  (parameter)")
       if let normalization = layer.normalization, let stats = cache.normalization {
@@ -135,7 +144,8 @@ extension Explain: ModelAction {
     print(table(header: header, rows: rows))
     if let dump {
       try NPZArchive.write(arrays, to: dump)
-      FileHandleOutput.standardError("Wrote \(arrays.count) arrays (A0, Y, W1, b1, Z1, A1, dZ1, dW1, db1, …) to \(dump)")
+      FileHandleOutput.standardError(
+        "Wrote \(arrays.count) arrays (A0, Y, W1, b1, Z1, A1, dZ1, dW1, db1, …) to \(dump)")
     }
   }
 
@@ -145,7 +155,8 @@ extension Explain: ModelAction {
     let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, cell in
-        i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+        i == 0
+          ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
           : String(repeating: " ", count: widths[i] - cell.count) + cell
       }.joined(separator: "  ")
     }

@@ -38,7 +38,8 @@ struct GradientCheckCommand: ParsableCommand {
   @Flag(name: .customLong("batch-norm"), help: "Batch-normalise the hidden layers (training mode; needs m ≥ 2).")
   var batchNorm = false
 
-  @Option(help: ArgumentHelp("Dropout rate p on every hidden layer, with masks fixed for the whole check.", valueName: "p"))
+  @Option(
+    help: ArgumentHelp("Dropout rate p on every hidden layer, with masks fixed for the whole check.", valueName: "p"))
   var dropout: Double = 0
 
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
@@ -72,9 +73,10 @@ struct GradientCheckCommand: ParsableCommand {
     if l2 > 0 { extras.append("L2 λ = \(l2)") }
     if batchNorm { extras.append("batch norm") }
     if dropout > 0 { extras.append("dropout p = \(dropout) (fixed masks)") }
-    print("Gradient check: layers \(architecture.layers), \(architecture.activation) hidden, "
-      + "\(architecture.output) output, m = \(examples), ε = \(epsilon)"
-      + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", ")))
+    print(
+      "Gradient check: layers \(architecture.layers), \(architecture.activation) hidden, "
+        + "\(architecture.output) output, m = \(examples), ε = \(epsilon)"
+        + (extras.isEmpty ? "" : ", " + extras.joined(separator: ", ")))
     for (index, error) in report.layerErrors.enumerated() {
       print("  layer \(index + 1): relative error \(scientific(error))")
     }

@@ -4,7 +4,8 @@ import Foundation
 
 struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show the version, the matrix-product backend (system BLAS or built-in kernel), threads and CPU features.",
+    abstract:
+      "Show the version, the matrix-product backend (system BLAS or built-in kernel), threads and CPU features.",
     discussion: """
       The backend is a CBLAS library found at run time (OpenBLAS, BLIS, oneMKL, Accelerate, …) or the \
       built-in kernel. BACKPROP_BLAS chooses: unset searches the usual library names and uses a library \
@@ -58,10 +59,17 @@ struct InfoReport {
 
   func text() -> String {
     var lines = ["Backprop \(version)"]
-    func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value) }
+    func row(_ label: String, _ value: String) {
+      lines.append(label.padding(toLength: 18, withPad: " ", startingAt: 0) + value)
+    }
     if let blas {
-      func name(_ backend: Kernels.Backend) -> String { backend == .systemBLAS ? "system BLAS (\(blas.name))" : "built-in kernel" }
-      row("Matrix products:", choice.float == choice.double ? name(choice.float) : "float32: \(name(choice.float)); float64: \(name(choice.double))")
+      func name(_ backend: Kernels.Backend) -> String {
+        backend == .systemBLAS ? "system BLAS (\(blas.name))" : "built-in kernel"
+      }
+      row(
+        "Matrix products:",
+        choice.float == choice.double
+          ? name(choice.float) : "float32: \(name(choice.float)); float64: \(name(choice.double))")
       row("  Library:", blas.path)
       row("  Version:", blas.version ?? "not reported")
       row("  Chosen:", choice.reason)
@@ -75,7 +83,9 @@ struct InfoReport {
     row("Processors:", "\(processors) available to this process")
     if let cpuModel { row("CPU:", cpuModel) }
     row("CPU SIMD:", cpuSIMD.isEmpty ? "not reported" : cpuSIMD.joined(separator: " "))
-    row("Built-in kernel:", kernel.description + (kernel.features.isEmpty ? "" : " — " + kernel.features.joined(separator: " ")))
+    row(
+      "Built-in kernel:",
+      kernel.description + (kernel.features.isEmpty ? "" : " — " + kernel.features.joined(separator: " ")))
     return lines.joined(separator: "\n")
   }
 
@@ -102,7 +112,8 @@ struct InfoReport {
       "cpu": ["model": orNull(cpuModel), "simd": cpuSIMD],
       "builtin_kernel": ["description": kernel.description, "simd": kernel.features],
     ]
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(
+      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self)
   }
 }

@@ -12,7 +12,8 @@ func withModel(at path: String, _ action: some ModelAction) throws {
   // A checkpoint holds a whole model too (and more): use the model in it.
   let isCheckpoint = try SafetensorsFile.read(path: path).metadata["checkpoint"] != nil
   func read<Scalar: MatrixScalar>(_: Scalar.Type) throws -> Model<Scalar> {
-    isCheckpoint ? try CheckpointFile.read(path: path, as: Scalar.self).model : try ModelFile.read(path: path, as: Scalar.self)
+    isCheckpoint
+      ? try CheckpointFile.read(path: path, as: Scalar.self).model : try ModelFile.read(path: path, as: Scalar.self)
   }
   switch try ModelFile.storedDType(path: path) {
   case "float64": try action(read(Double.self))
@@ -95,12 +96,17 @@ extension Predict: ModelAction {
     let output = model.network.output
     switch output {
     case .identity:
-      lines.append((0..<a.rows).map { a.rows == 1 ? (model.targetName ?? "value") : "value_\($0)" }.joined(separator: ","))
+      lines.append(
+        (0..<a.rows).map { a.rows == 1 ? (model.targetName ?? "value") : "value_\($0)" }.joined(separator: ","))
       for j in 0..<a.columns { lines.append((0..<a.rows).map { "\(a[$0, j])" }.joined(separator: ",")) }
     case .sigmoid, .softmax:
       let classes = output == .softmax ? a.rows : 2
       let names = model.classNames ?? (0..<classes).map(String.init)
-      let header = ["prediction"] + (output == .softmax ? names.map { "p(\($0))" } : (0..<a.rows).map { "p(\(names.count > 1 ? names[1] : "1")\(a.rows > 1 ? "_\($0)" : ""))" })
+      let header =
+        ["prediction"]
+        + (output == .softmax
+          ? names.map { "p(\($0))" }
+          : (0..<a.rows).map { "p(\(names.count > 1 ? names[1] : "1")\(a.rows > 1 ? "_\($0)" : ""))" })
       lines.append(header.map(csvField).joined(separator: ","))
       for j in 0..<a.columns {
         let predicted = (0..<prediction.predictions.rows).map { row -> String in
@@ -123,12 +129,14 @@ extension Predict: ModelAction {
 
 /// Quotes a CSV field when it needs it.
 func csvField(_ text: String) -> String {
-  text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+  text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+    ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Evaluate a saved model on labelled examples: loss, accuracy, precision/recall/F1 per class, the confusion matrix, log loss and ROC AUC (regression: MSE, MAE, R²).",
+    abstract:
+      "Evaluate a saved model on labelled examples: loss, accuracy, precision/recall/F1 per class, the confusion matrix, log loss and ROC AUC (regression: MSE, MAE, R²).",
     discussion: """
         backprop evaluate --model iris.safetensors --data iris.csv
         backprop evaluate --model mnist.safetensors \\
@@ -171,7 +179,9 @@ extension Evaluate: ModelAction {
     if let accuracy = result.accuracy { print("Accuracy: \(fixed(accuracy))") }
     if let mse = result.meanSquaredError { print("Mean squared error: \(fixed(mse))") }
     if let mae = result.meanAbsoluteError { print("Mean absolute error: \(fixed(mae))") }
-    if model.network.output == .identity { print("R²: \(result.r2.map { fixed($0) } ?? "undefined (constant targets)")") }
+    if model.network.output == .identity {
+      print("R²: \(result.r2.map { fixed($0) } ?? "undefined (constant targets)")")
+    }
     if let report = result.classification {
       print("")
       print(report)
@@ -212,7 +222,9 @@ extension Inspect: ModelAction {
     let network = loaded.network
     let m = batch
     let sizes = network.layerSizes
-    print("Model \(self.model) — \(Scalar.dtypeName), \(network.depth) layers, output \(network.output) (\(network.output.lossName))")
+    print(
+      "Model \(self.model) — \(Scalar.dtypeName), \(network.depth) layers, output \(network.output) (\(network.output.lossName))"
+    )
     let header = ["l", "n[l]", "g[l]", "W[l]", "b[l]", "Z[l], A[l]", "parameters"]
     var rows = [["0", "\(sizes[0])", "input", "", "", "(\(sizes[0]), \(m))", ""]]
     for (index, layer) in network.layers.enumerated() {
@@ -230,13 +242,18 @@ extension Inspect: ModelAction {
     print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
     rows.forEach { print(line($0)) }
     print("Total parameters: \(network.parameterCount)")
-    print("Preprocessing: \(loaded.preprocessing.method.rawValue)"
-      + (loaded.preprocessing.divisor != 1 ? ", inputs divided by \(loaded.preprocessing.divisor)" : ""))
+    print(
+      "Preprocessing: \(loaded.preprocessing.method.rawValue)"
+        + (loaded.preprocessing.divisor != 1 ? ", inputs divided by \(loaded.preprocessing.divisor)" : ""))
     if let names = loaded.featureNames { print("Inputs: \(names.joined(separator: ", "))") }
     if let target = loaded.targetName { print("Target: \(target)") }
-    if let classes = loaded.classNames { print("Classes: \(classes.enumerated().map { "\($0)=\($1)" }.joined(separator: ", "))") }
+    if let classes = loaded.classNames {
+      print("Classes: \(classes.enumerated().map { "\($0)=\($1)" }.joined(separator: ", "))")
+    }
     if !loaded.hyperparameters.isEmpty {
-      print("Trained with: " + loaded.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+      print(
+        "Trained with: "
+          + loaded.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
     }
   }
 }

@@ -142,7 +142,8 @@ extension ReportCommand: ModelAction {
       }
       file = data
     } else if let x, let y {
-      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, as: Scalar.self).fitted(to: model.network.output, file: y)
+      set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, as: Scalar.self).fitted(
+        to: model.network.output, file: y)
       file = x
     } else {
       throw ValidationError("a model needs labelled examples: --data FILE.csv, or --x FILE --y FILE")

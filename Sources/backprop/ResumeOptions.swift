@@ -33,7 +33,8 @@ enum ResumeOptions {
         continue
       }
       if let equals = argument.firstIndex(of: "=") {
-        tokens.append(Token(name: String(argument[..<equals]), value: String(argument[argument.index(after: equals)...])))
+        tokens.append(
+          Token(name: String(argument[..<equals]), value: String(argument[argument.index(after: equals)...])))
       } else if index < arguments.count, !arguments[index].hasPrefix("--") {
         tokens.append(Token(name: argument, value: arguments[index]))
         index += 1
@@ -67,7 +68,8 @@ enum ResumeOptions {
           }
           if let value = token.value.flatMap(Int.init), value < epochsDone {
             throw ConfigurationError(
-              option: token.name, "\(value): the run in \(checkpoint) has already trained \(epochsDone) "
+              option: token.name,
+              "\(value): the run in \(checkpoint) has already trained \(epochsDone) "
                 + (unit == "--epochs" ? "epochs" : "iterations"))
           }
         }
@@ -84,7 +86,8 @@ enum ResumeOptions {
     }
     if !differences.isEmpty {
       throw ConfigurationError(
-        option: "--resume", "\(checkpoint): these options differ from the run's: " + differences.joined(separator: "; ")
+        option: "--resume",
+        "\(checkpoint): these options differ from the run's: " + differences.joined(separator: "; ")
           + ". Leave them out to resume the run as it was started (only --epochs or --iterations, --print-every "
           + "and --quiet may change), or start a new run in another --checkpoint-dir")
     }

@@ -72,7 +72,8 @@ enum RunFile {
         if name == "--config" {
           for entry in try entries(inRunFile: value) {
             fromFiles += entry.arguments
-            found[entry.option] = Origin(source: "--config \(value)", key: entry.key, line: entry.line, option: entry.option)
+            found[entry.option] = Origin(
+              source: "--config \(value)", key: entry.key, line: entry.line, option: entry.option)
           }
         } else {
           let recorded = try recordedOptions(in: value)

@@ -20,7 +20,9 @@ struct SafetyOptions: ParsableArguments {
 
   @Option(
     name: .customLong("checkpoint-every"),
-    help: ArgumentHelp("Checkpoint every N epochs (iterations without --epochs); 0: only at the end and on interruption.", valueName: "N"))
+    help: ArgumentHelp(
+      "Checkpoint every N epochs (iterations without --epochs); 0: only at the end and on interruption.", valueName: "N"
+    ))
   var checkpointEvery: Int = 0
 
   @Option(help: ArgumentHelp("Keep the newest K checkpoints in --checkpoint-dir.", valueName: "K"))
@@ -43,7 +45,8 @@ struct SafetyOptions: ParsableArguments {
 
   @Option(
     name: .customLong("clip-norm"),
-    help: ArgumentHelp("Clip the gradients' global norm to C before each update (against exploding gradients).", valueName: "C"))
+    help: ArgumentHelp(
+      "Clip the gradients' global norm to C before each update (against exploding gradients).", valueName: "C"))
   var clipNorm: Double?
 
   @Flag(
@@ -142,7 +145,8 @@ enum Interruption {
     saving.store(false, ordering: .sequentiallyConsistent)
     if count.load(ordering: .sequentiallyConsistent) > 1 {
       FileHandleOutput.standardError(
-        "Stopped by a second signal after finishing the checkpoint \(written). Resume with: backprop train --resume \(written)")
+        "Stopped by a second signal after finishing the checkpoint \(written). Resume with: backprop train --resume \(written)"
+      )
       Foundation.exit(exitStatus)
     }
     return written

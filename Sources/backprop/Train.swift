@@ -44,8 +44,6 @@ struct Train: ParsableCommand {
   var learningRate: Double? { descent.learningRate }
   var iterations: Int { descent.iterations }
 
-
-
   @Option(help: "Scalar type for training: float32 (faster) or float64 (the course's NumPy precision).")
   var dtype: DType = .float32
 
@@ -55,9 +53,10 @@ struct Train: ParsableCommand {
         + "(default 1).", valueName: "K"))
   var printEvery: Int?
 
-  @Option(help: ArgumentHelp(
-    "Save the trained model: .safetensors (the model with its preprocessing and class names; PyTorch loads it) "
-      + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Save the trained model: .safetensors (the model with its preprocessing and class names; PyTorch loads it) "
+        + "or .npz (W1, b1, …, WL, bL, the course's dictionary).", valueName: "file"))
   var save: String?
 
   @Option(
@@ -188,10 +187,12 @@ struct Train: ParsableCommand {
     outputs.add("--report", training.report, .folder)
     try outputs.check()
     if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
-      throw ConfigurationError(option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
+      throw ConfigurationError(
+        option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
     let checkpoints = try safety.checkpointDir.map { folder in
-      let directory = try CheckpointDirectory(path: folder, keep: safety.keep, runID: resumed?.runID ?? UUID().uuidString)
+      let directory = try CheckpointDirectory(
+        path: folder, keep: safety.keep, runID: resumed?.runID ?? UUID().uuidString)
       if resumed == nil { try directory.claim(overwrite: safety.overwrite) }
       return directory
     }
@@ -199,7 +200,9 @@ struct Train: ParsableCommand {
     let sizes = architecture.layers.sizes
     try checkMemory(examples: sets.training.count)
     try checkFeatures(sets.training, sizes: sizes, file: data.data ?? data.x ?? "the training set")
-    if let test = sets.test { try checkFeatures(test, sizes: sizes, file: data.testData ?? data.testX ?? "the test set") }
+    if let test = sets.test {
+      try checkFeatures(test, sizes: sizes, file: data.testData ?? data.testX ?? "the test set")
+    }
 
     // Fitted on the training examples only, then applied to every set, in the inputs' own precision
     // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself).
@@ -231,7 +234,8 @@ struct Train: ParsableCommand {
         initializer: initializer, batchNormalization: training.batchNorm, using: &generator)
     }
     if training.batchNorm && initFile != nil {
-      throw ConfigurationError(option: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
+      throw ConfigurationError(
+        option: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
     }
     // Check the labels before the first iteration, with a clear message.
     try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.columns)
@@ -246,7 +250,8 @@ struct Train: ParsableCommand {
     let savedModel = Model(
       network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-      hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+      hyperparameters: hyperparameters(
+        settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
     let configuration = recorded ?? resumed?.configuration ?? recordedConfiguration
     let printer = try TrainingOutput(
       usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
@@ -298,7 +303,8 @@ struct Train: ParsableCommand {
         let model = Model(
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
-          hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+          hyperparameters: hyperparameters(
+            settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
@@ -320,12 +326,14 @@ struct Train: ParsableCommand {
       FileHandleOutput.standardError(
         "Wrote the history of \(history.epochCount) epochs to \(path)"
           + (history.epochs.count < history.epochCount
-            ? " (\(history.epochs.count) records: every \(history.sampleEvery)th epoch and the last \(History.recentWindow))" : ""))
+            ? " (\(history.epochs.count) records: every \(history.sampleEvery)th epoch and the last \(History.recentWindow))"
+            : ""))
     }
     if let best = history.bestEpoch {
       FileHandleOutput.standardError(
         (history.stoppedEarly ? "Stopped early after epoch \(history.epochCount); " : "")
-          + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost")
+          + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost"
+      )
     }
     try report(network, x: trainData.x, y: trainData.y, name: "Train")
     if let validation = sets.validation {
@@ -339,7 +347,8 @@ struct Train: ParsableCommand {
     try afterSaving("--report") {
       try writeReport(
         network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
-        hyperparameters: hyperparameters(settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+        hyperparameters: hyperparameters(
+          settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
     }
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
@@ -383,7 +392,8 @@ struct Train: ParsableCommand {
   }
 
   /// What produced the model, as stored in its metadata.
-  private func hyperparameters(settings: OptimizerSettings, options: FitOptions, resumed: [String]?) -> [String: String] {
+  private func hyperparameters(settings: OptimizerSettings, options: FitOptions, resumed: [String]?) -> [String: String]
+  {
     var values = [
       "layers": architecture.layers.description, "activation": architecture.activation.description,
       "output": architecture.output.rawValue, "learning_rate": String(settings.learningRate),
@@ -416,7 +426,9 @@ struct Train: ParsableCommand {
     if safety.deterministic { values["deterministic"] = "true" }
     // The resolved command, for `--config-from`: a resumed run's is the one it was started with.
     let command = resumed ?? recordedConfiguration
-    if let data = try? JSONSerialization.data(withJSONObject: Array(command.dropFirst()), options: [.withoutEscapingSlashes]) {
+    if let data = try? JSONSerialization.data(
+      withJSONObject: Array(command.dropFirst()), options: [.withoutEscapingSlashes])
+    {
       values["command"] = String(decoding: data, as: UTF8.self)
     }
     values["working_directory"] = command.first ?? ""
@@ -474,7 +486,9 @@ struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
     let history = try network.fit(
       x: x, y: y, validation: validation, optimizer: optimizer, options: options, resumingFrom: resume,
       checkpoint: checkpoint, shouldStop: { Interruption.requested }, afterBatch: { printer.batch($0) },
-      progress: { printer.epoch($0); return true })
+      progress: {
+        printer.epoch($0); return true
+      })
     return (network, history)
   }
 }
@@ -485,7 +499,9 @@ struct TrainResume: ParsableCommand {
     commandName: "train",
     abstract: "Continue a checkpointed training run with the options it was started with (--epochs may extend it).")
 
-  @Option(help: ArgumentHelp("A checkpoint file, or a --checkpoint-dir folder (its newest checkpoint).", valueName: "dir|checkpoint"))
+  @Option(
+    help: ArgumentHelp(
+      "A checkpoint file, or a --checkpoint-dir folder (its newest checkpoint).", valueName: "dir|checkpoint"))
   var resume: String
 
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions

@@ -19,7 +19,8 @@ struct TrainingOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Update rule: sgd (gradient descent), momentum, nesterov, rmsprop, adam, adamw. Default: sgd.", valueName: "name"))
+      "Update rule: sgd (gradient descent), momentum, nesterov, rmsprop, adam, adamw. Default: sgd.", valueName: "name")
+  )
   var optimizer: String = "sgd"
 
   @Option(help: ArgumentHelp("β of momentum (v = β·v + (1−β)·dW) or μ of nesterov. Default 0.9.", valueName: "β"))
@@ -28,13 +29,17 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: ArgumentHelp("β₁ of adam/adamw, the first moment's decay. Default 0.9.", valueName: "β1"))
   var beta1: Double?
 
-  @Option(help: ArgumentHelp("β₂ of rmsprop/adam/adamw, the second moment's decay. Default 0.999 (rmsprop 0.99).", valueName: "β2"))
+  @Option(
+    help: ArgumentHelp(
+      "β₂ of rmsprop/adam/adamw, the second moment's decay. Default 0.999 (rmsprop 0.99).", valueName: "β2"))
   var beta2: Double?
 
   @Option(help: ArgumentHelp("ε of rmsprop/adam/adamw, added to √s. Default 1e-8.", valueName: "ε"))
   var epsilon: Double?
 
-  @Option(name: .customLong("weight-decay"), help: ArgumentHelp("AdamW's decoupled weight decay λ (W −= α·λ·W). Default 0.01.", valueName: "λ"))
+  @Option(
+    name: .customLong("weight-decay"),
+    help: ArgumentHelp("AdamW's decoupled weight decay λ (W −= α·λ·W). Default 0.01.", valueName: "λ"))
   var weightDecay: Double?
 
   @Option(help: ArgumentHelp("L2 regularisation λ: cost + λ/(2m)·Σ‖W‖², gradient + (λ/m)·W.", valueName: "λ"))
@@ -46,7 +51,9 @@ struct TrainingOptions: ParsableArguments {
         + "one per hidden layer (0.5,0.2). Training only.", valueName: "p[,p…]"))
   var dropout: String?
 
-  @Flag(name: .customLong("batch-norm"), help: "Batch-normalise every hidden layer (γ, β learned; running statistics at inference).")
+  @Flag(
+    name: .customLong("batch-norm"),
+    help: "Batch-normalise every hidden layer (γ, β learned; running statistics at inference).")
   var batchNorm = false
 
   @Option(
@@ -63,15 +70,20 @@ struct TrainingOptions: ParsableArguments {
     name: .customLong("early-stopping"),
     help: ArgumentHelp(
       "Stop after PATIENCE epochs without improvement of the validation cost (the training cost without a "
-        + "validation set), then restore the best epoch's parameters (also when all epochs ran).", valueName: "PATIENCE"))
+        + "validation set), then restore the best epoch's parameters (also when all epochs ran).", valueName: "PATIENCE"
+    ))
   var earlyStopping: Int?
 
-  @Option(name: .customLong("min-delta"), help: ArgumentHelp("The least decrease of the cost that counts as an improvement.", valueName: "δ"))
+  @Option(
+    name: .customLong("min-delta"),
+    help: ArgumentHelp("The least decrease of the cost that counts as an improvement.", valueName: "δ"))
   var minDelta: Double = 0
 
   @Option(
     name: .customLong("class-weight"),
-    help: ArgumentHelp("Weight the loss per class: balanced (m / (K·m_c)) or class=weight pairs, e.g. 0=1,1=5.", valueName: "balanced|k=w,…"))
+    help: ArgumentHelp(
+      "Weight the loss per class: balanced (m / (K·m_c)) or class=weight pairs, e.g. 0=1,1=5.",
+      valueName: "balanced|k=w,…"))
   var classWeight: String?
 
   @Option(
@@ -90,7 +102,9 @@ struct TrainingOptions: ParsableArguments {
         + "The exact pass costs about a third more time per epoch."))
   var exactTrainMetrics = false
 
-  @Option(help: ArgumentHelp("Write each epoch's costs, metrics, learning rate and time to a .csv or .json file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Write each epoch's costs, metrics, learning rate and time to a .csv or .json file.", valueName: "file"))
   var history: String?
 
   @Flag(help: "No progress: neither the live bar nor the per-epoch lines (results and warnings still print).")

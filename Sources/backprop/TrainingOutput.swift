@@ -73,9 +73,11 @@ final class TrainingOutput {
     history.append(record)
     clearBar()
     let every = printEvery ?? (usesEpochs ? 1 : 100)
-    let reported = every > 0 && (usesEpochs
-      ? record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1
-      : (record.epoch - 1) % every == 0 || record.epoch == epochs)
+    let reported =
+      every > 0
+      && (usesEpochs
+        ? record.epoch % every == 0 || record.epoch == epochs || record.epoch == 1
+        : (record.epoch - 1) % every == 0 || record.epoch == epochs)
     let findings = TrainingDiagnostics.findings(history)
     if reported || !findings.isEmpty { writeEvent(record, findings: findings) }
     if reported && !quiet { print(line(for: record)) }
@@ -137,7 +139,8 @@ final class TrainingOutput {
   private func clock(_ seconds: Double) -> String {
     guard seconds.isFinite else { return "--:--" }
     let s = Int(seconds.rounded())
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    return s >= 3600
+      ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
   }
 
   private func grouped(_ value: Int) -> String {

@@ -40,6 +40,7 @@ public func expectClose(
   _ what: @autoclosure () -> String = "", sourceLocation: SourceLocation = #_sourceLocation
 ) {
   if !(Swift.abs(actual - expected) <= atol + rtol * Swift.abs(expected)) {
-    Issue.record("\(what()): \(actual), expected \(expected) (rtol \(rtol), atol \(atol))", sourceLocation: sourceLocation)
+    Issue.record(
+      "\(what()): \(actual), expected \(expected) (rtol \(rtol), atol \(atol))", sourceLocation: sourceLocation)
   }
 }

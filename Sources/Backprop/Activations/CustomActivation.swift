@@ -45,7 +45,8 @@ public struct CustomActivation: Activation, Hashable, Sendable, CustomStringConv
   public init(parsing text: String) throws(ConfigurationError) {
     let option = "--activation custom:"
     guard let equals = text.firstIndex(of: "="), let semicolon = text.firstIndex(of: ";"), equals < semicolon else {
-      throw ConfigurationError(option: option, "'\(text)' is not 'NAME = g(z); g'(z)', e.g. 'softsign = z/(1+abs(z)); 1/(1+abs(z))^2'")
+      throw ConfigurationError(
+        option: option, "'\(text)' is not 'NAME = g(z); g'(z)', e.g. 'softsign = z/(1+abs(z)); 1/(1+abs(z))^2'")
     }
     let name = text[..<equals].trimmingCharacters(in: .whitespaces)
     let g = try ActivationExpression(String(text[text.index(after: equals)..<semicolon]), option: option)

@@ -19,4 +19,25 @@ public enum Softmax {
     for v in z { sum += Scalar.exp(v - maximum) }
     return maximum + Scalar.log(sum)
   }
+
+  /// The forward step of a softmax output for one example (one column of Z[L]
+  /// and A[L], `count` = n[L] values each):
+  ///
+  ///     aₖ = e^(zₖ − max z) / Σⱼ e^(zⱼ − max z)
+  ///
+  /// ``Kernels/biasSoftmax(z:bias:into:)`` runs it on every column, after
+  /// adding b[L], over the worker pool.
+  @inlinable @inline(__always)
+  static func forward<Scalar: MatrixScalar>(
+    _ z: UnsafePointer<Scalar>, into a: UnsafeMutablePointer<Scalar>, count: Int
+  ) {
+    var maximum = -Scalar.infinity
+    for i in 0..<count { maximum = Swift.max(maximum, z[i]) }
+    for i in 0..<count { a[i] = z[i] - maximum }
+    Kernels.exponentiate(a, count: count)
+    var sum: Scalar = 0
+    for i in 0..<count { sum += a[i] }
+    let inverse = 1 / sum
+    for i in 0..<count { a[i] *= inverse }
+  }
 }

@@ -98,7 +98,8 @@ enum CSVReader {
         let text = cell.withUnsafeBufferPointer { CSVTableBuilder.decode(CSVNumber.trimmed($0)) }
         guard let text else {
           throw FileFormatError(
-            path: path, "line \(sink.line), column \(k + 1): invalid UTF-8 byte sequence (CSV files must be UTF-8 text)")
+            path: path, "line \(sink.line), column \(k + 1): invalid UTF-8 byte sequence (CSV files must be UTF-8 text)"
+          )
         }
         names.append(text.isEmpty ? "column \(k + 1)" : text)
       }

@@ -99,26 +99,31 @@ extension Dataset {
     if !missing.isEmpty || !extra.isEmpty {
       var problem =
         missing.isEmpty
-        ? "" : "the model needs \(missing.count == 1 ? "column" : "columns") \(TargetColumn.list(missing)), "
+        ? ""
+        : "the model needs \(missing.count == 1 ? "column" : "columns") \(TargetColumn.list(missing)), "
           + "missing from the header"
       if !extra.isEmpty {
-        problem += (problem.isEmpty ? "the model does not take " : "; extra ")
+        problem +=
+          (problem.isEmpty ? "the model does not take " : "; extra ")
           + "\(extra.count == 1 ? "column" : "columns") \(TargetColumn.list(extra))"
         if labelColumn == nil {
-          problem += " (the model's label column is \(columns.targetName.map { "\"\($0)\"" } ?? "unnamed"); "
+          problem +=
+            " (the model's label column is \(columns.targetName.map { "\"\($0)\"" } ?? "unnamed"); "
             + "give --target NAME if the label column is named otherwise)"
         }
       }
       throw DataError("\(path): \(problem)")
     }
     if let repeated = wanted.first(where: { name in inputs.filter { $0 == name }.count > 1 }) {
-      throw DataError("\(path): \(inputs.filter { $0 == repeated }.count) columns are named \"\(repeated)\"; "
-        + "the model's inputs are matched by name, so each must appear once")
+      throw DataError(
+        "\(path): \(inputs.filter { $0 == repeated }.count) columns are named \"\(repeated)\"; "
+          + "the model's inputs are matched by name, so each must appear once")
     }
     let table = try CSVDataset.read(
       path: path, target: labelIndex.map { .index($0) } ?? .none, hasHeader: true,
       classNames: labelIndex == nil ? nil : columns.classNames)
-    try checkLabels(table.classNames, given: labelIndex == nil ? nil : columns.classNames, path: path, column: table.targetName)
+    try checkLabels(
+      table.classNames, given: labelIndex == nil ? nil : columns.classNames, path: path, column: table.targetName)
     // Row i of X is the model's input i: the file's column named wanted[i].
     let order = wanted.map { name in table.featureNames.firstIndex(of: name) ?? 0 }
     var x = Matrix<Double>(rows: wanted.count, columns: table.count)

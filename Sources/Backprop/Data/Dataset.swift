@@ -73,7 +73,8 @@ public struct Dataset: Sendable {
     x: Matrix<Double>, y: Matrix<Double>, featureNames: [String]? = nil, targetName: String? = nil,
     classNames: [String]? = nil
   ) throws(DataError) {
-    try self.init(storage: .float64(x), y: y, featureNames: featureNames, targetName: targetName, classNames: classNames)
+    try self.init(
+      storage: .float64(x), y: y, featureNames: featureNames, targetName: targetName, classNames: classNames)
   }
 
   /// A set over inputs kept as they are given: float32 stays float32.
@@ -133,7 +134,8 @@ public struct Dataset: Sendable {
     let y = try labelArray.labelColumns() ?? labelArray.labels(path: labels)
     guard y.columns == storage.columns else {
       throw DataError(
-        "\(labels) holds \(y.columns) labels but \(inputs) holds \(storage.columns) examples; they must match one to one")
+        "\(labels) holds \(y.columns) labels but \(inputs) holds \(storage.columns) examples; they must match one to one"
+      )
     }
     switch storage {
     case .float32(let x): try checkFinite(x, file: inputs)
@@ -158,7 +160,8 @@ public struct Dataset: Sendable {
     let table = try CSVDataset.read(path: path, target: target, classNames: classNames)
     let y = target == .none ? Matrix<Double>(rows: 0, columns: table.count) : Matrix(rowMajor: [table.targets])
     return try Dataset(
-      x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName, classNames: table.classNames)
+      x: table.features, y: y, featureNames: table.featureNames, targetName: table.targetName,
+      classNames: table.classNames)
   }
 
   /// The set with its labels as `output` takes them: for softmax, K label
@@ -263,7 +266,8 @@ public struct Dataset: Sendable {
     var groups: [[Int]]
     if stratify {
       guard y.rows == 1 else {
-        throw ConfigurationError(option: "--stratify", "needs one label per example (class indices), not \(y.rows) rows")
+        throw ConfigurationError(
+          option: "--stratify", "needs one label per example (class indices), not \(y.rows) rows")
       }
       var byClass = [Double: [Int]]()
       for j in 0..<count { byClass[y[0, j], default: []].append(j) }
@@ -281,7 +285,8 @@ public struct Dataset: Sendable {
     }
     guard !rest.isEmpty, !heldOut.isEmpty else {
       throw ConfigurationError(
-        option: option, "\(fraction) of \(count) examples leaves \(rest.count) to train on and \(heldOut.count) held out")
+        option: option,
+        "\(fraction) of \(count) examples leaves \(rest.count) to train on and \(heldOut.count) held out")
     }
     generator.shuffle(&rest)
     generator.shuffle(&heldOut)

@@ -64,14 +64,20 @@ enum ElementDecoding {
     // Concrete conversions; the bit casts are between identical types.
     if T.self == Double.self {
       let doubles = decode(data, count: count, dtype: dtype, byteOrder: byteOrder, mapped: mapped) {
-        (value: Double) in value
-      } fromFloat: { Double($0) }
+        (value: Double) in
+        value
+      } fromFloat: {
+        Double($0)
+      }
       return unsafeBitCast(doubles, to: [T].self)
     }
     if T.self == Float.self {
       let floats = decode(data, count: count, dtype: dtype, byteOrder: byteOrder, mapped: mapped) {
-        (value: Double) in Float(value)
-      } fromFloat: { $0 }
+        (value: Double) in
+        Float(value)
+      } fromFloat: {
+        $0
+      }
       return unsafeBitCast(floats, to: [T].self)
     }
     return decode(data, count: count, dtype: dtype, byteOrder: byteOrder, as: Double.self, mapped: mapped).map { T($0) }

@@ -45,7 +45,8 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     guard offsets.count == scales.count, (method == .none) == offsets.isEmpty,
       (offsets + scales).allSatisfy(\.isFinite), scales.allSatisfy({ $0 != 0 })
     else {
-      throw ConfigurationError(option: "preprocessing", "offsets and scales must be finite, non-zero scales, one per feature")
+      throw ConfigurationError(
+        option: "preprocessing", "offsets and scales must be finite, non-zero scales, one per feature")
     }
     self.method = method
     self.divisor = divisor
@@ -67,7 +68,8 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     try self.init(
       method: container.decode(Method.self, forKey: .method), divisor: container.decode(Double.self, forKey: .divisor),
-      offsets: container.decode([Double].self, forKey: .offsets), scales: container.decode([Double].self, forKey: .scales))
+      offsets: container.decode([Double].self, forKey: .offsets),
+      scales: container.decode([Double].self, forKey: .scales))
   }
 
   /// Fits `method` on training inputs X (features, m), after dividing by `divisor`.

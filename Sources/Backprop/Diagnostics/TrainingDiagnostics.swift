@@ -65,7 +65,8 @@ public enum TrainingDiagnostics {
         found.append(
           Finding(
             kind: "dead_relus", layer: index + 1,
-            message: "\(Int((fraction * 100).rounded()))% of layer \(index + 1)'s ReLUs are dead (0 for every example); "
+            message:
+              "\(Int((fraction * 100).rounded()))% of layer \(index + 1)'s ReLUs are dead (0 for every example); "
               + "lower the learning rate, try --activation leaky-relu, or --initializer he"))
       }
     }
@@ -73,7 +74,8 @@ public enum TrainingDiagnostics {
       found.append(
         Finding(
           kind: "saturated_output", layer: nil,
-          message: "the sigmoid output is saturated (\(Int((saturated * 100).rounded()))% of A[L] at 0 or 1) while the cost "
+          message:
+            "the sigmoid output is saturated (\(Int((saturated * 100).rounded()))% of A[L] at 0 or 1) while the cost "
             + "is \(short(record.cost)); scale the inputs (--standardize, --scale) or lower the learning rate"))
     }
     let costs = history.epochs.suffix(4).map(\.cost)

@@ -59,22 +59,22 @@ extension Kernels {
     let (rows, columns) = (z.rows, z.columns)
     scaled.reshape(to: z.shape)
     bias.withUnsafeBufferPointer { b in
-    z.withUnsafeBufferPointer { zp in
-      gamma.withUnsafeBufferPointer { g in
-        mean.withUnsafeBufferPointer { mu in
-          variance.withUnsafeBufferPointer { v in
-            scaled.withUnsafeMutableBufferPointer { s in
-              for j in 0..<columns {
-                for i in 0..<rows {
-                  let k = i + j * rows
-                  s[k] = g[i] * (zp[k] + b[i] - mu[i]) / (v[i] + epsilon).squareRoot()
+      z.withUnsafeBufferPointer { zp in
+        gamma.withUnsafeBufferPointer { g in
+          mean.withUnsafeBufferPointer { mu in
+            variance.withUnsafeBufferPointer { v in
+              scaled.withUnsafeMutableBufferPointer { s in
+                for j in 0..<columns {
+                  for i in 0..<rows {
+                    let k = i + j * rows
+                    s[k] = g[i] * (zp[k] + b[i] - mu[i]) / (v[i] + epsilon).squareRoot()
+                  }
                 }
               }
             }
           }
         }
       }
-    }
     }
   }
 

@@ -96,6 +96,8 @@ extension Kernels {
   /// The fused forward tail of a softmax output layer:
   ///
   ///     Z ← Z + b        A[:, j] = e^(Z[:, j] − max Z[:, j]) / Σ e^(Z[:, j] − max Z[:, j])
+  ///
+  /// The second formula is ``Softmax``'s `forward`, run here on each column.
   @inlinable
   public static func biasSoftmax<Scalar: MatrixScalar>(
     z: inout Matrix<Scalar>, bias: Matrix<Scalar>, into a: inout Matrix<Scalar>
@@ -111,19 +113,8 @@ extension Kernels {
           forEachRange(count: columns, cost: 4 * rows) { range in
             for j in range {
               let zj = z + j * rows
-              let aj = a + j * rows
-              var maximum = -Scalar.infinity
-              for i in 0..<rows {
-                let value = zj[i] + b[i]
-                zj[i] = value
-                maximum = Swift.max(maximum, value)
-              }
-              for i in 0..<rows { aj[i] = zj[i] - maximum }
-              exponentiate(aj, count: rows)
-              var sum: Scalar = 0
-              for i in 0..<rows { sum += aj[i] }
-              let inverse = 1 / sum
-              for i in 0..<rows { aj[i] *= inverse }
+              for i in 0..<rows { zj[i] += b[i] }
+              Softmax.forward(zj, into: a + j * rows, count: rows)
             }
           }
         }

@@ -5,7 +5,8 @@ extension Kernels {
   static func copyColumns<Scalar: MatrixScalar>(
     _ x: Matrix<Scalar>, _ range: Range<Int>, into out: inout Matrix<Scalar>
   ) {
-    precondition(range.lowerBound >= 0 && range.upperBound <= x.columns, "copyColumns: \(range) of \(x.columns) columns")
+    precondition(
+      range.lowerBound >= 0 && range.upperBound <= x.columns, "copyColumns: \(range) of \(x.columns) columns")
     let rows = x.rows
     out.reshape(to: Shape(rows, range.count))
     guard rows > 0, !range.isEmpty else { return }
@@ -20,7 +21,8 @@ extension Kernels {
   /// Columns `start ..< start + a.columns` of `result` ← a (same rows).
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  static func placeColumns<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, into result: inout Matrix<Scalar>, at start: Int) {
+  static func placeColumns<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, into result: inout Matrix<Scalar>, at start: Int)
+  {
     precondition(
       a.rows == result.rows && start >= 0 && start + a.columns <= result.columns,
       "placeColumns: \(a.shape) at column \(start) of \(result.shape)")

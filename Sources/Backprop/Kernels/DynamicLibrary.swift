@@ -56,7 +56,9 @@ struct DynamicLibrary: @unchecked Sendable {
     // every libc that has dlopen, so it is taken with dlsym too.
     typealias DLAddr = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32
     // Dl_info: dli_fname, dli_fbase, dli_sname, dli_saddr, four pointers.
-    var info: (UnsafePointer<CChar>?, UnsafeRawPointer?, UnsafePointer<CChar>?, UnsafeRawPointer?) = (nil, nil, nil, nil)
+    var info: (UnsafePointer<CChar>?, UnsafeRawPointer?, UnsafePointer<CChar>?, UnsafeRawPointer?) = (
+      nil, nil, nil, nil
+    )
     #if canImport(Darwin)
       let found = withUnsafeMutableBytes(of: &info) { bytes in
         dladdr(address, bytes.baseAddress?.assumingMemoryBound(to: Dl_info.self))

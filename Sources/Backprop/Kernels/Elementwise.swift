@@ -1,7 +1,9 @@
 extension Kernels {
   /// X ← X ⊙ M, elementwise (a dropout mask, already scaled by 1/(1 − p)).
   @inlinable
-  static func multiply<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, by mask: Matrix<Scalar>, into out: inout Matrix<Scalar>) {
+  static func multiply<Scalar: MatrixScalar>(
+    _ x: Matrix<Scalar>, by mask: Matrix<Scalar>, into out: inout Matrix<Scalar>
+  ) {
     precondition(x.shape == mask.shape, "multiply: \(x.shape) and \(mask.shape) differ")
     out.reshape(to: x.shape)
     x.withUnsafeBufferPointer { xp in

@@ -80,7 +80,9 @@ extension Kernels {
         w.withUnsafeMutableBufferPointer { wp in
           forEachRange(count: wp.count) { range in
             // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
-            let (wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon) = (wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon)
+            let (wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon) = (
+              wp, sp, dWp, alpha, beta2, oneMinusBeta2, epsilon
+            )
             for k in range {
               let g = dWp[k]
               let sk = beta2 * sp[k] + oneMinusBeta2 * (g * g)
@@ -127,7 +129,11 @@ extension Kernels {
           w.withUnsafeMutableBufferPointer { wp in
             forEachRange(count: wp.count) { range in
               // Local copies: the loop then reads no captured variable through memory its stores could alias, and vectorises.
-              let (wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay) = (wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay)
+              let (
+                wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay
+              ) = (
+                wp, vp, sp, dWp, beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, stepSize, sqrtCorrection2, decay
+              )
               for k in range {
                 let g = dWp[k]
                 let vk = beta1 * vp[k] + oneMinusBeta1 * g

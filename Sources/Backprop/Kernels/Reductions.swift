@@ -107,7 +107,8 @@ extension Kernels {
   /// ``squaredNormBlock`` elements, on the worker pool when there are several,
   /// whose sums are then added in order. The blocks depend on the element
   /// count only, so the result is the same on any thread count.
-  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures) -> Double {
+  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures) -> Double
+  {
     x.withUnsafeBufferPointer { xp in
       guard let base = xp.baseAddress else { return 0 }
       guard Scalar.self == Float.self || Scalar.self == Double.self else {

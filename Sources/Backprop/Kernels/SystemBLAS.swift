@@ -55,14 +55,16 @@ public final class SystemBLAS: @unchecked Sendable {
   /// is used unmeasured; false when an automatic search found it.
   public private(set) var isExplicitRequest = false
 
-  typealias SGEMM = @convention(c) (
-    Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
-    UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
-  ) -> Void
-  typealias DGEMM = @convention(c) (
-    Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
-    UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
-  ) -> Void
+  typealias SGEMM =
+    @convention(c) (
+      Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<Float>?, Int32,
+      UnsafePointer<Float>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
+    ) -> Void
+  typealias DGEMM =
+    @convention(c) (
+      Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
+      UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
+    ) -> Void
 
   let sgemm: SGEMM
   let dgemm: DGEMM
@@ -132,7 +134,8 @@ public final class SystemBLAS: @unchecked Sendable {
   /// Loaded once, on first use (a `static let` is initialised exactly once,
   /// whichever threads race for it).
   static let loaded: Loaded = {
-    let setting = getenv("BACKPROP_BLAS").map { String(cString: $0) }?
+    let setting =
+      getenv("BACKPROP_BLAS").map { String(cString: $0) }?
       .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     let result = load(setting: setting)
     if let warning = result.warning { writeToStandardError("backprop: warning: \(warning)\n") }
@@ -151,7 +154,9 @@ public final class SystemBLAS: @unchecked Sendable {
       for candidate in candidates {
         if case .success(let library) = open(candidate, requested: candidate) {
           library.isExplicitRequest = explicit
-          return (library, explicit ? "BACKPROP_BLAS=system: found \(candidate)" : "found \(candidate) by searching", nil)
+          return (
+            library, explicit ? "BACKPROP_BLAS=system: found \(candidate)" : "found \(candidate) by searching", nil
+          )
         }
       }
       let tried = "no CBLAS library found (tried \(candidates.joined(separator: ", ")))"
@@ -187,7 +192,8 @@ public final class SystemBLAS: @unchecked Sendable {
     let blas = describe(library, file: file, path: path, requested: requested, sgemm: sgemm, dgemm: dgemm)
     guard blas.probe() else {
       library.close()
-      return .failure(DynamicLibrary.LoadError(message: "\(path): cblas_sgemm/cblas_dgemm gave wrong results in a self-test"))
+      return .failure(
+        DynamicLibrary.LoadError(message: "\(path): cblas_sgemm/cblas_dgemm gave wrong results in a self-test"))
     }
     return .success(blas)
   }

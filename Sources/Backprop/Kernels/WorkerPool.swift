@@ -38,9 +38,11 @@ extension Kernels {
       withoutActuallyEscaping(body) { task in
         var task = task
         withUnsafeMutablePointer(to: &task) { pointer in
-          bp_pool_run(tasks, threads, { context, index in
-            context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
-          }, pointer)
+          bp_pool_run(
+            tasks, threads,
+            { context, index in
+              context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(index)
+            }, pointer)
         }
       }
     }

@@ -49,7 +49,9 @@ public struct BatchNormalization<Scalar: MatrixScalar>: Sendable, Hashable {
     epsilon: Scalar = 1e-5, momentum: Scalar = 0.9, layer l: Int = 1
   ) throws {
     let shape = Shape(gamma.rows, 1)
-    for (name, value) in [("γ", gamma), ("β", beta), ("running mean", runningMean), ("running variance", runningVariance)]
+    for (name, value) in [
+      ("γ", gamma), ("β", beta), ("running mean", runningMean), ("running variance", runningVariance),
+    ]
     where value.shape != shape {
       throw ShapeError("layer \(l): batch normalisation's \(name) is \(value.shape); it must be \(shape)")
     }

@@ -32,7 +32,8 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     activation: ActivationFunction, normalization: BatchNormalization<Scalar>? = nil, layer l: Int = 1
   ) throws(ShapeError) {
     guard bias.shape == Shape(weight.rows, 1) else {
-      throw ShapeError("layer \(l): W[\(l)] is \(weight.shape) so b[\(l)] must be (\(weight.rows), 1), got \(bias.shape)")
+      throw ShapeError(
+        "layer \(l): W[\(l)] is \(weight.shape) so b[\(l)] must be (\(weight.rows), 1), got \(bias.shape)")
     }
     var slopes = alpha
     if case .prelu(let initial) = activation {
@@ -47,7 +48,8 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     self.weight = weight
     self.bias = bias
     if let normalization, normalization.units != weight.rows {
-      throw ShapeError("layer \(l): batch normalisation has \(normalization.units) units but W[\(l)] has \(weight.rows)")
+      throw ShapeError(
+        "layer \(l): batch normalisation has \(normalization.units) units but W[\(l)] has \(weight.rows)")
     }
     self.alpha = slopes
     self.activation = activation
@@ -79,8 +81,10 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     /// A[l] ⊙ mask, what the next layer sees when there is a mask.
     public var dropped: Matrix<Scalar>
 
-    public init(aPrev: Matrix<Scalar> = Matrix(rows: 0, columns: 0), z: Matrix<Scalar> = Matrix(rows: 0, columns: 0),
-                a: Matrix<Scalar> = Matrix(rows: 0, columns: 0)) {
+    public init(
+      aPrev: Matrix<Scalar> = Matrix(rows: 0, columns: 0), z: Matrix<Scalar> = Matrix(rows: 0, columns: 0),
+      a: Matrix<Scalar> = Matrix(rows: 0, columns: 0)
+    ) {
       self.aPrev = aPrev
       self.z = z
       self.a = a

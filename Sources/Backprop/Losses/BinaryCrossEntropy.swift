@@ -18,7 +18,8 @@ public struct BinaryCrossEntropy: Loss {
     guard Kernels.countOutside(y, lower: 0, upper: 1) > 0 else { return }
     if let index = y.scalars.firstIndex(where: { $0 < 0 || $0 > 1 }) {
       throw DataError(
-        "label of example \(index / max(outputUnits, 1)) is \(y.scalars[index]); a sigmoid output needs labels in [0, 1]")
+        "label of example \(index / max(outputUnits, 1)) is \(y.scalars[index]); a sigmoid output needs labels in [0, 1]"
+      )
     }
   }
 

@@ -68,7 +68,8 @@ extension Output {
   }
 
   /// dZ[L] = A[L] − Y; see ``Loss/outputGradient(a:y:into:)``.
-  public func outputGradient<Scalar: MatrixScalar>(a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>) {
+  public func outputGradient<Scalar: MatrixScalar>(a: Matrix<Scalar>, y: Matrix<Scalar>, into dZ: inout Matrix<Scalar>)
+  {
     switch self {
     case .sigmoid: BinaryCrossEntropy().outputGradient(a: a, y: y, into: &dZ)
     case .softmax: SoftmaxCrossEntropy().outputGradient(a: a, y: y, into: &dZ)

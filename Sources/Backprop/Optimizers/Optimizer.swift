@@ -66,8 +66,10 @@ public struct OptimizerState<O: Optimizer>: Sendable {
   /// Fresh state for every parameter of `network`.
   public init(for network: Network<O.Scalar>, optimizer: O) {
     layers = network.layers.map { layer in
-      (optimizer.makeState(for: layer.weight), optimizer.makeState(for: layer.bias),
-       layer.alpha.map { optimizer.makeState(for: $0) })
+      (
+        optimizer.makeState(for: layer.weight), optimizer.makeState(for: layer.bias),
+        layer.alpha.map { optimizer.makeState(for: $0) }
+      )
     }
     normalization = network.layers.map { layer in
       layer.normalization.map { (optimizer.makeState(for: $0.gamma), optimizer.makeState(for: $0.beta)) }
@@ -93,7 +95,8 @@ extension Network {
   public mutating func apply<O: Optimizer>(
     _ gradients: [Dense<Scalar>.Gradients], optimizer: O, state: inout OptimizerState<O>
   ) where O.Scalar == Scalar {
-    precondition(gradients.count == layers.count && state.layers.count == layers.count, "gradients do not fit the network")
+    precondition(
+      gradients.count == layers.count && state.layers.count == layers.count, "gradients do not fit the network")
     for l in layers.indices {
       optimizer.update(parameter: &layers[l].weight, gradient: gradients[l].dW, state: &state.layers[l].weight)
       optimizer.update(parameter: &layers[l].bias, gradient: gradients[l].db, state: &state.layers[l].bias)
@@ -107,7 +110,8 @@ extension Network {
       }
       if var norm = layers[l].normalization, let dGamma = gradients[l].dGamma, let dBeta = gradients[l].dBeta {
         // γ[l] and β[l] move by the same rule; kept unique while updated in place.
-        var states = state.normalization[l]
+        var states =
+          state.normalization[l]
           ?? (optimizer.makeState(for: norm.gamma), optimizer.makeState(for: norm.beta))
         layers[l].normalization = nil
         state.normalization[l] = nil

@@ -17,22 +17,25 @@
 ///     return network
 ///   }
 /// }
-/// let settings = try OptimizerSettings(name: "adam", learningRate: 0.001)
+/// let settings = OptimizerSettings.adam()   // every case has PyTorch's defaults
+/// let tuned = OptimizerSettings.momentum(learningRate: 0.1)
 /// let trained = try settings.accept(Train(network: network))
 /// ```
 public enum OptimizerSettings: Sendable, Hashable, Codable, CustomStringConvertible {
   /// ``GradientDescent``.
-  case sgd(learningRate: Double)
+  case sgd(learningRate: Double = 0.001)
   /// ``Momentum``, the course's v = β·v + (1 − β)·dW.
-  case momentum(learningRate: Double, beta: Double)
+  case momentum(learningRate: Double = 0.001, beta: Double = 0.9)
   /// ``Nesterov``, PyTorch's v = μ·v + dW, W −= α·(dW + μ·v).
-  case nesterov(learningRate: Double, momentum: Double)
+  case nesterov(learningRate: Double = 0.001, momentum: Double = 0.9)
   /// ``RMSprop``.
-  case rmsprop(learningRate: Double, beta2: Double, epsilon: Double)
+  case rmsprop(learningRate: Double = 0.01, beta2: Double = 0.99, epsilon: Double = 1e-8)
   /// ``Adam``.
-  case adam(learningRate: Double, beta1: Double, beta2: Double, epsilon: Double)
+  case adam(learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8)
   /// ``AdamW``.
-  case adamw(learningRate: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)
+  case adamw(
+    learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+    weightDecay: Double = 0.01)
 
   /// The settings from command-line values: a name (see ``OptimizerKind``) and
   /// the options given, nil for those left out (they take PyTorch's defaults:

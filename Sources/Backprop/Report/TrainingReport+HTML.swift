@@ -24,14 +24,14 @@ extension TrainingReport {
 
     var page =
       ReportStyleSheet.pageStart(title: "\(esc(title)) — Backprop report", generator: "Backprop \(esc(stamp.version))")
-      + """
+        + """
 
-      <header>
-      <h1>\(esc(title))</h1>
-      <p class="subtitle">\(esc(subtitle))</p>
-      \(statCards())
-      <nav aria-label="Sections">
-      """
+        <header>
+        <h1>\(esc(title))</h1>
+        <p class="subtitle">\(esc(subtitle))</p>
+        \(statCards())
+        <nav aria-label="Sections">
+        """
     for section in sections { page += "<a href=\"#\(section.id)\">\(esc(section.title))</a>\n" }
     page += "</nav>\n</header>\n<main>\n"
     for section in sections {

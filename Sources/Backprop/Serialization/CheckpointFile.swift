@@ -82,7 +82,9 @@ public enum CheckpointFile {
 
   /// Reads a checkpoint written by ``write(_:model:configuration:to:)``.
   /// - Throws: ``FileFormatError`` naming the file and what is missing or inconsistent.
-  public static func read<Scalar: MatrixScalar>(path: String, as _: Scalar.Type = Scalar.self) throws -> Contents<Scalar> {
+  public static func read<Scalar: MatrixScalar>(path: String, as _: Scalar.Type = Scalar.self) throws -> Contents<
+    Scalar
+  > {
     let file = try SafetensorsFile.read(path: path)
     guard let text = file.metadata["checkpoint"] else {
       throw FileFormatError(path: path, "not a Backprop checkpoint: __metadata__ has no 'checkpoint'")
@@ -102,7 +104,9 @@ public enum CheckpointFile {
     let metadata = file.metadata
     var best: (cost: Double, epoch: Int, network: Network<Scalar>)?
     if let bits = record.bestCostBits, let epoch = record.bestEpoch {
-      guard let pattern = UInt64(bits) else { throw FileFormatError(path: path, "best cost '\(bits)' is not a bit pattern") }
+      guard let pattern = UInt64(bits) else {
+        throw FileFormatError(path: path, "best cost '\(bits)' is not a bit pattern")
+      }
       let network: Network<Scalar> = try ModelFile.decodeNetwork(file, metadata: metadata, path: path, prefix: "best.")
       best = (Double(bitPattern: pattern), epoch, network)
     }
@@ -112,7 +116,8 @@ public enum CheckpointFile {
         throw FileFormatError(path: path, "tensor '\(name)' must have one or two dimensions")
       }
       guard tensor.dtype == .float32 || tensor.dtype == .float64 else {
-        throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype.rawValue); a checkpoint stores F32 or F64")
+        throw FileFormatError(
+          path: path, "tensor '\(name)' is \(tensor.dtype.rawValue); a checkpoint stores F32 or F64")
       }
       tensors[String(name.dropFirst("optimizer.".count))] = try tensor.matrix(
         rows: tensor.shape[0], columns: tensor.shape.count == 2 ? tensor.shape[1] : 1)
@@ -296,7 +301,8 @@ public struct CheckpointDirectory: Sendable {
     let newest = others.last!
     var description = "run"
     if let summary = try? CheckpointFile.summary(path: newest) {
-      description = "run " + (summary.runID ?? "(recorded before run ids)")
+      description =
+        "run " + (summary.runID ?? "(recorded before run ids)")
         + (summary.finished ? ", finished at epoch \(summary.epoch)" : ", at epoch \(summary.epoch)")
       if summary.configuration.count > 1 {
         description += ", started as: backprop train " + summary.configuration.dropFirst().joined(separator: " ")
@@ -324,10 +330,11 @@ public struct CheckpointDirectory: Sendable {
       try? FileManager.default.removeItem(atPath: join(path, name))
     }
     let own = checkpoints().filter { candidate in
-      candidate == file || {
-        guard let recorded = try? CheckpointFile.summary(path: candidate) else { return false }
-        return recorded.runID == runID || recorded.runID == nil
-      }()
+      candidate == file
+        || {
+          guard let recorded = try? CheckpointFile.summary(path: candidate) else { return false }
+          return recorded.runID == runID || recorded.runID == nil
+        }()
     }
     for old in own.dropLast(keep) where old != file { try? FileManager.default.removeItem(atPath: old) }
     return file

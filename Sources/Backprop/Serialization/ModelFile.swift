@@ -135,9 +135,10 @@ public enum ModelFile {
     let featureNames: [String]? = try metadata["feature_names"].map { _ in
       try decode(metadata, "feature_names", path: path)
     }
-    let hyperparameters: [String: String] = try metadata["hyperparameters"].map { _ in
-      try decode(metadata, "hyperparameters", path: path)
-    } ?? [:]
+    let hyperparameters: [String: String] =
+      try metadata["hyperparameters"].map { _ in
+        try decode(metadata, "hyperparameters", path: path)
+      } ?? [:]
     return Model(
       network: network, preprocessing: preprocessing, classNames: classNames, featureNames: featureNames,
       targetName: metadata["target_name"], hyperparameters: hyperparameters)
@@ -152,7 +153,8 @@ public enum ModelFile {
     guard let outputName = metadata["output"], let output = Output(rawValue: outputName) else {
       throw FileFormatError(path: path, "__metadata__ output must be sigmoid, softmax or identity")
     }
-    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }), activationNames.count == sizes.count - 1 else {
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }), activationNames.count == sizes.count - 1
+    else {
       throw FileFormatError(
         path: path, "__metadata__ layer_sizes \(sizes) and activations \(activationNames) do not describe a network")
     }
@@ -163,7 +165,8 @@ public enum ModelFile {
         throw FileFormatError(path: path, "layer \(l): \(error.problem)")
       }
       let tensorPrefix = "\(prefix)layers.\(l - 1)"
-      let weight: Matrix<Scalar> = try tensor(file, "\(tensorPrefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
+      let weight: Matrix<Scalar> = try tensor(
+        file, "\(tensorPrefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
       let bias: Matrix<Scalar> = try tensor(file, "\(tensorPrefix).bias", shape: [sizes[l]], path: path)
       var alpha: Matrix<Scalar>?
       if activation.hasLearnedSlope {
@@ -188,7 +191,8 @@ public enum ModelFile {
       }
       do {
         layers.append(
-          try Dense(weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
+          try Dense(
+            weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
       } catch {
         throw FileFormatError(path: path, error.message)
       }
@@ -208,7 +212,8 @@ public enum ModelFile {
     guard let version = metadata["format_version"].flatMap(Int.init), version >= 1, version <= formatVersion else {
       throw FileFormatError(
         path: path,
-        "model format_version \(metadata["format_version"] ?? "missing") is not one this Backprop reads (1…\(formatVersion))")
+        "model format_version \(metadata["format_version"] ?? "missing") is not one this Backprop reads (1…\(formatVersion))"
+      )
     }
     return metadata
   }
@@ -220,7 +225,8 @@ public enum ModelFile {
       throw FileFormatError(path: path, "missing tensor '\(name)'")
     }
     guard tensor.shape == shape else {
-      throw FileFormatError(path: path, "tensor '\(name)' has shape \(tensor.shape) but the architecture needs \(shape)")
+      throw FileFormatError(
+        path: path, "tensor '\(name)' has shape \(tensor.shape) but the architecture needs \(shape)")
     }
     guard tensor.dtype == .float32 || tensor.dtype == .float64 else {
       throw FileFormatError(path: path, "tensor '\(name)' is \(tensor.dtype.rawValue); a model stores F32 or F64")

@@ -129,7 +129,8 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   }
 
   private func missingPoints() -> ConfigurationError {
-    Self.error(spec, "a grid needs the number of points: \(spec):K (e.g. :4), or use --search random to sample the range")
+    Self.error(
+      spec, "a grid needs the number of points: \(spec):K (e.g. :4), or use --search random to sample the range")
   }
 
   /// The values a grid search tries, in order. An integer option's points rounded to the same

@@ -147,10 +147,12 @@ public struct Matrix<Scalar: MatrixScalar>: Sendable, Hashable {
     // The bit casts are between identical types.
     if Scalar.self == Other.self { return unsafeBitCast(self, to: Matrix<Other>.self) }
     if Scalar.self == Float.self, Other.self == Double.self {
-      return unsafeBitCast(unsafeBitCast(self, to: Matrix<Float>.self).convertedElements { Double($0) }, to: Matrix<Other>.self)
+      return unsafeBitCast(
+        unsafeBitCast(self, to: Matrix<Float>.self).convertedElements { Double($0) }, to: Matrix<Other>.self)
     }
     if Scalar.self == Double.self, Other.self == Float.self {
-      return unsafeBitCast(unsafeBitCast(self, to: Matrix<Double>.self).convertedElements { Float($0) }, to: Matrix<Other>.self)
+      return unsafeBitCast(
+        unsafeBitCast(self, to: Matrix<Double>.self).convertedElements { Float($0) }, to: Matrix<Other>.self)
     }
     return convertedElements { Other($0) }
   }

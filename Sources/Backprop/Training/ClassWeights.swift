@@ -58,11 +58,13 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
   public func check(classCount: Int) throws(ConfigurationError) {
     guard case .explicit(let weights) = self else { return }
     guard let missing = weights.keys.sorted().first(where: { $0 >= classCount }) else { return }
-    let classes = classCount <= 10
+    let classes =
+      classCount <= 10
       ? (0..<classCount).map(String.init).joined(separator: ", ") : "0 to \(classCount - 1)"
     throw ConfigurationError(
       option: "--class-weight",
-      "class \(missing) does not exist: there \(classCount == 1 ? "is 1 class" : "are \(classCount) classes"), \(classes)")
+      "class \(missing) does not exist: there \(classCount == 1 ? "is 1 class" : "are \(classCount) classes"), \(classes)"
+    )
   }
 
   /// The class index of each example: a (1, m) row of labels (softmax class

@@ -72,7 +72,8 @@ extension Network {
     shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
     progress: (EpochRecord) -> Bool = { _ in true }
   ) throws -> History where O.Scalar == Scalar {
-    var fitter = try Fitter(network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options)
+    var fitter = try Fitter(
+      network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options)
     defer { self = fitter.network }
     return try fitter.run(
       validation: validation, optimizer: optimizer, resume: resume, checkpoint: checkpoint, shouldStop: shouldStop,
@@ -116,7 +117,8 @@ struct Fitter<Scalar: MatrixScalar> {
       throw ShapeError("X has \(x.rows) features (rows) but the network's n[0] is \(network.layers[0].inputSize)")
     }
     guard x.columns > 0 else { throw DataError("there are no training examples") }
-    try network.output.validate(labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.columns)
+    try network.output.validate(
+      labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.columns)
     var weights = sampleWeights
     if let given = weights {
       guard given.count == x.columns else {
@@ -128,7 +130,8 @@ struct Fitter<Scalar: MatrixScalar> {
     }
     if let classWeights = options.classWeights {
       guard network.output.isClassification else {
-        throw ConfigurationError(option: "--class-weight", "class weights need a classification output (sigmoid or softmax)")
+        throw ConfigurationError(
+          option: "--class-weight", "class weights need a classification output (sigmoid or softmax)")
       }
       let outputUnits = network.layers[network.depth - 1].outputSize
       try classWeights.check(classCount: outputUnits == 1 ? 2 : outputUnits)

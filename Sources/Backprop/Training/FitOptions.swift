@@ -67,7 +67,9 @@ public struct FitOptions: Sendable, Hashable {
   /// Checks every option; ``Network/fit(x:y:validation:optimizer:options:progress:)`` calls it too.
   /// - Throws: ``ConfigurationError`` naming the option.
   public func validate(hiddenLayers: Int? = nil) throws(ConfigurationError) {
-    guard epochs >= 0 else { throw ConfigurationError(option: "--epochs", "\(epochs) is negative; give 0 or more epochs") }
+    guard epochs >= 0 else {
+      throw ConfigurationError(option: "--epochs", "\(epochs) is negative; give 0 or more epochs")
+    }
     if let batchSize, batchSize < 1 {
       throw ConfigurationError(option: "--batch-size", "\(batchSize) must be at least 1 example")
     }

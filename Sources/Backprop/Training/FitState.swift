@@ -64,7 +64,8 @@ public struct CheckpointPolicy: Sendable, Hashable {
   /// - Throws: ``ConfigurationError`` naming `--checkpoint-every` for a negative N.
   public init(every: Int) throws(ConfigurationError) {
     guard every >= 0 else {
-      throw ConfigurationError(option: "--checkpoint-every", "\(every) is negative; give 0 (only at the end) or more epochs")
+      throw ConfigurationError(
+        option: "--checkpoint-every", "\(every) is negative; give 0 (only at the end) or more epochs")
     }
     self.every = every
   }
@@ -113,7 +114,9 @@ extension OptimizerState {
     func state(_ prefix: String, _ parameter: Matrix<O.Scalar>) throws(DataError) -> O.State {
       var own = [String: Matrix<O.Scalar>]()
       var ownCounters = [String: Int]()
-      for (name, value) in tensors where name.hasPrefix(prefix + ".") { own[String(name.dropFirst(prefix.count + 1))] = value }
+      for (name, value) in tensors where name.hasPrefix(prefix + ".") {
+        own[String(name.dropFirst(prefix.count + 1))] = value
+      }
       for (name, value) in counters where name.hasPrefix(prefix + ".") {
         ownCounters[String(name.dropFirst(prefix.count + 1))] = value
       }
@@ -127,8 +130,10 @@ extension OptimizerState {
     var normalization = [(gamma: O.State, beta: O.State)?]()
     for (l, layer) in network.layers.enumerated() {
       layers.append(
-        (try state("layers.\(l).weight", layer.weight), try state("layers.\(l).bias", layer.bias),
-         try layer.alpha.map { (alpha) throws(DataError) in try state("layers.\(l).alpha", alpha) }))
+        (
+          try state("layers.\(l).weight", layer.weight), try state("layers.\(l).bias", layer.bias),
+          try layer.alpha.map { (alpha) throws(DataError) in try state("layers.\(l).alpha", alpha) }
+        ))
       if let norm = layer.normalization {
         normalization.append((try state("layers.\(l).gamma", norm.gamma), try state("layers.\(l).beta", norm.beta)))
       } else {

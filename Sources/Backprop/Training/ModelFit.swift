@@ -16,7 +16,8 @@ extension Model {
     inputs: Int, layers: [LayerSpec], output: Output, initializer: Initializer = .he, seed: UInt64 = 1
   ) throws {
     var generator = DefaultGenerator(seed: seed)
-    self.init(network: try Network(inputs: inputs, layers: layers, output: output, initializer: initializer, using: &generator))
+    self.init(
+      network: try Network(inputs: inputs, layers: layers, output: output, initializer: initializer, using: &generator))
   }
 
   /// Trains the model on raw inputs: fits `preprocessing` on X first (when
@@ -55,7 +56,7 @@ extension Model {
   @discardableResult
   public mutating func fit(
     _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, epochs: Int, batchSize: Int? = 32,
-    optimizer: OptimizerSettings = .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+    optimizer: OptimizerSettings = .adam(),
     preprocessing method: Preprocessing.Method? = nil, validation: (x: Matrix<Scalar>, y: Matrix<Scalar>)? = nil
   ) throws -> History {
     try fit(

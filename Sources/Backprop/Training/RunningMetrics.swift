@@ -106,7 +106,9 @@ struct RunningMetrics<Scalar: MatrixScalar>: Sendable {
   var keepsScores: Bool { needsAUC }
 
   /// Whether any metric is accumulated.
-  var isEmpty: Bool { !(needsCounts || needsUnitsRight || needsLogLoss || needsAUC || needsSquared || needsAbsolute || needsR2) }
+  var isEmpty: Bool {
+    !(needsCounts || needsUnitsRight || needsLogLoss || needsAUC || needsSquared || needsAbsolute || needsR2)
+  }
 
   /// Starts a new epoch: every sum back to 0, the buffers kept.
   mutating func reset() {

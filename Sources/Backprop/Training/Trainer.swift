@@ -56,10 +56,12 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
     var costs = [Double]()
     costs.reserveCapacity(iterations)
     for i in 0..<iterations {
-      try step(&network, x: x, y: y, workspace: &workspace, state: &state, cost: { cost in
-        guard cost.isFinite else { throw DivergenceError(iteration: i, cost: cost) }
-        costs.append(cost)
-      })
+      try step(
+        &network, x: x, y: y, workspace: &workspace, state: &state,
+        cost: { cost in
+          guard cost.isFinite else { throw DivergenceError(iteration: i, cost: cost) }
+          costs.append(cost)
+        })
       if !progress(i, costs[i]) { break }
     }
     return costs
@@ -113,7 +115,8 @@ public struct DivergenceError: Error, Sendable, CustomStringConvertible {
 
   public var description: String {
     let when = batch.map { "in epoch \(iteration + 1), batch \($0)" } ?? "at iteration \(iteration)"
-    let what = layer.map { "the gradient of layer \($0) (dW[\($0)], db[\($0)]) became \(cost)" } ?? "the cost became \(cost)"
+    let what =
+      layer.map { "the gradient of layer \($0) (dW[\($0)], db[\($0)]) became \(cost)" } ?? "the cost became \(cost)"
     return "\(what) \(when): training diverged; try a lower learning rate (--learning-rate) "
       + "or clip the gradients' norm (--clip-norm)"
   }

@@ -48,7 +48,8 @@ import Testing
     var rng = DefaultGenerator(seed: 2)
     let network = try Network<Double>(
       layerSizes: [3, 4, 1], hiddenActivation: activation, output: .sigmoid, initializer: .xavier, using: &rng)
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("custom-\(UUID().uuidString).safetensors").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("custom-\(UUID().uuidString).safetensors")
+      .path
     defer { try? FileManager.default.removeItem(atPath: path) }
     try ModelFile.write(Model(network: network), to: path)
     let loaded = try ModelFile.read(path: path, as: Double.self)

@@ -99,7 +99,8 @@ struct ColumnMatchingTests {
       let result = try run([command, "--model", model, "--data", renamed])
       #expect(result.status == 2)
       #expect(
-        result.error.contains("renamed.csv: the model needs column \"ratio\", missing from the header; extra column \"foo\""),
+        result.error.contains(
+          "renamed.csv: the model needs column \"ratio\", missing from the header; extra column \"foo\""),
         "\(result.error)")
     }
   }
@@ -129,8 +130,9 @@ struct ColumnMatchingTests {
     let result = try run(["evaluate", "--model", model, "--data", path])
     #expect(result.status == 2)
     #expect(
-      result.error.contains("fish.csv: line 7, column 4 (kind): unknown class \"fish\"; the model knows 3 classes: "
-        + "\"ant\", \"bee\", \"cat\""), "\(result.error)")
+      result.error.contains(
+        "fish.csv: line 7, column 4 (kind): unknown class \"fish\"; the model knows 3 classes: "
+          + "\"ant\", \"bee\", \"cat\""), "\(result.error)")
   }
 
   /// Baseline: trained with exit 0, regressing on the codes 0, 1, 2.
@@ -142,8 +144,9 @@ struct ColumnMatchingTests {
     let result = try run(["train", "--data", table, "--layers", "3,1", "--output", "identity", "--epochs", "2"])
     #expect(result.status == 2)
     #expect(
-      result.error.contains("--output identity: regresses on numbers, but column \"kind\" of \(table) holds text labels "
-        + "(\"ant\", \"bee\", \"cat\"); use --output softmax"), "\(result.error)")
+      result.error.contains(
+        "--output identity: regresses on numbers, but column \"kind\" of \(table) holds text labels "
+          + "(\"ant\", \"bee\", \"cat\"); use --output softmax"), "\(result.error)")
   }
 
   /// Baseline: exit 0 and nothing written.
@@ -181,7 +184,9 @@ struct ColumnMatchingTests {
     #expect(explained.output.contains("μ1") && explained.output.contains("dγ1"), "\(explained.output)")
 
     let arrays = try NPZArchive.read(path: dump)
-    func matrix(_ name: String) throws -> Matrix<Double> { try #require(arrays[name], "no \(name)").matrix(as: Double.self) }
+    func matrix(_ name: String) throws -> Matrix<Double> {
+      try #require(arrays[name], "no \(name)").matrix(as: Double.self)
+    }
     let (x, w1, b1, gamma, beta) = try (matrix("A0"), matrix("W1"), matrix("b1"), matrix("gamma1"), matrix("beta1"))
     let stored = try ModelFile.read(path: model, as: Double.self)
     #expect(w1 == stored.network.layers[0].weight)
@@ -193,7 +198,9 @@ struct ColumnMatchingTests {
     for i in 0..<n {
       for j in 0..<m { z[i][j] = (0..<x.rows).reduce(b1[i, 0]) { $0 + w1[i, $1] * x[$1, j] } }
     }
-    let (mu, variance, zHat, zTilde, a) = try (matrix("mu1"), matrix("var1"), matrix("Zhat1"), matrix("Z1"), matrix("A1"))
+    let (mu, variance, zHat, zTilde, a) = try (
+      matrix("mu1"), matrix("var1"), matrix("Zhat1"), matrix("Z1"), matrix("A1")
+    )
     for i in 0..<n {
       let mean = z[i].reduce(0, +) / Double(m)
       let sigma2 = z[i].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(m)
@@ -232,7 +239,8 @@ struct ColumnMatchingTests {
     let inputs = (0..<m).map { _ in (0..<3).map { _ in rng.nextGaussian() } }
     func save(_ rows: [[Double]], _ name: String) throws -> String {
       let path = folder.appendingPathComponent(name).path
-      try NPYFile.write(NumPyArray(shape: [rows.count, rows[0].count], dtype: .float64, scalars: rows.flatMap { $0 }), to: path)
+      try NPYFile.write(
+        NumPyArray(shape: [rows.count, rows[0].count], dtype: .float64, scalars: rows.flatMap { $0 }), to: path)
       return path
     }
     let x = try save(inputs, "x.npy")
@@ -253,7 +261,8 @@ struct ColumnMatchingTests {
     #expect(predicted.output.hasPrefix("value_0,value_1\n"), "\(predicted.output.prefix(40))")
 
     // Three independent 0/1 labels (some rows with none, some with several).
-    let labels = try save(inputs.map { v in [v[0] > 0, v[1] > 0, v[0] + v[2] > 0].map { $0 ? 1.0 : 0.0 } }, "labels.npy")
+    let labels = try save(
+      inputs.map { v in [v[0] > 0, v[1] > 0, v[0] + v[2] > 0].map { $0 ? 1.0 : 0.0 } }, "labels.npy")
     let multiLabel = folder.appendingPathComponent("labels.safetensors").path
     let fitted = try run([
       "train", "--x", x, "--y", labels, "--layers", "3,16,3", "--output", "sigmoid", "--optimizer", "adam",

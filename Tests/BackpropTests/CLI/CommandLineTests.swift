@@ -40,9 +40,13 @@ struct CommandLineTests {
       x += [a, b]
       y.append(a + b > 0 ? 1 : 0)
     }
-    try NPYFile.write(NumPyArray(shape: [40, 2], dtype: .float64, scalars: x), to: folder.appendingPathComponent("x.npy").path)
-    try NPYFile.write(NumPyArray(shape: [40], dtype: .int64, scalars: y), to: folder.appendingPathComponent("y.npy").path)
-    try NPYFile.write(NumPyArray(shape: [39], dtype: .int64, scalars: Array(y.dropLast())), to: folder.appendingPathComponent("y39.npy").path)
+    try NPYFile.write(
+      NumPyArray(shape: [40, 2], dtype: .float64, scalars: x), to: folder.appendingPathComponent("x.npy").path)
+    try NPYFile.write(
+      NumPyArray(shape: [40], dtype: .int64, scalars: y), to: folder.appendingPathComponent("y.npy").path)
+    try NPYFile.write(
+      NumPyArray(shape: [39], dtype: .int64, scalars: Array(y.dropLast())),
+      to: folder.appendingPathComponent("y39.npy").path)
     return folder
   }
 
@@ -58,9 +62,10 @@ struct CommandLineTests {
     ])
     #expect(first.status == 0, "\(first.error)")
     let lines = first.output.split(separator: "\n").map(String.init)
-    #expect(lines.filter { $0.hasPrefix("Cost after iteration ") }.map { $0.split(separator: ":")[0] } == [
-      "Cost after iteration 0", "Cost after iteration 100", "Cost after iteration 200", "Cost after iteration 299",
-    ])
+    #expect(
+      lines.filter { $0.hasPrefix("Cost after iteration ") }.map { $0.split(separator: ":")[0] } == [
+        "Cost after iteration 0", "Cost after iteration 100", "Cost after iteration 200", "Cost after iteration 299",
+      ])
     let accuracyLine = try #require(lines.first { $0.hasPrefix("Train accuracy: ") })
     let accuracy = try #require(Double(accuracyLine.dropFirst("Train accuracy: ".count)))
     #expect(accuracy >= 0.9)
@@ -89,15 +94,27 @@ struct CommandLineTests {
 
     let cases: [([String], [String])] = [
       (["train", "--x", x, "--y", y, "--layers", "3,4,1"], ["--layers", "n0 is 3", "2 features"]),
-      (["train", "--x", x, "--y", folder.appendingPathComponent("y39.npy").path, "--layers", "2,1"], ["39 labels", "40 examples"]),
+      (
+        ["train", "--x", x, "--y", folder.appendingPathComponent("y39.npy").path, "--layers", "2,1"],
+        ["39 labels", "40 examples"]
+      ),
       (["train", "--x", truncated, "--y", y, "--layers", "2,1"], ["truncated.npy"]),
-      (["train", "--x", folder.appendingPathComponent("missing.npy").path, "--y", y, "--layers", "2,1"], ["missing.npy"]),
-      (["train", "--x", x, "--y", y, "--layers", "2,1", "--learning-rate", "-0.1", "--iterations", "5"], ["--learning-rate", "positive"]),
+      (
+        ["train", "--x", folder.appendingPathComponent("missing.npy").path, "--y", y, "--layers", "2,1"],
+        ["missing.npy"]
+      ),
+      (
+        ["train", "--x", x, "--y", y, "--layers", "2,1", "--learning-rate", "-0.1", "--iterations", "5"],
+        ["--learning-rate", "positive"]
+      ),
       (["train", "--x", x, "--y", y, "--layers", "2,0,1"], ["--layers", "at least 1 unit"]),
       (["train", "--x", x, "--y", y, "--layers", "2,3", "--output", "identity"], ["(1, 40)", "(3, 40)"]),
       (["train", "--x", x, "--y", y, "--layers", "2,1", "--output", "softmax"], ["--output", "softmax", "2 units"]),
       (["train", "--x", x, "--y", y, "--layers", "2,1", "--activation", "swish"], ["--activation", "swish"]),
-      (["train", "--x", x, "--y", y, "--layers", "2,1", "--save", "/nonexistent-folder/p.npz"], ["/nonexistent-folder", "does not exist"]),
+      (
+        ["train", "--x", x, "--y", y, "--layers", "2,1", "--save", "/nonexistent-folder/p.npz"],
+        ["/nonexistent-folder", "does not exist"]
+      ),
       (["train", "--x", x, "--y", y, "--layers", "2,1", "--rng", "numpy", "--seed", "99999999999"], ["--seed"]),
       (["train", "--x", x, "--y", y, "--layers", "2,1", "--test-x", x], ["--test-y"]),
     ]
@@ -128,9 +145,11 @@ struct CommandLineTests {
       #expect(result.output.contains("USAGE"))
     }
     let train = try run(["train", "--help"])
-    for option in ["--x", "--y", "--test-x", "--test-y", "--scale", "--layers", "--activation", "--output",
-                   "--learning-rate", "--iterations", "--dtype", "--seed", "--rng", "--initializer", "--init",
-                   "--print-every", "--save"] {
+    for option in [
+      "--x", "--y", "--test-x", "--test-y", "--scale", "--layers", "--activation", "--output",
+      "--learning-rate", "--iterations", "--dtype", "--seed", "--rng", "--initializer", "--init",
+      "--print-every", "--save",
+    ] {
       #expect(train.output.contains(option), "train --help lacks \(option)")
     }
   }

@@ -38,8 +38,10 @@ struct ModelCommandTests {
 
     let inspected = try run(["inspect", model, "--batch", "32"])
     #expect(inspected.status == 0)
-    for fragment in ["(8, 2)", "(8, 1)", "(8, 32)", "(3, 8)", "Total parameters: 51", "standardize",
-                     "Classes: 0=large, 1=medium, 2=small", "Inputs: width, height"] {
+    for fragment in [
+      "(8, 2)", "(8, 1)", "(8, 32)", "(3, 8)", "Total parameters: 51", "standardize",
+      "Classes: 0=large, 1=medium, 2=small", "Inputs: width, height",
+    ] {
       #expect(inspected.output.contains(fragment), "inspect lacks \(fragment): \(inspected.output)")
     }
 

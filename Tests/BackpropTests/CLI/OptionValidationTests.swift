@@ -23,13 +23,17 @@ struct OptionValidationTests {
     var rng = DefaultGenerator(seed: 3)
     var lines = ["a,b,label"]
     for j in 0..<30 { lines.append("\(rng.nextGaussian()),\(rng.nextGaussian()),\(j % 3)") }
-    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(
+      to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
     return folder
   }
 
   /// `train` on the table: softmax over its 3 classes, 2 epochs, quiet.
   func train(_ folder: URL, epochs: Bool = true) -> [String] {
-    ["train", "--data", folder.appendingPathComponent("t.csv").path, "--layers", "2,4,3", "--output", "softmax", "--quiet"]
+    [
+      "train", "--data", folder.appendingPathComponent("t.csv").path, "--layers", "2,4,3", "--output", "softmax",
+      "--quiet",
+    ]
       + (epochs ? ["--epochs", "2"] : [])
   }
 
@@ -75,9 +79,15 @@ struct OptionValidationTests {
     (["gradcheck", "--layers", "2,3,1", "--examples", "-2"], "--examples -2: must be at least 1"),
     (["gradcheck", "--layers", "2,3,1", "--dropout", "-0.5"], "--dropout -0.5: must be at least 0 and below 1"),
     (["inspect", "m.safetensors", "--batch", "-1"], "--batch -1: needs at least 1"),
-    (["explain", "--model", "m.safetensors", "--data", "t.csv", "--examples", "-3"], "--examples -3: needs at least 1"),
-    (["predict", "--model", "m.safetensors", "--data", "t.csv", "--threads", "-1"], "--threads -1: must be at least 1"),
-    (["evaluate", "--model", "m.safetensors", "--data", "t.csv", "--threads", "-1"], "--threads -1: must be at least 1"),
+    (
+      ["explain", "--model", "m.safetensors", "--data", "t.csv", "--examples", "-3"], "--examples -3: needs at least 1"
+    ),
+    (
+      ["predict", "--model", "m.safetensors", "--data", "t.csv", "--threads", "-1"], "--threads -1: must be at least 1"
+    ),
+    (
+      ["evaluate", "--model", "m.safetensors", "--data", "t.csv", "--threads", "-1"], "--threads -1: must be at least 1"
+    ),
     (["info", "--threads", "-4"], "--threads -4: must be at least 1"),
     (["sweep", "--out", "s", "--vary", "epochs=1|2", "--parallel", "-2"], "--parallel -2: must be at least 1"),
   ])
@@ -134,7 +144,9 @@ struct OptionValidationTests {
   /// `gradcheck --threshold inf` passed every network.
   @Test func infiniteGradientCheckThresholdIsRefused() throws {
     let result = try run(["gradcheck", "--layers", "2,3,1", "--threshold=inf"])
-    #expect(result.status == 2 && firstError(result) == "--threshold inf: must be a positive finite number", "\(result.error)")
+    #expect(
+      result.status == 2 && firstError(result) == "--threshold inf: must be a positive finite number", "\(result.error)"
+    )
   }
 
   /// `BACKPROP_THREADS=abc` (or 0, -3) was ignored: the run went on with the processor count.
@@ -144,7 +156,8 @@ struct OptionValidationTests {
     #expect(result.status == 2, "\(result.error)")
     #expect(firstError(result).hasPrefix("BACKPROP_THREADS: '\(value)' is not a number of threads"), "\(result.error)")
     // --threads overrides the variable, which is then not used.
-    let overridden = try run(["gradcheck", "--layers", "2,3,1", "--threads", "1"], environment: ["BACKPROP_THREADS=\(value)"])
+    let overridden = try run(
+      ["gradcheck", "--layers", "2,3,1", "--threads", "1"], environment: ["BACKPROP_THREADS=\(value)"])
     #expect(overridden.status == 0, "\(overridden.error)")
   }
 
@@ -154,7 +167,8 @@ struct OptionValidationTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try run(train(folder) + ["--class-weight", "0=1,5=2"])
     #expect(result.status == 2, "\(result.error)")
-    #expect(firstError(result) == "--class-weight: class 5 does not exist: there are 3 classes, 0, 1, 2", "\(result.error)")
+    #expect(
+      firstError(result) == "--class-weight: class 5 does not exist: there are 3 classes, 0, 1, 2", "\(result.error)")
     let fine = try run(train(folder) + ["--class-weight", "2=3"])
     #expect(fine.status == 0, "\(fine.error)")
   }
@@ -185,8 +199,10 @@ struct OptionValidationTests {
       ("epochs: ten\n", "--config \(config), key 'epochs' (line 5): The value 'ten' is invalid for '--epochs <E>'"),
       ("epochs: 2\nl2: -1\n", "--config \(config), key 'l2' (line 6): --l2 -1.0: must be a finite number, 0 or more"),
       ("epochs: 2\nwarmup: -2\n", "--config \(config), key 'warmup' (line 6): --warmup -2: must be 0 or more"),
-      ("epochs: 2\nclass_weight: '7=1'\n",
-        "--config \(config), key 'class_weight' (line 6): --class-weight: class 7 does not exist: there are 3 classes, 0, 1, 2"),
+      (
+        "epochs: 2\nclass_weight: '7=1'\n",
+        "--config \(config), key 'class_weight' (line 6): --class-weight: class 7 does not exist: there are 3 classes, 0, 1, 2"
+      ),
     ] {
       try (head + body).write(toFile: config, atomically: true, encoding: .utf8)
       let result = try run(["train", "--config", config])

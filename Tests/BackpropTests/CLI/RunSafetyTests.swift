@@ -71,12 +71,14 @@ struct RunSafetyTests {
     let folder = try makeFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let checkpoints = folder.appendingPathComponent("run").path
-    let result = try run(options(folder) + ["--checkpoint-dir", checkpoints, "--checkpoint-every", "1", "--keep", "10"])
+    let result = try run(
+      options(folder) + ["--checkpoint-dir", checkpoints, "--checkpoint-every", "1", "--keep", "10"])
     #expect(result.status == 0, "\(result.error)")
-    #expect(names(checkpoints) == [
-      "checkpoint-000002-00000000.safetensors", "checkpoint-000003-00000000.safetensors",
-      "checkpoint-000003-final.safetensors",
-    ])
+    #expect(
+      names(checkpoints) == [
+        "checkpoint-000002-00000000.safetensors", "checkpoint-000003-00000000.safetensors",
+        "checkpoint-000003-final.safetensors",
+      ])
   }
 
   /// `--resume DIR` writes into DIR, wherever the folder has moved.
@@ -85,7 +87,8 @@ struct RunSafetyTests {
     let folder = try makeFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let original = folder.appendingPathComponent("run").path
-    let result = try run(options(folder, epochs: 4) + ["--checkpoint-dir", original, "--checkpoint-every", "1", "--keep", "10"])
+    let result = try run(
+      options(folder, epochs: 4) + ["--checkpoint-dir", original, "--checkpoint-every", "1", "--keep", "10"])
     #expect(result.status == 0, "\(result.error)")
     // Keep the checkpoint at the start of epoch 3 only, as if the run had been stopped there, then move the folder.
     for name in names(original) where name != "checkpoint-000003-00000000.safetensors" {
@@ -120,7 +123,9 @@ struct RunSafetyTests {
       "--learning-rate", "0.5",
     ])
     #expect(different.status == 2)
-    #expect(different.error.contains("--layers 2,5,2") && different.error.contains("--learning-rate 0.5"), "\(different.error)")
+    #expect(
+      different.error.contains("--layers 2,5,2") && different.error.contains("--learning-rate 0.5"),
+      "\(different.error)")
     #expect(!different.error.contains("--data"), "the matching --data is not listed: \(different.error)")
 
     let extended = try run(["train", "--resume", checkpoints, "--epochs", "5"])
@@ -171,7 +176,8 @@ struct RunSafetyTests {
     let history = folder.appendingPathComponent(String(repeating: "h", count: 240) + ".csv").path
     let result = try run(options(folder) + ["--history", history, "--save", model])
     #expect(result.status != 0)
-    #expect(result.error.contains("--history") && result.error.contains("the model was saved to \(model)"), "\(result.error)")
+    #expect(
+      result.error.contains("--history") && result.error.contains("the model was saved to \(model)"), "\(result.error)")
     #expect(FileManager.default.fileExists(atPath: model))
     #expect(throws: Never.self) { try ModelFile.read(path: model, as: Float.self) }
   }

@@ -54,7 +54,8 @@ struct RuntimeCommandLineTests {
 
   @Test func backpropThreadsIsTheDefaultAndTheOptionOverridesIt() throws {
     let fromEnvironment = try json(try run(["info", "--json"], environment: ["BACKPROP_THREADS=3"]))
-    #expect(fromEnvironment["threads"] as? Int == 3 && fromEnvironment["threads_source"] as? String == "BACKPROP_THREADS")
+    #expect(
+      fromEnvironment["threads"] as? Int == 3 && fromEnvironment["threads_source"] as? String == "BACKPROP_THREADS")
     let overridden = try json(try run(["info", "--json", "--threads", "2"], environment: ["BACKPROP_THREADS=3"]))
     #expect(overridden["threads"] as? Int == 2 && overridden["threads_source"] as? String == "--threads")
   }
@@ -73,7 +74,8 @@ struct RuntimeCommandLineTests {
   @Test func aMissingLibraryWarnsAndFallsBack() throws {
     let result = try run(["info"], environment: ["BACKPROP_BLAS=/nonexistent.so"])
     #expect(result.status == 0)
-    #expect(result.error.contains("warning") && result.error.contains("BACKPROP_BLAS=/nonexistent.so"), "\(result.error)")
+    #expect(
+      result.error.contains("warning") && result.error.contains("BACKPROP_BLAS=/nonexistent.so"), "\(result.error)")
     #expect(result.output.contains("Matrix products:  built-in kernel"))
     #expect(result.output.contains("/nonexistent.so"))
     // Training works the same way.
@@ -101,7 +103,9 @@ struct RuntimeCommandLineTests {
     let model = folder.appendingPathComponent("m.safetensors").path
     let arguments: [String: [String]] = [
       "demo": ["demo", "--iterations", "20", "--no-plots"],
-      "train": ["train", "--data", table, "--layers", "2,3,1", "--iterations", "20", "--print-every", "0", "--save", model],
+      "train": [
+        "train", "--data", table, "--layers", "2,3,1", "--iterations", "20", "--print-every", "0", "--save", model,
+      ],
       "predict": ["predict", "--model", model, "--data", table],
       "evaluate": ["evaluate", "--model", model, "--data", table],
       "inspect": ["inspect", model],

@@ -20,7 +20,8 @@ struct TrainingCommandLineTests {
       let b = Double(2 - k) + rng.nextGaussian() * 0.5
       lines.append("\(a),\(b),\(["red", "green", "blue"][k])")
     }
-    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(
+      to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
     return folder
   }
 
@@ -32,7 +33,8 @@ struct TrainingCommandLineTests {
     let model = folder.appendingPathComponent("m.safetensors").path
     let result = try run([
       "train", "--data", table, "--layers", "2,8,3", "--activation", "relu", "--output", "softmax", "--standardize",
-      "--epochs", "12", "--batch-size", "16", "--optimizer", "adamw", "--learning-rate", "0.01", "--weight-decay", "0.001",
+      "--epochs", "12", "--batch-size", "16", "--optimizer", "adamw", "--learning-rate", "0.01", "--weight-decay",
+      "0.001",
       "--l2", "0.01", "--dropout", "0.1", "--batch-norm", "--lr-schedule", "cosine", "--warmup", "2",
       "--validation-split", "0.2", "--early-stopping", "20", "--class-weight", "balanced",
       "--metrics", "accuracy,macro_f1,log_loss", "--history", history, "--save", model,
@@ -44,7 +46,10 @@ struct TrainingCommandLineTests {
     #expect(result.error.contains("restored the parameters of epoch"))
     let text = try String(contentsOfFile: history, encoding: .utf8)
     let rows = text.split(separator: "\n")
-    #expect(rows.first == "epoch,cost,validation_cost,validation_accuracy,validation_log_loss,validation_macro_f1,learning_rate,seconds")
+    #expect(
+      rows.first
+        == "epoch,cost,validation_cost,validation_accuracy,validation_log_loss,validation_macro_f1,learning_rate,seconds"
+    )
     #expect(rows.count == 13)
     // The saved model keeps batch normalisation and evaluates with the report.
     let evaluated = try run(["evaluate", "--model", model, "--data", table])
@@ -68,9 +73,10 @@ struct TrainingCommandLineTests {
     ])
     #expect(result.status == 0, "\(result.error)")
     let costLines = result.output.split(separator: "\n").filter { $0.hasPrefix("Cost after iteration") }
-    #expect(costLines.map { $0.split(separator: ":")[0] } == [
-      "Cost after iteration 0", "Cost after iteration 10", "Cost after iteration 20", "Cost after iteration 29",
-    ])
+    #expect(
+      costLines.map { $0.split(separator: ":")[0] } == [
+        "Cost after iteration 0", "Cost after iteration 10", "Cost after iteration 20", "Cost after iteration 29",
+      ])
   }
 
   @Test func validationDataAndExampleRanges() throws {
@@ -88,26 +94,27 @@ struct TrainingCommandLineTests {
   }
 
   /// Bad settings: a clear message naming the option, a non-zero exit, nothing written.
-  @Test(arguments: [
-    (["--epochs", "-1"], "--epochs"),
-    (["--epochs", "2", "--batch-size", "0"], "--batch-size"),
-    (["--epochs", "2", "--optimizer", "adagrad"], "--optimizer"),
-    (["--epochs", "2", "--optimizer", "sgd", "--beta1", "0.9"], "--beta1"),
-    (["--epochs", "2", "--optimizer", "adam", "--beta2", "1.5"], "--beta2"),
-    (["--epochs", "2", "--dropout", "1"], "--dropout"),
-    (["--epochs", "2", "--dropout", "0.1,0.2,0.3"], "--dropout"),
-    (["--epochs", "2", "--l2", "-0.5"], "--l2"),
-    (["--epochs", "2", "--lr-schedule", "sometimes"], "--lr-schedule"),
-    (["--epochs", "2", "--warmup", "5"], "--warmup"),
-    (["--epochs", "2", "--early-stopping", "0"], "--early-stopping"),
-    (["--epochs", "2", "--min-delta", "0.1"], "--min-delta"),
-    (["--epochs", "2", "--class-weight", "0=heavy"], "--class-weight"),
-    (["--epochs", "2", "--metrics", "accuracy,bleu"], "--metrics"),
-    (["--epochs", "2", "--metrics", "r2"], "--metrics"),
-    (["--epochs", "2", "--history", "h.txt"], "--history"),
-    (["--epochs", "2", "--examples", "80:10"], "--examples"),
-    (["--epochs", "2", "--validation-split", "0.2", "--validation-data", "x.csv"], "--validation"),
-  ] as [([String], String)])
+  @Test(
+    arguments: [
+      (["--epochs", "-1"], "--epochs"),
+      (["--epochs", "2", "--batch-size", "0"], "--batch-size"),
+      (["--epochs", "2", "--optimizer", "adagrad"], "--optimizer"),
+      (["--epochs", "2", "--optimizer", "sgd", "--beta1", "0.9"], "--beta1"),
+      (["--epochs", "2", "--optimizer", "adam", "--beta2", "1.5"], "--beta2"),
+      (["--epochs", "2", "--dropout", "1"], "--dropout"),
+      (["--epochs", "2", "--dropout", "0.1,0.2,0.3"], "--dropout"),
+      (["--epochs", "2", "--l2", "-0.5"], "--l2"),
+      (["--epochs", "2", "--lr-schedule", "sometimes"], "--lr-schedule"),
+      (["--epochs", "2", "--warmup", "5"], "--warmup"),
+      (["--epochs", "2", "--early-stopping", "0"], "--early-stopping"),
+      (["--epochs", "2", "--min-delta", "0.1"], "--min-delta"),
+      (["--epochs", "2", "--class-weight", "0=heavy"], "--class-weight"),
+      (["--epochs", "2", "--metrics", "accuracy,bleu"], "--metrics"),
+      (["--epochs", "2", "--metrics", "r2"], "--metrics"),
+      (["--epochs", "2", "--history", "h.txt"], "--history"),
+      (["--epochs", "2", "--examples", "80:10"], "--examples"),
+      (["--epochs", "2", "--validation-split", "0.2", "--validation-data", "x.csv"], "--validation"),
+    ] as [([String], String)])
   func badSettingsAreNamed(arguments: [String], option: String) throws {
     let folder = try makeTable()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -125,10 +132,12 @@ struct TrainingCommandLineTests {
 struct RegularizedGradientCheckCommandLineTests {
   @Test func gradcheckWithL2BatchNormAndDropout() throws {
     let url = try #require(BackpropExecutable.url)
-    let result = try Subprocess.run(url, [
-      "gradcheck", "--layers", "4,6,5,3", "--output", "softmax", "--activation", "tanh", "--batch-norm",
-      "--dropout", "0.3", "--l2", "0.5", "--examples", "8",
-    ])
+    let result = try Subprocess.run(
+      url,
+      [
+        "gradcheck", "--layers", "4,6,5,3", "--output", "softmax", "--activation", "tanh", "--batch-norm",
+        "--dropout", "0.3", "--l2", "0.5", "--examples", "8",
+      ])
     #expect(result.status == 0, "\(result.combined)")
     #expect(result.output.contains("batch norm") && result.output.contains("PASS"))
     let bad = try Subprocess.run(url, ["gradcheck", "--layers", "3,2,1", "--batch-norm", "--examples", "1"])
@@ -148,7 +157,8 @@ struct RunFileCommandLineTests {
       let k = j % 2
       lines.append("\(Double(k) + rng.nextGaussian() * 0.3),\(rng.nextGaussian()),\(k)")
     }
-    try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+    try lines.joined(separator: "\n").write(
+      to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
     return folder
   }
 
@@ -170,10 +180,12 @@ struct RunFileCommandLineTests {
     try yaml.write(to: dir.appendingPathComponent("run.yaml"), atomically: true, encoding: .utf8)
     let model = dir.appendingPathComponent("m.safetensors").path
     let events = dir.appendingPathComponent("e.jsonl").path
-    let first = try Subprocess.run(url, [
-      "train", "--config", dir.appendingPathComponent("run.yaml").path, "--epochs", "3", "--save", model,
-      "--events", events, "--quiet",
-    ])
+    let first = try Subprocess.run(
+      url,
+      [
+        "train", "--config", dir.appendingPathComponent("run.yaml").path, "--epochs", "3", "--save", model,
+        "--events", events, "--quiet",
+      ])
     #expect(first.status == 0, "\(first.error)")
     #expect(!first.output.contains("Epoch "), "--quiet prints no epoch lines")
     #expect(first.error.contains("3 epochs"), "the command line overrides the file: \(first.error)")
@@ -202,21 +214,24 @@ struct RunFileCommandLineTests {
     // 2: bad usage or input; 1: a failure during the run; 0: success.
     #expect(try Subprocess.run(url, ["train", "--bogus"]).status == 2)
     #expect(try Subprocess.run(url, ["train", "--data", "/nonexistent.csv", "--layers", "2,1"]).status == 2)
-    let diverged = try Subprocess.run(url, [
-      "train", "--data", dir.appendingPathComponent("t.csv").path, "--layers", "2,3,1", "--output", "identity",
-      "--learning-rate", "1e30", "--iterations", "5",
-    ])
+    let diverged = try Subprocess.run(
+      url,
+      [
+        "train", "--data", dir.appendingPathComponent("t.csv").path, "--layers", "2,3,1", "--output", "identity",
+        "--learning-rate", "1e30", "--iterations", "5",
+      ])
     #expect(diverged.status == 1 && diverged.error.contains("diverged"), "\(diverged.error)")
     #expect(try Subprocess.run(url, ["info"]).status == 0)
   }
 
   /// Options out of range or that do not fit together are named.
-  @Test(arguments: [
-    (["--layers", "2,4,1", "--output", "softmax"], "--output"),
-    (["--layers", "2,0,1"], "--layers"),
-    (["--layers", "2,4,1", "--learning-rate", "-1"], "--learning-rate"),
-    (["--layers", "2,4,1", "--epochs", "2", "--batch-size", "1000"], ""),
-  ] as [([String], String)])
+  @Test(
+    arguments: [
+      (["--layers", "2,4,1", "--output", "softmax"], "--output"),
+      (["--layers", "2,0,1"], "--layers"),
+      (["--layers", "2,4,1", "--learning-rate", "-1"], "--learning-rate"),
+      (["--layers", "2,4,1", "--epochs", "2", "--batch-size", "1000"], ""),
+    ] as [([String], String)])
   func optionRanges(arguments: [String], option: String) throws {
     let url = try #require(BackpropExecutable.url)
     let dir = try folder()
@@ -244,12 +259,15 @@ struct ExplainCommandLineTests {
     let table = dir.appendingPathComponent("t.csv").path
     try lines.joined(separator: "\n").write(toFile: table, atomically: true, encoding: .utf8)
     let model = dir.appendingPathComponent("m.safetensors").path
-    let trained = try Subprocess.run(url, [
-      "train", "--data", table, "--layers", "3,5,3", "--output", "softmax", "--epochs", "2", "--save", model,
-    ])
+    let trained = try Subprocess.run(
+      url,
+      [
+        "train", "--data", table, "--layers", "3,5,3", "--output", "softmax", "--epochs", "2", "--save", model,
+      ])
     #expect(trained.status == 0, "\(trained.error)")
     let dump = dir.appendingPathComponent("batch.npz").path
-    let result = try Subprocess.run(url, ["explain", "--model", model, "--data", table, "--examples", "6", "--dump", dump])
+    let result = try Subprocess.run(
+      url, ["explain", "--model", model, "--data", table, "--examples", "6", "--dump", dump])
     #expect(result.status == 0, "\(result.error)")
     for name in ["W1", "b1", "Z1", "A1", "dZ1", "dW1", "db1", "dZ2"] { #expect(result.output.contains("  \(name) ")) }
     #expect(result.output.contains("(5, 6)") && result.output.contains("(3, 5)"))

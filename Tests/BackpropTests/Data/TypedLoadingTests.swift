@@ -7,9 +7,11 @@ import Testing
 /// A `.npy` file made by hand: version 1.0, the header NumPy writes, then `data` as given.
 func handMadeNPY(descr: String, shape: [Int], fortran: Bool = false, data: [UInt8]) -> [UInt8] {
   let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-  var header = Array("{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shapeText), }".utf8)
+  var header = Array(
+    "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shapeText), }".utf8)
   header += [UInt8](repeating: 0x20, count: 63 - (10 + header.count) % 64) + [0x0A]
-  return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header + data
+  return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+    + data
 }
 
 /// The bytes of `values` as IEEE float32, little- or big-endian.
@@ -74,8 +76,12 @@ extension NumPyIOTests {
       // np.array([[1.5, -2.25, 3e-8], [0.1, 65504, -0.0]], dtype='<f4' or '>f4'): 2 examples of 3 features.
       let rows: [[Float]] = [[1.5, -2.25, 3e-8], [0.1, 65504, -0.0]]
       let path = folder.path("x.npy")
-      try Data(handMadeNPY(descr: bigEndian ? ">f4" : "<f4", shape: [2, 3], data: float32Bytes(rows.flatMap { $0 }, bigEndian: bigEndian)))
-        .write(to: URL(fileURLWithPath: path))
+      try Data(
+        handMadeNPY(
+          descr: bigEndian ? ">f4" : "<f4", shape: [2, 3], data: float32Bytes(rows.flatMap { $0 }, bigEndian: bigEndian)
+        )
+      )
+      .write(to: URL(fileURLWithPath: path))
       let x = try ArrayFile.readSamples(path: path, as: Float.self)
       // x.reshape(2, -1).T: one example per column.
       #expect(x == Matrix(rowMajor: [[1.5, 0.1], [-2.25, 65504], [3e-8, -0.0]]))
@@ -91,8 +97,10 @@ extension NumPyIOTests {
       let values: [[Double]] = [[0.1, 0.2, 0.3], [1e40, -1e-50, 2.5]]
       let fortranOrder = (0..<3).flatMap { j in (0..<2).map { i in values[i][j] } }
       let path = folder.path("f.npy")
-      try Data(handMadeNPY(descr: ">f8", shape: [2, 3], fortran: true, data: float64Bytes(fortranOrder, bigEndian: true)))
-        .write(to: URL(fileURLWithPath: path))
+      try Data(
+        handMadeNPY(descr: ">f8", shape: [2, 3], fortran: true, data: float64Bytes(fortranOrder, bigEndian: true))
+      )
+      .write(to: URL(fileURLWithPath: path))
       let x = try ArrayFile.readSamples(path: path, as: Float.self)
       #expect(x == Matrix(rowMajor: [[0.1, Float(1e40)], [0.2, -0.0], [0.3, 2.5]]))
       #expect(x[0, 1] == .infinity)
@@ -109,11 +117,16 @@ extension NumPyIOTests {
       let values = Self.large
       let (m, n) = (values.count / 7, 7)
       let path = folder.path("large.npy")
-      try Data(handMadeNPY(descr: bigEndian ? ">f4" : "<f4", shape: [m, n], data: float32Bytes(values, bigEndian: bigEndian)))
-        .write(to: URL(fileURLWithPath: path))
+      try Data(
+        handMadeNPY(descr: bigEndian ? ">f4" : "<f4", shape: [m, n], data: float32Bytes(values, bigEndian: bigEndian))
+      )
+      .write(to: URL(fileURLWithPath: path))
       // A regular file is mapped; a pipe cannot be, and is read into memory instead.
       #expect(try FileBytes.withContents(path) { (_, mapped) throws(FileFormatError) in mapped })
-      #expect(try readThroughPipe(path, in: folder) { fifo in try FileBytes.withContents(fifo) { (_, mapped) throws(FileFormatError) in mapped } } == false)
+      #expect(
+        try readThroughPipe(path, in: folder) { fifo in
+          try FileBytes.withContents(fifo) { (_, mapped) throws(FileFormatError) in mapped }
+        } == false)
 
       let mapped = try ArrayFile.readSamples(path: path, as: Float.self)
       let piped = try readThroughPipe(path, in: folder) { try ArrayFile.readSamples(path: $0, as: Float.self) }
@@ -140,20 +153,27 @@ extension NumPyIOTests {
       let values = Array(Self.large.prefix(12))
       let path = folder.path("x.npz")
       let npy = handMadeNPY(descr: "<f4", shape: [4, 3], data: float32Bytes(values))
-      try Data(ZIPArchive.encode([(name: "y.npy", bytes: handMadeNPY(descr: "<i8", shape: [4], data: int64Bytes([0, 1, 1, 0]))), (name: "x.npy", bytes: npy)]))
-        .write(to: URL(fileURLWithPath: path))
+      try Data(
+        ZIPArchive.encode([
+          (name: "y.npy", bytes: handMadeNPY(descr: "<i8", shape: [4], data: int64Bytes([0, 1, 1, 0]))),
+          (name: "x.npy", bytes: npy),
+        ])
+      )
+      .write(to: URL(fileURLWithPath: path))
       let x = try ArrayFile.readSamples(path: path, key: "x", as: Float.self)
       #expect(x.shape == Shape(3, 4))
       #expect(x.scalars == values)
     }
 
     /// A float32 data set on disk: 10 examples of 3 features (exact in Float), int64 labels 0/1.
-    static func writeSet(in folder: TemporaryFolder) throws -> (x: String, y: String, rows: [[Float]], labels: [Int64]) {
+    static func writeSet(in folder: TemporaryFolder) throws -> (x: String, y: String, rows: [[Float]], labels: [Int64])
+    {
       let rows: [[Float]] = (0..<10).map { j in [Float(j) * 0.5, Float(10 - j) * 0.25, j % 3 == 0 ? -1.75 : 8] }
       let labels: [Int64] = (0..<10).map { $0 % 2 == 0 ? 1 : 0 }
       let x = folder.path("x.npy")
       let y = folder.path("y.npy")
-      try Data(handMadeNPY(descr: "<f4", shape: [10, 3], data: float32Bytes(rows.flatMap { $0 }))).write(to: URL(fileURLWithPath: x))
+      try Data(handMadeNPY(descr: "<f4", shape: [10, 3], data: float32Bytes(rows.flatMap { $0 }))).write(
+        to: URL(fileURLWithPath: x))
       try Data(handMadeNPY(descr: "<i8", shape: [10], data: int64Bytes(labels))).write(to: URL(fileURLWithPath: y))
       return (x, y, rows, labels)
     }
@@ -195,7 +215,8 @@ extension NumPyIOTests {
         #expect(a.rest.y == b.rest.y && a.heldOut.y == b.heldOut.y)
       }
       let part = single.subset([9, 0, 4])
-      #expect(part.features(as: Float.self) == Matrix(rowMajor: [files.rows[9], files.rows[0], files.rows[4]]).transposed)
+      #expect(
+        part.features(as: Float.self) == Matrix(rowMajor: [files.rows[9], files.rows[0], files.rows[4]]).transposed)
       #expect(part.y == Matrix(rowMajor: [[0, 1, 1]]))
       for method in Preprocessing.Method.allCases {
         let fromFloat = try Preprocessing.fit(method, to: single.features(as: Float.self), divisor: 4)

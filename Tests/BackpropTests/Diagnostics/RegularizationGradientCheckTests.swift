@@ -44,8 +44,9 @@ import Testing
     #expect(report.overallError < 1e-7, "\(report.overallError)")
     // The masks matter: the gradients without them disagree with J under them.
     let plain = try problem.network.backward(problem.network.forward(problem.x), labels: problem.y)
-    #expect(try GradientCheck.run(problem.network, x: problem.x, y: problem.y, gradients: plain, masks: masks)
-      .overallError > 1e-3)
+    #expect(
+      try GradientCheck.run(problem.network, x: problem.x, y: problem.y, gradients: plain, masks: masks)
+        .overallError > 1e-3)
   }
 
   @Test func dropoutAndBatchNormalizationTogether() throws {

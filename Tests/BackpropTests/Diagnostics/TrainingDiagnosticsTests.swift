@@ -3,7 +3,9 @@ import Testing
 
 /// The teacher's warnings: each rule fires on the numbers it describes and stays quiet otherwise.
 @Suite struct TrainingDiagnosticsTests {
-  func record(_ epoch: Int, cost: Double, norms: [Double], dead: [Double?] = [], saturated: Double? = nil) -> EpochRecord {
+  func record(_ epoch: Int, cost: Double, norms: [Double], dead: [Double?] = [], saturated: Double? = nil)
+    -> EpochRecord
+  {
     var record = EpochRecord(
       epoch: epoch, cost: cost, validationCost: nil, metrics: [:], validationMetrics: [:], learningRate: 0.1,
       seconds: 0.1, gradientNorms: norms)
@@ -36,7 +38,9 @@ import Testing
     for activation in [ActivationFunction.relu, .prelu(initialAlpha: 0.25)] {
       let message = TrainingDiagnostics.findings(history, hiddenActivation: activation)[0].message
       #expect(!message.contains("use relu"), "\(message)")
-      #expect(message.contains("dead") && message.contains("leaky-relu") && message.contains("--initializer he"), "\(message)")
+      #expect(
+        message.contains("dead") && message.contains("leaky-relu") && message.contains("--initializer he"), "\(message)"
+      )
       #expect(message.contains("--batch-norm") && message.contains("lower the learning rate"), "\(message)")
     }
     let leaky = TrainingDiagnostics.findings(history, hiddenActivation: .leakyReLU(slope: 0.01))[0].message
@@ -66,11 +70,13 @@ import Testing
   }
 
   @Test func aHealthyRunIsQuiet() {
-    #expect(kinds([record(1, cost: 1, norms: [0.5, 0.4, 0.3]), record(2, cost: 0.8, norms: [0.4, 0.3, 0.3])]).isEmpty)
+    #expect(
+      kinds([record(1, cost: 1, norms: [0.5, 0.4, 0.3]), record(2, cost: 0.8, norms: [0.4, 0.3, 0.3])]).isEmpty)
   }
 
   @Test func explodingGradients() {
-    #expect(kinds([record(1, cost: 1, norms: [0.5, 0.5]), record(2, cost: 0.9, norms: [80, 0.5])]) == ["exploding_gradients"])
+    #expect(
+      kinds([record(1, cost: 1, norms: [0.5, 0.5]), record(2, cost: 0.9, norms: [80, 0.5])]) == ["exploding_gradients"])
     #expect(kinds([record(1, cost: 1, norms: [5e3, 1])]) == ["exploding_gradients"])
   }
 
@@ -101,7 +107,8 @@ import Testing
     network.layers[0].bias = Matrix(rows: 6, columns: 1, repeating: -100)  // every unit of layer 1 dead
     let x = Matrix<Double>.randomNormal(rows: 3, columns: 20, using: &rng)
     let y = Matrix<Double>(rows: 1, columns: 20, repeating: 1)
-    let history = try network.fit(x: x, y: y, optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 2))
+    let history = try network.fit(
+      x: x, y: y, optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 2))
     let last = try #require(history.epochs.last)
     #expect(last.deadUnitFractions.count == 3 && last.deadUnitFractions[0] == 1 && last.deadUnitFractions[2] == nil)
     #expect(last.saturatedOutputFraction != nil && last.gradientNorms.count == 3)

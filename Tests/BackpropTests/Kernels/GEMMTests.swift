@@ -118,13 +118,17 @@ import Testing
     for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
       for (m, k) in [(1, 1), (1, 9), (7, 1), (17, 33), (256, 40), (300, 17), (10, 128), (33, 300)] {
         for (alpha, beta) in [(Float(1), Float(0)), (Float(0.5), Float(-1))] {
-          check(Float.self, ta, tb, m: m, n: 1, k: k, alpha: alpha, beta: beta, padA: 1, padB: 2, padC: 1,
+          check(
+            Float.self, ta, tb, m: m, n: 1, k: k, alpha: alpha, beta: beta, padA: 1, padB: 2, padC: 1,
             path: path, rng: &rng)
-          check(Double.self, ta, tb, m: m, n: 1, k: k, alpha: Double(alpha), beta: Double(beta), padB: 3,
+          check(
+            Double.self, ta, tb, m: m, n: 1, k: k, alpha: Double(alpha), beta: Double(beta), padB: 3,
             path: path, rng: &rng)
-          check(Float.self, ta, tb, m: 1, n: m, k: k, alpha: alpha, beta: beta, padA: 2, padB: 1,
+          check(
+            Float.self, ta, tb, m: 1, n: m, k: k, alpha: alpha, beta: beta, padA: 2, padB: 1,
             path: path, rng: &rng)
-          check(Double.self, ta, tb, m: 1, n: m, k: k, alpha: Double(alpha), beta: Double(beta), padC: 2,
+          check(
+            Double.self, ta, tb, m: 1, n: m, k: k, alpha: Double(alpha), beta: Double(beta), padC: 2,
             path: path, rng: &rng)
         }
       }

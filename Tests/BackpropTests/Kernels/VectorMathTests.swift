@@ -115,7 +115,13 @@ import Testing
         for j in 0..<columns { for i in 0..<rows { expectedZ[i + j * rows] += bias[i] } }
         for (name, fused, map) in [
           ("tanh", Kernels.biasTanh, Self.functions[1].run), ("sigmoid", Kernels.biasSigmoid, Self.functions[2].run),
-        ] as [(String, (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, UInt32) -> Void, ArrayFunction)] {
+        ]
+          as [(
+            String,
+            (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Int, UnsafeMutablePointer<Float>, UInt32) -> Void,
+            ArrayFunction
+          )]
+        {
           var z = z0
           var a = [Float](repeating: .nan, count: z0.count)
           z.withUnsafeMutableBufferPointer { zp in
@@ -142,7 +148,9 @@ import Testing
       let a: [Float] = (0..<count).map { _ in rng.uniform() }
       var tanh = [Float](repeating: .nan, count: count)
       var sigmoid = [Float](repeating: .nan, count: count)
-      tanh.withUnsafeMutableBufferPointer { Kernels.tanhGradient(dA, a: a, into: $0.baseAddress!, count: count, features: features) }
+      tanh.withUnsafeMutableBufferPointer {
+        Kernels.tanhGradient(dA, a: a, into: $0.baseAddress!, count: count, features: features)
+      }
       sigmoid.withUnsafeMutableBufferPointer {
         Kernels.sigmoidGradient(dA, a: a, into: $0.baseAddress!, count: count, features: features)
       }

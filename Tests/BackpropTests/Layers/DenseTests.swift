@@ -39,12 +39,16 @@ import Testing
   }
 
   @Test func networkChainsAndNamesTheBrokenLayer() throws {
-    let first = try Dense<Double>(weight: Matrix(rows: 4, columns: 3), bias: Matrix(rows: 4, columns: 1), activation: .relu)
-    let second = try Dense<Double>(weight: Matrix(rows: 1, columns: 5), bias: Matrix(rows: 1, columns: 1), activation: .sigmoid)
+    let first = try Dense<Double>(
+      weight: Matrix(rows: 4, columns: 3), bias: Matrix(rows: 4, columns: 1), activation: .relu)
+    let second = try Dense<Double>(
+      weight: Matrix(rows: 1, columns: 5), bias: Matrix(rows: 1, columns: 1), activation: .sigmoid)
     let error = #expect(throws: ShapeError.self) { try Network(layers: [first, second], output: .sigmoid) }
     #expect(error?.description.contains("layer 2") == true)
     let net = try Network(
-      layers: [first, try Dense(weight: Matrix(rows: 1, columns: 4), bias: Matrix(rows: 1, columns: 1), activation: .sigmoid)],
+      layers: [
+        first, try Dense(weight: Matrix(rows: 1, columns: 4), bias: Matrix(rows: 1, columns: 1), activation: .sigmoid),
+      ],
       output: .sigmoid)
     let forwardError = #expect(throws: ShapeError.self) { try net.forward(Matrix(rows: 12288, columns: 2)) }
     #expect(forwardError?.description.contains("A[0] is (12288, 2)") == true)
@@ -60,7 +64,8 @@ import Testing
       try Network<Float>(layerSizes: [3, 1], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
     }
     #expect(throws: ConfigurationError.self) {
-      try Network<Float>(layerSizes: [3, 0, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
+      try Network<Float>(
+        layerSizes: [3, 0, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
     }
     #expect(throws: ConfigurationError.self) {
       try Network<Float>(layerSizes: [3], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
@@ -70,7 +75,8 @@ import Testing
   /// The first layer does not compute dA[0], which nobody needs.
   @Test func firstLayerSkipsInputGradient() throws {
     let cache = try layer.forward(Matrix(rows: 3, columns: 2, repeating: 1), layer: 1)
-    let result = try layer.backward(Matrix(rows: 2, columns: 2, repeating: 1), cache: cache, layer: 1, needsInputGradient: false)
+    let result = try layer.backward(
+      Matrix(rows: 2, columns: 2, repeating: 1), cache: cache, layer: 1, needsInputGradient: false)
     #expect(result.dAPrev == nil)
     #expect(result.gradients.dW.shape == Shape(2, 3) && result.gradients.db.shape == Shape(2, 1))
   }

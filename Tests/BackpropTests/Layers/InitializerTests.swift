@@ -29,8 +29,10 @@ import Testing
   @Test func sameSeedSameParametersAcrossScalarTypes() throws {
     var a = NumPyLegacyGenerator(seed: 3)
     var b = NumPyLegacyGenerator(seed: 3)
-    let double = try Network<Double>(layerSizes: [5, 4, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &a)
-    let float = try Network<Float>(layerSizes: [5, 4, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &b)
+    let double = try Network<Double>(
+      layerSizes: [5, 4, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &a)
+    let float = try Network<Float>(
+      layerSizes: [5, 4, 2], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &b)
     // Drawn and scaled in Double, then rounded once to Float.
     #expect(double.layers[0].weight.converted(to: Float.self) == float.layers[0].weight)
     #expect(float.layers.allSatisfy { $0.bias.scalars.allSatisfy { $0 == 0 } })

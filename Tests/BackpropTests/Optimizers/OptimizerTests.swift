@@ -169,4 +169,17 @@ import Testing
     let sgd = try cost(after: GradientDescent(learningRate: 0.01), steps: 300)
     #expect(adam < 0.8 * sgd)
   }
+
+  /// The settings' cases carry the same defaults as the command line's names
+  /// (PyTorch's): `.adam()` is `--optimizer adam` with nothing else given.
+  @Test func settingsCasesHaveTheCommandLineDefaults() throws {
+    let cases: [(OptimizerSettings, String)] = [
+      (.sgd(), "sgd"), (.momentum(), "momentum"), (.nesterov(), "nesterov"), (.rmsprop(), "rmsprop"),
+      (.adam(), "adam"), (.adamw(), "adamw"),
+    ]
+    for (settings, name) in cases {
+      #expect(settings == (try OptimizerSettings(name: name)), "\(name)")
+    }
+    #expect(OptimizerSettings.adam(learningRate: 0.01) == (try OptimizerSettings(name: "adam", learningRate: 0.01)))
+  }
 }

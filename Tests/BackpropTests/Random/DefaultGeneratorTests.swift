@@ -13,20 +13,26 @@ extension RandomTests {
 
     @Test func pinnedStream() throws {
       var zero = DefaultGenerator(seed: 0)
-      #expect((0..<4).map { _ in zero.next() } == [
-        0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a, 0x1a5f_849d_4933_e6e0, 0x6aa5_94f1_262d_2d2c,
-      ])
+      #expect(
+        (0..<4).map { _ in zero.next() } == [
+          0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a, 0x1a5f_849d_4933_e6e0, 0x6aa5_94f1_262d_2d2c,
+        ])
       var fortyTwo = DefaultGenerator(seed: 42)
-      #expect((0..<4).map { _ in fortyTwo.next() } == [
-        0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1, 0xecb8_ad47_03b3_60a1,
-      ])
+      #expect(
+        (0..<4).map { _ in fortyTwo.next() } == [
+          0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1, 0xecb8_ad47_03b3_60a1,
+        ])
       var uniform = DefaultGenerator(seed: 42)
       #expect(
-        (0..<3).map { _ in uniform.nextUniform() } == [0x1.5780b2e0c2ec0p-4, 0x1.84136619b444ep-2, 0x1.5c2ea66473c93p-1])
+        (0..<3).map { _ in uniform.nextUniform() } == [
+          0x1.5780b2e0c2ec0p-4, 0x1.84136619b444ep-2, 0x1.5c2ea66473c93p-1,
+        ])
       var gaussian = DefaultGenerator(seed: 0)
-      #expect((0..<5).map { _ in gaussian.nextGaussian() } == [
-        0x1.76a54f2c0effap+0, 0x1.323a82a4bc9e5p-1, -0x1.81270d2ddbad5p-3, -0x1.ca445408b789ap-1, 0x1.1b72138aac960p+0,
-      ])
+      #expect(
+        (0..<5).map { _ in gaussian.nextGaussian() } == [
+          0x1.76a54f2c0effap+0, 0x1.323a82a4bc9e5p-1, -0x1.81270d2ddbad5p-3, -0x1.ca445408b789ap-1,
+          0x1.1b72138aac960p+0,
+        ])
     }
 
     @Test func sameSeedSameStreamDifferentSeedsDiffer() {

@@ -154,7 +154,8 @@ enum DeflateBomb {
     func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
     func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16 & 0xFFFF) }
     let nameBytes = Array(name.utf8)
-    let common = u16(20) + u16(0) + u16(8) + u16(0) + u16(0) + u32(0) + u32(deflated.count) + u32(uncompressedSize)
+    let common =
+      u16(20) + u16(0) + u16(8) + u16(0) + u16(0) + u32(0) + u32(deflated.count) + u32(uncompressedSize)
       + u16(nameBytes.count) + u16(0)
     let local = u32(0x0403_4B50) + common + nameBytes + deflated
     let central = u32(0x0201_4B50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u32(0) + u32(0) + nameBytes
@@ -196,7 +197,9 @@ struct ResourceLimitCommandLineTests {
     return file
   }
 
-  func expectRefused(_ result: Subprocess.Result, saying text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectRefused(
+    _ result: Subprocess.Result, saying text: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(result.status == 2, "\(result.combined.prefix(600))", sourceLocation: sourceLocation)
     #expect(result.error.contains(text), "\(result.error.prefix(600))", sourceLocation: sourceLocation)
     #expect(!result.combined.contains("Fatal error"), sourceLocation: sourceLocation)

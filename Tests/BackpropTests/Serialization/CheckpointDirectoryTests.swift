@@ -69,10 +69,11 @@ import Testing
     #expect(two.hasSuffix("checkpoint-000005-final.safetensors"))
     try directory.save(big, model: model, configuration: ["/"])
     try directory.save(small, model: model, configuration: ["/"])
-    #expect(directory.checkpoints().map { URL(fileURLWithPath: $0).lastPathComponent } == [
-      "checkpoint-000005-00000000.safetensors", "checkpoint-000005-final.safetensors",
-      "checkpoint-999999-00000007.safetensors", "checkpoint-1000000-00000000.safetensors",
-    ])
+    #expect(
+      directory.checkpoints().map { URL(fileURLWithPath: $0).lastPathComponent } == [
+        "checkpoint-000005-00000000.safetensors", "checkpoint-000005-final.safetensors",
+        "checkpoint-999999-00000007.safetensors", "checkpoint-1000000-00000000.safetensors",
+      ])
     #expect(try CheckpointFile.summary(path: two).finished)
   }
 }

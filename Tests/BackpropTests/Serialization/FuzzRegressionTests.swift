@@ -120,9 +120,10 @@ import Testing
   /// still reaches the optimizer's tensors.
   @Test func checkpointOptimizerTensorNotFloat() throws {
     let path = Fixtures.path("fuzz/checkpoint/optimizer-c64.safetensors")
-    #expect(throws: FileFormatError(
-      path: path, "tensor 'optimizer.layers.0.bias.first_moment' is C64; a checkpoint stores F32 or F64"))
-    {
+    #expect(
+      throws: FileFormatError(
+        path: path, "tensor 'optimizer.layers.0.bias.first_moment' is C64; a checkpoint stores F32 or F64")
+    ) {
       _ = try CheckpointFile.read(path: path, as: Float.self)
     }
   }
@@ -207,10 +208,16 @@ import Testing
         #expect(error.option == "--vary", "\(path): \(error)")
       }
     }
-    #expect(throws: ConfigurationError(option: "--vary", "'optimizer=sgd|adam|adam': 'adam' is listed more than once; list each value once")) {
+    #expect(
+      throws: ConfigurationError(
+        option: "--vary", "'optimizer=sgd|adam|adam': 'adam' is listed more than once; list each value once")
+    ) {
       _ = try SweepParameter(parsing: "optimizer=sgd|adam|adam")
     }
-    #expect(throws: ConfigurationError(option: "--vary", "'epochs=lin:1..2e22:5': a whole-number option's range must lie within ±9007199254740992")) {
+    #expect(
+      throws: ConfigurationError(
+        option: "--vary", "'epochs=lin:1..2e22:5': a whole-number option's range must lie within ±9007199254740992")
+    ) {
       _ = try SweepParameter(parsing: "epochs=lin:1..2e22:5", integer: true)
     }
   }

@@ -71,22 +71,30 @@ import Testing
     try expectRefused({ $0.metadata["activations"] = "[\"swish\",\"softmax\"]" }, "swish")
     try expectRefused({ $0.metadata["output"] = "sigmoid" }, "output")
     try expectRefused({ $0.metadata["class_names"] = "[\"only-one\"]" }, "class names")
-    try expectRefused({ $0.metadata["preprocessing"] = "{\"method\":\"standardize\",\"divisor\":1,\"offsets\":[0],\"scales\":[0]}" }, "preprocessing")
+    try expectRefused(
+      { $0.metadata["preprocessing"] = "{\"method\":\"standardize\",\"divisor\":1,\"offsets\":[0],\"scales\":[0]}" },
+      "preprocessing")
     try expectRefused({ _ = $0.removeTensor(named: "layers.1.bias") }, "missing tensor 'layers.1.bias'")
-    try expectRefused({ try $0.add("layers.5.weight", matrix: Matrix<Float>(rows: 1, columns: 1)) }, "unexpected tensor")
-    try expectRefused({ file in
-      _ = file.removeTensor(named: "layers.0.bias")
-      try file.add("layers.0.bias", matrix: Matrix<Float>(rows: 4, columns: 1, repeating: .nan), shape: [4])
-    }, "nan")
-    try expectRefused({ file in
-      _ = file.removeTensor(named: "layers.0.bias")
-      try file.add("layers.0.bias", dtype: .int32, shape: [4], values: [0, 0, 0, 0])
-    }, "I32")
+    try expectRefused(
+      { try $0.add("layers.5.weight", matrix: Matrix<Float>(rows: 1, columns: 1)) }, "unexpected tensor")
+    try expectRefused(
+      { file in
+        _ = file.removeTensor(named: "layers.0.bias")
+        try file.add("layers.0.bias", matrix: Matrix<Float>(rows: 4, columns: 1, repeating: .nan), shape: [4])
+      }, "nan")
+    try expectRefused(
+      { file in
+        _ = file.removeTensor(named: "layers.0.bias")
+        try file.add("layers.0.bias", dtype: .int32, shape: [4], values: [0, 0, 0, 0])
+      }, "I32")
   }
 
   /// PyTorch gives the same probabilities as Backprop for a model trained on
   /// iris.csv (to 1e-5), loading it with load_state_dict into an nn.ModuleList of nn.Linear.
-  @Test(.enabled(if: PythonTools.hasTorch && Fixtures.sharedData != nil, "needs python3 with torch and safetensors, and ../shared/data"))
+  @Test(
+    .enabled(
+      if: PythonTools.hasTorch && Fixtures.sharedData != nil,
+      "needs python3 with torch and safetensors, and ../shared/data"))
   func pytorchAgreesOnIris() throws {
     guard let shared = Fixtures.sharedData else { return }
     var set = try Dataset.csv(path: shared.appendingPathComponent("tabular/iris.csv").path)
@@ -104,9 +112,11 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: folder) }
     try ModelFile.write(model, to: folder + "/iris.safetensors")
     try NPYFile.write(set.x.transposed, to: folder + "/inputs.npy")
-    try NPYFile.write(try model.predict(set.x.converted(to: Float.self)).outputs.transposed, to: folder + "/expected.npy")
+    try NPYFile.write(
+      try model.predict(set.x.converted(to: Float.self)).outputs.transposed, to: folder + "/expected.npy")
     let result = try Subprocess.python([
-      Fixtures.path("torch/check_model.py"), folder + "/iris.safetensors", folder + "/inputs.npy", folder + "/expected.npy",
+      Fixtures.path("torch/check_model.py"), folder + "/iris.safetensors", folder + "/inputs.npy",
+      folder + "/expected.npy",
     ])
     #expect(result.status == 0, "\(result.combined)")
     #expect(result.output.contains("max |PyTorch - Backprop|"))

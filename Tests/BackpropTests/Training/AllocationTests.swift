@@ -9,9 +9,9 @@ import Testing
 /// the allocation count is only meaningful in a release build:
 /// `.ci/run` runs `swift test -c release -Xswiftc -enable-testing --filter AllocationTests`.
 #if DEBUG
-let isOptimizedBuild = false
+  let isOptimizedBuild = false
 #else
-let isOptimizedBuild = true
+  let isOptimizedBuild = true
 #endif
 
 /// After the first iteration a training step allocates nothing: every buffer
@@ -41,7 +41,8 @@ let isOptimizedBuild = true
 
   @Test(
     .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
-    .enabled(if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
+    .enabled(
+      if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
   func trainingStepAllocatesNothing() throws {
     let threads = Kernels.threadCount
     Kernels.threadCount = 1
@@ -64,7 +65,8 @@ let isOptimizedBuild = true
   /// dozen bytes per kernel, the same on every step, small at any batch size.
   @Test(
     .enabled(if: backprop_malloc_counter_available() == 1, "counts allocations with glibc, outside the sanitizers"),
-    .enabled(if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
+    .enabled(
+      if: isOptimizedBuild, "allocation counts are meaningful in release builds only; .ci/run runs this one there"))
   func aStepOnTwoThreadsAllocatesNoBuffer() throws {
     let threads = Kernels.threadCount
     Kernels.threadCount = 2

@@ -109,7 +109,9 @@ import Testing
     for bad in ["0=", "x=1", "0=1,0=2", "1=-1", "heavy"] {
       #expect(throws: ConfigurationError.self, "\(bad)") { try ClassWeights(parsing: bad) }
     }
-    #expect(throws: DataError.self) { try ClassWeights.balanced.exampleWeights(for: Matrix<Double>(rows: 1, columns: 1, repeating: 0.5)) }
+    #expect(throws: DataError.self) {
+      try ClassWeights.balanced.exampleWeights(for: Matrix<Double>(rows: 1, columns: 1, repeating: 0.5))
+    }
   }
 
   /// Weighting the rare class raises its recall on an imbalanced problem.
@@ -222,9 +224,10 @@ import Testing
     options.metrics = [.accuracy, .f1]
     let history = try network.fit(
       x: x, y: y, validation: LabeledBatch(x: vx, y: vy), optimizer: Adam(learningRate: 0.01), options: options)
-    #expect(history.columns == [
-      "epoch", "cost", "validation_cost", "validation_accuracy", "validation_macro_f1", "learning_rate", "seconds",
-    ])
+    #expect(
+      history.columns == [
+        "epoch", "cost", "validation_cost", "validation_accuracy", "validation_macro_f1", "learning_rate", "seconds",
+      ])
     let lines = history.csv().split(separator: "\n")
     #expect(lines.count == 4)
     #expect(lines[1].split(separator: ",").count == 7)
@@ -260,12 +263,14 @@ import Testing
     // Shapes and labels.
     var network = start
     #expect(throws: ShapeError.self) {
-      try network.fit(x: Matrix(rows: 3, columns: 30), y: y, optimizer: GradientDescent(learningRate: 0.1),
-                      options: FitOptions(epochs: 1))
+      try network.fit(
+        x: Matrix(rows: 3, columns: 30), y: y, optimizer: GradientDescent(learningRate: 0.1),
+        options: FitOptions(epochs: 1))
     }
     #expect(throws: DataError.self) {
-      try network.fit(x: x, y: y, sampleWeights: Matrix(rows: 1, columns: 30, repeating: .nan),
-                      optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 1))
+      try network.fit(
+        x: x, y: y, sampleWeights: Matrix(rows: 1, columns: 30, repeating: .nan),
+        optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 1))
     }
   }
 

@@ -55,7 +55,8 @@ import Testing
     }
     #expect(a == b)
     // A history written before `sampleEvery` existed still decodes.
-    let old = #"{"epochs":[{"epoch":1,"cost":0.5,"metrics":{},"validationMetrics":{},"learningRate":0.1,"seconds":0.2}],"stoppedEarly":false}"#
+    let old =
+      #"{"epochs":[{"epoch":1,"cost":0.5,"metrics":{},"validationMetrics":{},"learningRate":0.1,"seconds":0.2}],"stoppedEarly":false}"#
     let legacy = try JSONDecoder().decode(History.self, from: Data(old.utf8))
     #expect(legacy.epochCount == 1 && legacy.sampleEvery == 1)
   }
@@ -71,7 +72,8 @@ import Testing
       network: network, optimizerTensors: [:], optimizerCounters: [:], epoch: 500_001, batchStart: 0, order: [0, 1],
       costSum: 0, generator: DefaultGenerator(seed: 1), history: history, best: nil, epochsWithoutImprovement: 0,
       isFinished: false)
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bound-\(UUID().uuidString).safetensors").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("bound-\(UUID().uuidString).safetensors")
+      .path
     defer { try? FileManager.default.removeItem(atPath: path) }
     try CheckpointFile.write(state, model: Model(network: network), configuration: ["/"], runID: "r1", to: path)
     let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)

@@ -115,8 +115,9 @@ import Testing
     let fewer = x.columns(0..<40)
     #expect(throws: DataError.self) {
       try settings.accept(
-        Run(network: network, x: fewer, y: y.columns(0..<40), validation: validation, options: options,
-            resume: states[0], saved: { _ in }))
+        Run(
+          network: network, x: fewer, y: y.columns(0..<40), validation: validation, options: options,
+          resume: states[0], saved: { _ in }))
     }
   }
 
@@ -129,8 +130,9 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let directory = try CheckpointDirectory(path: folder)
     _ = try OptimizerSettings(name: "adam", learningRate: 0.01).accept(
-      Run(network: network, x: x, y: y, validation: validation, options: options,
-          saved: { state in try directory.save(state, model: Model(network: network), configuration: ["/"]) }))
+      Run(
+        network: network, x: x, y: y, validation: validation, options: options,
+        saved: { state in try directory.save(state, model: Model(network: network), configuration: ["/"]) }))
     let path = try #require(directory.latest)
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     for cut in [0, 7, 100, bytes.count / 2, bytes.count - 1] {
@@ -177,7 +179,9 @@ import Testing
     // One step of α = 1 with ‖g‖ clipped to 0.5 moves the parameters by exactly 0.5.
     var moved = 0.0
     for (a, b) in zip(clipped.layers, start.layers) {
-      for (p, q) in zip(a.weight.scalars + a.bias.scalars, b.weight.scalars + b.bias.scalars) { moved += (p - q) * (p - q) }
+      for (p, q) in zip(a.weight.scalars + a.bias.scalars, b.weight.scalars + b.bias.scalars) {
+        moved += (p - q) * (p - q)
+      }
     }
     #expect(abs(moved.squareRoot() - 0.5) < 1e-12)
     options.clipNorm = -1

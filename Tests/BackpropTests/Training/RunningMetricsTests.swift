@@ -45,7 +45,8 @@ import Testing
     #expect(running.keys.sorted() == exact.keys.sorted(), sourceLocation: sourceLocation)
     for (name, value) in exact {
       let got = running[name] ?? .nan
-      #expect(abs(got - value) <= rtol * max(abs(value), 1), "\(name): \(got) vs \(value)", sourceLocation: sourceLocation)
+      #expect(
+        abs(got - value) <= rtol * max(abs(value), 1), "\(name): \(got) vs \(value)", sourceLocation: sourceLocation)
     }
   }
 
@@ -158,19 +159,23 @@ import Testing
     var networks = [Network<Double>]()
     _ = try network.fit(
       x: x, y: y, validation: LabeledBatch(x: vx, y: vy), optimizer: Adam(learningRate: 0.01), options: options,
-      progress: { records.append($0); return true })
+      progress: {
+        records.append($0); return true
+      })
     // The network after each epoch, by training again for fewer epochs (same seed, same steps).
     for epochs in 1...3 {
       var again = start
       var shorter = options
       shorter.epochs = epochs
-      _ = try again.fit(x: x, y: y, validation: LabeledBatch(x: vx, y: vy), optimizer: Adam(learningRate: 0.01), options: shorter)
+      _ = try again.fit(
+        x: x, y: y, validation: LabeledBatch(x: vx, y: vy), optimizer: Adam(learningRate: 0.01), options: shorter)
       networks.append(again)
     }
     for (record, trained) in zip(records, networks) {
       let pass = try trained.forward(vx, training: false)
       #expect(record.validationCost == (try trained.cost(pass, labels: vy, l2: 0.01)))
-      #expect(record.validationMetrics == (try EpochMetrics.values(names, output: output, outputs: pass.output, labels: vy)))
+      #expect(
+        record.validationMetrics == (try EpochMetrics.values(names, output: output, outputs: pass.output, labels: vy)))
     }
   }
 

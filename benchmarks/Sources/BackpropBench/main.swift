@@ -50,7 +50,10 @@ struct Options {
         options.configs = allConfigs.filter(names.contains)
       case "--column": options.column = value()
       case "-h", "--help":
-        writeAll(1, "usage: BackpropBench [--configs \(allConfigs.joined(separator: ","))] [--quick] [--runs N] [--column NAME]\n")
+        writeAll(
+          1,
+          "usage: BackpropBench [--configs \(allConfigs.joined(separator: ","))] [--quick] [--runs N] [--column NAME]\n"
+        )
         exit(0)
       default: fail("unknown argument '\(arguments[i])'")
       }
@@ -172,7 +175,8 @@ enum JSONValue {
         case "\n": out += "\\n"
         default:
           if scalar.value < 0x20 {
-            out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+            out +=
+              "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
               + String(scalar.value, radix: 16)
           } else {
             out.unicodeScalars.append(scalar)
