@@ -26,8 +26,8 @@ extension Metrics {
   ///
   ///     R²ₒ = 1 − Σᵢ wᵢ(yₒᵢ − ŷₒᵢ)² / Σᵢ wᵢ(yₒᵢ − ȳₒ)²        ȳₒ = Σᵢ wᵢ yₒᵢ / Σᵢ wᵢ
   ///
-  /// averaged uniformly over the outputs (scikit-learn's `multioutput='uniform_average'`;
-  /// ``Model/Evaluation/r2`` pools all outputs instead, which is the same for one output).
+  /// averaged uniformly over the outputs (scikit-learn's `multioutput='uniform_average'`):
+  /// the one R² of the library (``Model/Evaluation/r2``, ``RegressionReport``, the history).
   /// - Returns: R², or nil when some output's targets are all equal (the denominator is 0;
   ///   scikit-learn then returns 1 or 0 by convention).
   /// - Throws: ``DataError`` when the shapes differ or the weights are unusable.

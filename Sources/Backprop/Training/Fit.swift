@@ -93,6 +93,61 @@ public struct BatchProgress: Sendable, Hashable {
   public var cost: Double
 }
 
+extension Network {
+  /// Mini-batch training with the optimizer given as settings (`.adam()`,
+  /// `.momentum(learningRate: 0.1)`), the form ``Model`` and the command line take;
+  /// the concrete optimizer is built for `Scalar` and the loop specialised for it.
+  /// See ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)``
+  /// for the parameters and what each epoch does.
+  ///
+  /// ```swift
+  /// let history = try network.fit(x: x, y: y, optimizer: .adam(), options: FitOptions(epochs: 20, batchSize: 64))
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - x: X, (n[0], m).
+  ///   - y: Y, as the output expects.
+  ///   - sampleWeights: per-example weights (1, m) of the cost, or nil.
+  ///   - validation: a held-out set, evaluated after each epoch (inference mode).
+  ///   - settings: the update rule and its hyperparameters.
+  ///   - options: epochs, batch size and the rest (see ``FitOptions``).
+  ///   - progress: called after each epoch; return false to stop.
+  /// - Returns: the history.
+  /// - Throws: ``ConfigurationError`` for impossible hyperparameters, and what the generic `fit` throws.
+  @discardableResult
+  public mutating func fit(
+    x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
+    validation: LabeledBatch<Scalar>? = nil, optimizer settings: OptimizerSettings, options: FitOptions,
+    progress: @escaping (EpochRecord) -> Bool = { _ in true }
+  ) throws -> History {
+    let run = NetworkFitRun(
+      network: self, x: x, y: y, sampleWeights: sampleWeights, validation: validation, options: options,
+      progress: progress)
+    let history: History
+    (self, history) = try settings.accept(run)
+    return history
+  }
+}
+
+/// Runs `fit` with the concrete optimizer that settings describe (a visitor, so the loop is specialised).
+struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
+  var network: Network<Scalar>
+  var x: Matrix<Scalar>
+  var y: Matrix<Scalar>
+  var sampleWeights: Matrix<Scalar>?
+  var validation: LabeledBatch<Scalar>?
+  var options: FitOptions
+  var progress: (EpochRecord) -> Bool
+
+  func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
+    var network = network
+    let history = try network.fit(
+      x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
+      progress: progress)
+    return (network, history)
+  }
+}
+
 /// The state of one ``Network/fit(x:y:validation:optimizer:options:progress:)`` run.
 struct Fitter<Scalar: MatrixScalar> {
   var network: Network<Scalar>

@@ -41,6 +41,23 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
     /// The predicted class per example (sigmoid: A > 0.5 per unit; softmax: the arg-max),
     /// or the value for identity outputs; (rows, m) as ``Network/predict(_:)`` returns it.
     public var predictions: Matrix<Scalar>
+
+    /// The predicted class of each example as an index, for a softmax or a
+    /// one-unit sigmoid output (nil for identity and multi-label sigmoid outputs).
+    /// Name them with the model's ``Model/classNames`` or ``labels(classNames:)``.
+    public var classes: [Int]? {
+      guard predictions.rows == 1, !isRegression else { return nil }
+      return predictions.scalars.map { Int($0) }
+    }
+
+    /// The predicted class of each example by name: `classNames[c]`, or the
+    /// index itself as text where there is no name (nil when ``classes`` is nil).
+    public func labels(classNames: [String]?) -> [String]? {
+      classes?.map { c in classNames.flatMap { c >= 0 && c < $0.count ? $0[c] : nil } ?? String(c) }
+    }
+
+    /// Whether the outputs are values (identity), not classes.
+    var isRegression: Bool
   }
 
   /// Applies the preprocessing, then forward propagation.
@@ -48,7 +65,9 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
   public func predict(_ rawX: Matrix<Scalar>) throws(ShapeError) -> Prediction {
     let x = try preprocessing.apply(rawX)
     let outputs = try network(x)
-    return Prediction(outputs: outputs, predictions: network.output.predictions(from: outputs))
+    return Prediction(
+      outputs: outputs, predictions: network.output.predictions(from: outputs),
+      isRegression: network.output == .identity)
   }
 
   /// The metrics of ``evaluate(_:labels:)``.
@@ -61,7 +80,9 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
     public var meanSquaredError: Double?
     /// mean(|a − y|) (regression).
     public var meanAbsoluteError: Double?
-    /// R² = 1 − Σ(a − y)² / Σ(y − ȳ)² (regression; over all outputs).
+    /// R²ₒ = 1 − Σ(aₒ − yₒ)² / Σ(yₒ − ȳₒ)², averaged over the outputs (regression):
+    /// ``Metrics/r2(predictions:targets:weights:)``, the one definition that the
+    /// regression report and the training history use too; nil when a target is constant.
     public var r2: Double?
     /// m.
     public var examples: Int
@@ -96,20 +117,14 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
       let n = Double(max(a.count, 1))
       var squared = 0.0
       var absolute = 0.0
-      var mean = 0.0
-      for k in 0..<a.count { mean += Double(y.scalars[k]) }
-      mean /= n
-      var total = 0.0
       for k in 0..<a.count {
         let d = Double(a.scalars[k]) - Double(y.scalars[k])
         squared += d * d
         absolute += Swift.abs(d)
-        let t = Double(y.scalars[k]) - mean
-        total += t * t
       }
       result.meanSquaredError = squared / n
       result.meanAbsoluteError = absolute / n
-      result.r2 = total > 0 ? 1 - squared / total : nil
+      result.r2 = result.regression?.r2
     }
     return result
   }

@@ -314,15 +314,67 @@ import Testing
     options.dropout = [0.2]
     options.earlyStopping = try EarlyStopping(patience: 5)
     let history = try model.fit(
-      x, y, optimizer: .adam(learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8), options: options,
-      preprocessing: .standardize, validation: (validX, validY))
+      x, y, optimizer: .adam(), options: options, preprocessing: .standardize, validation: (validX, validY))
     try history.write(to: directory.appendingPathComponent("history.csv").path)
-    let labels = try model.predict(testX).predictions
+    let classes = try model.predict(testX).classes!  // [Int], one class index per example
     let scores = try model.evaluate(testX, labels: testY)
 
-    #expect(labels.shape == Shape(1, 60))
+    #expect(classes.count == 60 && classes.allSatisfy { (0..<10).contains($0) })
+    #expect(classes.map(Float.init) == (try model.predict(testX).predictions.scalars))
     #expect(scores.accuracy! > 0.9, "\(scores.accuracy!)")
     #expect(scores.classification!.description.contains("confusion matrix"))
     #expect(history.bestEpoch != nil)
+  }
+}
+
+/// What a prediction and an evaluation hand back: class indices as `[Int]` and
+/// names, and one R² (averaged over the outputs) wherever R² is reported.
+@Suite struct PredictionTests {
+  @Test func classesAndTheirNames() throws {
+    var model = try Model<Double>(inputs: 2, layers: [.dense(3, .softmax)], output: .softmax)
+    model.network.layers[0].weight = Matrix(rowMajor: [[1, 0], [0, 1], [-1, -1]])
+    let x = Matrix<Double>(rowMajor: [[5, 0, -5], [0, 5, -5]])
+    let prediction = try model.predict(x)
+    #expect(prediction.classes == [0, 1, 2])
+    #expect(prediction.labels(classNames: ["cat", "dog"]) == ["cat", "dog", "2"])
+    #expect(prediction.labels(classNames: nil) == ["0", "1", "2"])
+
+    let regression = try Model<Double>(inputs: 2, layers: [.dense(2, .identity)], output: .identity)
+    #expect(try regression.predict(x).classes == nil)
+  }
+
+  @Test func oneR2ForSeveralOutputs() throws {
+    var model = try Model<Double>(inputs: 1, layers: [.dense(2, .identity)], output: .identity)
+    model.network.layers[0].weight = Matrix(rowMajor: [[1], [2]])
+    let x = Matrix<Double>(rowMajor: [[1, 2, 3, 4]])
+    // Output 1 is right (R² 1); output 2 is 2x against targets 1…4 (R² = 1 − 30/5 = −5).
+    let y = Matrix<Double>(rowMajor: [[1, 2, 3, 4], [1, 2, 3, 4]])
+    let evaluation = try model.evaluate(x, labels: y)
+    let expected = try #require(try Metrics.r2(predictions: try model.predict(x).outputs, targets: y))
+    #expect(abs(expected - (1 + -5) / 2) < 1e-12)
+    #expect(evaluation.r2 == expected)
+    #expect(evaluation.regression?.r2 == expected)
+  }
+}
+
+/// `Network.fit` takes the optimizer as settings too, as `Model.fit` does, and
+/// runs the same arithmetic as with the concrete optimizer.
+@Suite struct FitWithSettingsTests {
+  @Test func settingsAndTheConcreteOptimizerTrainAlike() throws {
+    var rng = DefaultGenerator(seed: 21)
+    let start = try Network<Float>(
+      layerSizes: [4, 6, 3], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
+    let x = Matrix<Float>.randomNormal(rows: 4, columns: 50, using: &rng)
+    var y = Matrix<Float>(rows: 1, columns: 50)
+    for j in 0..<50 { y[0, j] = Float(j % 3) }
+    let options = try FitOptions(epochs: 3, batchSize: 16)
+    var viaSettings = start
+    let settingsHistory = try viaSettings.fit(x: x, y: y, optimizer: .adam(learningRate: 0.01), options: options)
+    var viaOptimizer = start
+    let optimizerHistory = try viaOptimizer.fit(
+      x: x, y: y, optimizer: Adam<Float>(learningRate: 0.01), options: options)
+    #expect(viaSettings == viaOptimizer)
+    #expect(settingsHistory.epochs.map(\.cost) == optimizerHistory.epochs.map(\.cost))
+    #expect(viaSettings != start)
   }
 }
