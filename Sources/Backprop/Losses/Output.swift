@@ -40,6 +40,21 @@ public enum Output: String, CaseIterable, Sendable, Codable, CustomStringConvert
       throw ConfigurationError(option: "--output", "unknown output '\(name)'; choose sigmoid, softmax or identity")
     }
   }
+
+  /// The output whose g[L] is `activation`, with its loss: sigmoid → binary
+  /// cross-entropy, softmax → cross-entropy, identity → squared error.
+  /// - Throws: ``ConfigurationError`` (option `output`) for an activation that is no output's.
+  public init(lastActivation activation: ActivationFunction) throws(ConfigurationError) {
+    switch activation {
+    case .sigmoid: self = .sigmoid
+    case .softmax: self = .softmax
+    case .identity: self = .identity
+    default:
+      throw ConfigurationError(
+        option: "output",
+        "the last layer's activation \(activation) is not an output's; end with sigmoid, softmax or identity")
+    }
+  }
 }
 
 // Each case calls its concrete loss directly, so the compiler specialises the

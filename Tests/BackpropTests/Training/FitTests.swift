@@ -309,7 +309,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: directory) }
 
     var model = try Model<Float>(
-      inputs: 64, layers: [.dense(128, .relu, batchNormalization: true), .dense(10, .softmax)], output: .softmax)
+      inputs: 64, layers: [.dense(128, .relu, batchNormalization: true), .dense(10, .softmax)])  // a softmax output
     var options = try FitOptions(epochs: 30, batchSize: 32)
     options.dropout = [0.2]
     options.earlyStopping = try EarlyStopping(patience: 5)
