@@ -69,6 +69,8 @@ public struct ArrayFileFormat: Sendable, Hashable, CustomStringConvertible {
 public enum ArrayFile {
   /// Reads the array in the file at `path`, whatever its format.
   ///
+  /// - Parameter path: the file to read: `.npy`, `.npz`, IDX, or any of these gzipped, told apart by
+  ///   its first bytes (see the table above), not by its extension.
   /// - Parameter key: the array to take from a `.npz` archive (its entry name
   ///   without `.npy`). Without a key an archive must hold exactly one array.
   ///   A key given for any other format is an error.

@@ -65,6 +65,7 @@ public struct CSVDataset: Sendable, Equatable {
   /// Reads the CSV file at `path`, streaming it.
   ///
   /// - Parameters:
+  ///   - path: the CSV file (UTF-8 text), read in chunks; one row per example.
   ///   - target: the column holding the targets; every other column is a feature.
   ///   - delimiter: the character between cells, or nil to detect comma, semicolon or tab.
   ///   - hasHeader: whether the first row names the columns, or nil to detect it.

@@ -74,6 +74,7 @@ extension Dataset {
   ///   last), n[0] columns are inputs only.
   ///
   /// - Parameters:
+  ///   - path: the CSV table, one row per example; its first record tells whether it has a header.
   ///   - columns: what the model takes (``ModelColumns/init(_:)``).
   ///   - target: the label column as the user named it, nil when not given.
   /// - Returns: the set, its X in the model's input order, and how the columns were matched.

@@ -153,6 +153,7 @@ public struct Dataset: Sendable {
   /// Reads a CSV table: every column but the target is a feature.
   ///
   /// - Parameters:
+  ///   - path: the CSV file, one row per example (read by ``CSVDataset``).
   ///   - target: the label column (the last by default); `.none` when every column is an input.
   ///   - classNames: an existing class mapping (a model's), so string labels are encoded the same way.
   /// - Throws: ``FileFormatError`` with `file:line:column` for bad cells.
@@ -168,6 +169,8 @@ public struct Dataset: Sendable {
   /// columns (one-hot rows) become class indices (1, m); for sigmoid and
   /// identity, K columns stay K labels (multi-label) or K targets.
   ///
+  /// - Parameter output: the output layer the labels are for (``Output/softmax``, ``Output/sigmoid``
+  ///   or ``Output/identity``).
   /// - Parameter file: the labels' file, for the messages.
   /// - Throws: ``DataError`` when a softmax's K columns are not one-hot rows;
   ///   ``ConfigurationError`` for `--output` when text class labels meet an

@@ -36,6 +36,7 @@ public enum Gzip {
 
   /// The decompressed contents of the gzip file at `path`.
   ///
+  /// - Parameter path: the gzip file, read into memory whole and named in errors.
   /// - Parameter limit: the most bytes the whole file may decompress to.
   /// - Throws: ``FileFormatError`` naming `path`, the problem and its byte
   ///   offset: a missing file, a bad header, corrupt or truncated deflate

@@ -45,6 +45,8 @@ public enum IDXFile {
   /// Reads the IDX file at `path`, plain or gzip-compressed (told apart by
   /// content, not by the `.gz` extension).
   ///
+  /// - Parameter path: the IDX file (e.g. MNIST's `train-images-idx3-ubyte`), memory-mapped
+  ///   when plain, named in errors.
   /// - Parameter gzipLimit: the most bytes a gzip-compressed file may
   ///   decompress to.
   /// - Throws: ``FileFormatError`` naming `path` and the problem: a missing

@@ -48,6 +48,9 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
 
   /// The 0-based index of this column among `columnNames`.
   ///
+  /// - Parameter columnNames: every column of the file in order (the header's names, or
+  ///   "column 1", "column 2", … without one); ``TargetColumn/none`` resolves to
+  ///   `columnNames.count`, past the last.
   /// - Parameter file: the file's path, for the message.
   /// - Throws: ``ConfigurationError`` for `--target` when the index is out of
   ///   range or no column (or more than one) has the name; the message lists

@@ -31,13 +31,18 @@ public enum GradientCheck {
 
   /// Runs the check on `network` for the batch (X, Y).
   /// - Parameters:
+  ///   - network: the network whose W[l], b[l] (and α[l], γ[l], β[l]) are checked; each is nudged
+  ///     by ±ε in a copy, `network` itself is left as it is.
+  ///   - x: X, (n[0], m), one example per column.
+  ///   - y: Y, the labels fitting the output: (n[L], m) for sigmoid or identity, class indices
+  ///     (1, m) for softmax.
   ///   - epsilon: ε, 1e-7 by default.
   ///   - gradients: the gradients to check; by default the network's own backpropagation.
-  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0
-  ///   or gradients that do not match the network's layers.
   ///   - l2: λ of L2 regularisation in J.
   ///   - weights: per-example weights (1, m) in J.
   ///   - masks: dropout masks D[l]/keep for layers 1…L−1 (index l − 1; nil or missing: none).
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``ConfigurationError`` for ε ≤ 0
+  ///   or gradients that do not match the network's layers.
   public static func run(
     _ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, epsilon: Double = 1e-7,
     gradients: [Dense<Double>.Gradients]? = nil, l2: Double = 0, weights: Matrix<Double>? = nil,
@@ -133,9 +138,16 @@ public enum GradientCheck {
   ///
   /// - Parameters:
   ///   - layerSizes: n[0], …, n[L].
+  ///   - hiddenActivation: g[l] of the hidden layers 1…L−1.
+  ///   - output: the output layer g[L] and its loss; Y is drawn to fit it: random 0/1 (n[L], m)
+  ///     for sigmoid, class indices (1, m) for softmax, standard normal (n[L], m) for identity.
   ///   - examples: m.
-  /// - Throws: ``ConfigurationError`` for unusable sizes or activations.
+  ///   - seed: the seed of the generator that draws W, b, α, γ, β, X and Y; the same seed gives
+  ///     the same problem.
+  ///   - margin: the least |Z[l]| wanted in every hidden layer; X is drawn again (up to 100 times)
+  ///     until no hidden Z[l] is closer to 0.
   ///   - batchNormalization: batch-normalise the hidden layers (with random γ, β).
+  /// - Throws: ``ConfigurationError`` for unusable sizes or activations.
   public static func randomProblem(
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output, examples: Int = 5,
     seed: UInt64 = 1, margin: Double = 1e-3, batchNormalization: Bool = false

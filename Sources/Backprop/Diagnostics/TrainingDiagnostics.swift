@@ -29,6 +29,9 @@ public enum TrainingDiagnostics {
   public static let risingCostTolerance = 1e-3
 
   /// The findings after the last epoch of `history`.
+  /// - Parameter history: the run's epoch records: the last one's gradient norms ‖dW[l]‖, dead
+  ///   units and saturated outputs, the first one's norms as the baseline for exploding gradients,
+  ///   the last four costs for a rising cost. No findings when it has no epoch.
   /// - Parameter hiddenActivation: the hidden layers' g, for hints that fit it; without it,
   ///   layers whose dead units were recorded are taken to be ReLU-like.
   public static func findings(_ history: History, hiddenActivation: ActivationFunction? = nil) -> [Finding] {

@@ -14,7 +14,9 @@
 ///
 /// - Parameters:
 ///   - a: A, shape (m, k), or (k, m) when `transposeA`.
+///   - transposeA: whether op(A) is Aᵀ (read in place, never copied); false by default.
 ///   - b: B, shape (k, n), or (n, k) when `transposeB`.
+///   - transposeB: whether op(B) is Bᵀ (read in place, never copied); false by default.
 ///   - alpha: α, the product's scale.
 ///   - beta: β, the scale of C's current contents.
 ///   - c: C, shape (m, n).

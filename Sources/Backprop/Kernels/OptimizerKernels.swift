@@ -107,6 +107,14 @@ extension Kernels {
   /// W − (α / (1 − β₁ᵗ))·v / (√s / √(1 − β₂ᵗ) + ε).
   ///
   /// - Parameters:
+  ///   - w: W (or b, α, γ, β), updated in place.
+  ///   - dW: dW, the gradient, the same shape as W.
+  ///   - v: v, the first moment (the running average of dW), updated in place; the same shape as W.
+  ///   - s: s, the second moment (the running average of dW²), updated in place; the same shape as W.
+  ///   - alpha: α, the learning rate.
+  ///   - beta1: β₁, the first moment's decay.
+  ///   - beta2: β₂, the second moment's decay.
+  ///   - epsilon: ε, added to √ŝ so the step never divides by zero.
   ///   - correction1: 1 − β₁ᵗ.
   ///   - correction2: 1 − β₂ᵗ.
   ///   - decay: 1 − α·λ, the factor W is multiplied by first (1 for Adam).

@@ -10,7 +10,7 @@ extension Kernels {
   ///
   /// Within 2.5 ulp of the correctly rounded value over all Floats (tested);
   /// exact ±1 beyond |x| ≈ 9.01, −0 stays −0 and NaN stays NaN. Layers call
-  /// the array form, ``tanh(_:into:count:features:)``, once per batch.
+  /// the array form, the internal `tanh(_:into:count:features:)`, once per batch.
   public static func tanhFloat(_ x: Float) -> Float {
     var y: Float = 0
     withUnsafePointer(to: x) { bp_tanh_f32($0, &y, 1, vectorFeatures) }

@@ -144,6 +144,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   ///
   ///     Z[l] = W[l]·A[l-1] + b[l]        A[l] = g[l](Z[l])
   ///
+  /// - Parameter aPrev: A[l-1], the previous layer's output (X for layer 1), shape (n[l-1], m).
   /// - Parameter l: the layer's number, for error messages.
   /// - Throws: ``ShapeError`` naming the layer and both shapes when A[l-1] does not have n[l-1] rows.
   public func forward(_ aPrev: Matrix<Scalar>, layer l: Int) throws(ShapeError) -> Cache {
@@ -154,6 +155,10 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
 
   /// Forward propagation into an existing cache, reusing its buffers.
   ///
+  /// - Parameter aPrev: A[l-1], the previous layer's output (X for layer 1), shape (n[l-1], m).
+  /// - Parameter l: the layer's number, for error messages.
+  /// - Parameter cache: where A[l-1], Z[l], A[l] (and the batch statistics, and A[l] ⊙ D[l]/keep)
+  ///   are written for the backward pass; a dropout mask set in it beforehand is applied.
   /// - Parameter training: with batch normalisation, normalise by this batch's
   ///   statistics (true) or the running ones (false); with a mask in the cache,
   ///   apply dropout (training only).
@@ -226,6 +231,9 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   ///
   /// - Parameters:
   ///   - dA: ∂L/∂A[l] per example, shape (n[l], m).
+  ///   - cache: what ``forward(_:layer:into:training:)`` kept for this layer in a training pass:
+  ///     A[l-1], Z[l], A[l], the dropout mask and the batch statistics.
+  ///   - l: the layer's number, for error messages.
   ///   - needsInputGradient: false for layer 1, whose dA[0] nobody needs (saves one product).
   /// - Throws: ``ShapeError`` when dA's shape differs from A[l]'s, or for softmax
   ///   (whose gradient is taken with the loss, as dZ[L] = A[L] − Y).
@@ -335,6 +343,11 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   ///     dA[l-1] = W[l]ᵀ·dZ[l]
   ///
   /// - Parameters:
+  ///   - dZ: dZ[l], shape (n[l], m), the same as Z[l]'s.
+  ///   - cache: what ``forward(_:layer:into:training:)`` kept for this layer; its A[l-1] gives dW[l]
+  ///     and m.
+  ///   - l: the layer's number, for error messages.
+  ///   - gradients: where dW[l] and db[l] go (its buffers reused); its dα, dγ, dβ are left alone.
   ///   - dAPrev: where dA[l-1] goes.
   ///   - needsInputGradient: false for layer 1, whose dA[0] nobody needs (`dAPrev` is left alone).
   /// - Throws: ``ShapeError`` when dZ's shape differs from Z[l]'s.

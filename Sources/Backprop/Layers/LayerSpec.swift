@@ -33,7 +33,8 @@ extension Network {
   ///
   /// - Parameters:
   ///   - inputs: n[0].
-  ///   - layers: layers 1…L.
+  ///   - specs: layers 1…L.
+  ///   - output: g[L] and the loss; layer L's activation must be its activation.
   ///   - initializer: how each W[l] starts (b[l] = 0; γ = 1, β = 0).
   ///   - generator: the random source; W1, W2, … are drawn in that order.
   /// - Throws: ``ConfigurationError`` for a size below 1, no layers, batch

@@ -10,8 +10,8 @@ extension Metrics {
   /// epsilon (2.2e-16 for Double, 1.2e-7 for Float), as scikit-learn clips.
   ///
   /// - Parameters:
-  ///   - trueClasses: y, the class of each example.
-  ///   - probabilities: (K, m) class probabilities, one column per example (a
+  ///   - y: the true class yᵢ of each example, 0…K−1.
+  ///   - p: (K, m) class probabilities, one column per example (a
   ///     softmax's A[L]); or (1, m), P(class 1) of a binary classifier (a sigmoid's
   ///     A[L]), for which class 0 has 1 − p.
   ///   - weights: one per example, or nil for 1 each.

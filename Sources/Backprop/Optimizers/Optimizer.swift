@@ -79,7 +79,8 @@ public struct OptimizerState<O: Optimizer>: Sendable {
 
 extension Network {
   /// One update step over every parameter, W[l], b[l], α[l], γ[l] and β[l] for l = 1…L.
-  /// - Precondition: `gradients` come from ``backward(_:labels:)`` of this network.
+  /// - Precondition: `gradients` come from ``Network/backward(_:labels:weights:l2:)`` (or
+  ///   ``Network/backward(labels:weights:l2:workspace:)``) of this network.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
   @_specialize(where Scalar == Float, O == Momentum<Float>)

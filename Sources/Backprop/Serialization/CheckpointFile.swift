@@ -21,7 +21,8 @@
 public enum CheckpointFile {
   /// What a checkpoint holds besides the state.
   public struct Contents<Scalar: MatrixScalar>: Sendable {
-    /// The training state, ready for ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:progress:)``.
+    /// The training state, ready for the `resumingFrom` of
+    /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)``.
     public var state: FitState<Scalar>
     /// The model: the state's network with its preprocessing, class names and hyperparameters.
     public var model: Model<Scalar>
@@ -50,10 +51,13 @@ public enum CheckpointFile {
 
   /// Writes a checkpoint atomically.
   /// - Parameters:
+  ///   - state: the training state to save: the network, the optimizer's state, the position, the
+  ///     examples' order, the generator, the history and the best network so far.
   ///   - model: supplies the preprocessing, class names and hyperparameters; its
   ///     network is replaced by the state's.
   ///   - configuration: what is needed to rerun (e.g. the command's arguments).
   ///   - runID: the run the checkpoint belongs to (see ``CheckpointDirectory``).
+  ///   - path: the `.safetensors` file to write (replaced atomically when it exists).
   /// - Throws: ``FileFormatError`` when the file cannot be written.
   public static func write<Scalar: MatrixScalar>(
     _ state: FitState<Scalar>, model: Model<Scalar>, configuration: [String], runID: String? = nil, to path: String
@@ -80,7 +84,7 @@ public enum CheckpointFile {
     try file.write(to: path)
   }
 
-  /// Reads a checkpoint written by ``write(_:model:configuration:to:)``.
+  /// Reads a checkpoint written by ``write(_:model:configuration:runID:to:)``.
   /// - Throws: ``FileFormatError`` naming the file and what is missing or inconsistent.
   public static func read<Scalar: MatrixScalar>(path: String, as _: Scalar.Type = Scalar.self) throws -> Contents<
     Scalar
@@ -203,6 +207,8 @@ public struct CheckpointDirectory: Sendable {
   /// The run whose checkpoints this writes.
   public var runID: String
 
+  /// - Parameter path: the folder, created (with its parents) when missing; it must be writable.
+  /// - Parameter keep: K, how many of the run's checkpoints to keep, at least 1 (3 by default).
   /// - Parameter runID: the run's id (a new one by default; a resumed run's is its checkpoint's).
   /// - Throws: ``ConfigurationError`` naming `--keep` for K < 1; ``FileFormatError``
   ///   when the folder cannot be created or written.

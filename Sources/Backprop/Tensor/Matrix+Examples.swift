@@ -29,7 +29,7 @@ extension Matrix {
   /// - Parameters:
   ///   - examples: m.
   ///   - features: n.
-  ///   - rowMajor: the m·n values, the first example's n features first.
+  ///   - scalars: the m·n values, the first example's n features first.
   /// - Throws: ``ShapeError`` when there are not m·n values.
   public init(examples: Int, features: Int, rowMajor scalars: [Scalar]) throws(ShapeError) {
     try self.init(rows: features, columns: examples, columnMajor: scalars)

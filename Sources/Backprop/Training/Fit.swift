@@ -39,6 +39,7 @@ extension Network {
   ///   - sampleWeights: per-example weights (1, m) of the cost, or nil.
   ///   - validation: a held-out set, evaluated after each epoch (inference mode).
   ///   - optimizer: the update rule; its learning rate is the schedule's when there is one.
+  ///   - options: epochs, batch size and the rest (see ``FitOptions``).
   ///   - resume: a state saved by an earlier run with the same data and options
   ///     (``FitState``): training continues from it exactly.
   ///   - checkpoint: receives the state every ``FitOptions/checkpoint`` epochs, at the

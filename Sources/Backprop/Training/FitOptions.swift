@@ -1,4 +1,4 @@
-/// How ``Network/fit(x:y:validation:optimizer:options:progress:)`` trains:
+/// How ``Network/fit(x:y:sampleWeights:validation:optimizer:options:progress:)`` trains:
 /// epochs of mini-batches and the practitioner's toolbox around the notes' step.
 ///
 /// ```swift
@@ -64,7 +64,7 @@ public struct FitOptions: Sendable, Hashable {
     try validate()
   }
 
-  /// Checks every option; ``Network/fit(x:y:validation:optimizer:options:progress:)`` calls it too.
+  /// Checks every option; ``Network/fit(x:y:sampleWeights:validation:optimizer:options:progress:)`` calls it too.
   /// - Throws: ``ConfigurationError`` naming the option.
   public func validate(hiddenLayers: Int? = nil) throws(ConfigurationError) {
     guard epochs >= 0 else {

@@ -55,7 +55,8 @@ public struct FitState<Scalar: MatrixScalar>: Sendable {
   }
 }
 
-/// Where ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:progress:)``
+/// Where
+/// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)``
 /// stops to save its state.
 public struct CheckpointPolicy: Sendable, Hashable {
   /// Save after every N epochs (iterations, for full-batch training); 0 saves only at the end.

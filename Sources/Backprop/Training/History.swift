@@ -4,7 +4,7 @@
   import Foundation
 #endif
 
-/// One epoch of ``Network/fit(x:y:validation:optimizer:options:progress:)``.
+/// One epoch of ``Network/fit(x:y:sampleWeights:validation:optimizer:options:progress:)``.
 public struct EpochRecord: Sendable, Hashable, Codable {
   /// 1-based.
   public var epoch: Int
@@ -71,7 +71,7 @@ public struct EpochRecord: Sendable, Hashable, Codable {
   }
 }
 
-/// What ``Network/fit(x:y:validation:optimizer:options:progress:)`` returns:
+/// What ``Network/fit(x:y:sampleWeights:validation:optimizer:options:progress:)`` returns:
 /// the epochs' records, and how training ended.
 ///
 /// The history's size is bounded, whatever the number of epochs, so that training
@@ -107,6 +107,7 @@ public struct History: Sendable, Hashable, Codable {
   public var epochCount: Int { epochs.last?.epoch ?? 0 }
 
   /// Adds an epoch's record, thinning the older records when there are more than ``capacity``.
+  /// - Parameter record: the newest epoch's record, appended last (epochs arrive in order).
   /// - Parameter pinned: an epoch whose record the thinning keeps (e.g. the best so far).
   public mutating func append(_ record: EpochRecord, keeping pinned: Int? = nil) {
     epochs.append(record)

@@ -36,8 +36,10 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
   /// An estimate for a network of `layerSizes` (n[0] … n[L]).
   ///
   /// - Parameters:
+  ///   - layerSizes: n[0], n[1], …, n[L]; W[l] is n[l]·n[l-1] scalars and b[l] n[l].
   ///   - scalarBytes: 4 for float32, 8 for float64.
   ///   - optimizerCopies: tensors of optimizer state per parameter (0 SGD, 1 momentum/RMSprop, 2 Adam/AdamW).
+  ///   - optimizerName: what the optimizer state is called in messages, e.g. "Adam state".
   ///   - batch: m, the examples in one step (0: no training step).
   ///   - examples: examples held as data (0: none).
   ///   - iterations: iterations whose cost is recorded (0: none).
@@ -72,6 +74,8 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
   /// Throws when ``total`` is more than the share of memory a run may take (see ``MemoryLimit``).
   ///
   /// - Parameter option: what asked for it, as the message's subject, e.g. `--layers 4,100000000,3`.
+  /// - Parameter limit: the machine's memory and the share a run may use (``MemoryLimit/usable``);
+  ///   this machine's by default.
   /// - Throws: ``ConfigurationError`` with the estimate, its parts and the limit.
   public func check(option: String, limit: MemoryLimit = .current) throws(ConfigurationError) {
     guard total > limit.usable else { return }

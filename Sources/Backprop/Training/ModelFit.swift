@@ -10,6 +10,10 @@ extension Model {
   /// ```
   ///
   /// - Parameters:
+  ///   - inputs: n[0], the number of input features.
+  ///   - layers: layers 1…L; layer L's activation must be the output's.
+  ///   - output: g[L] and the loss.
+  ///   - initializer: how each W[l] starts (He by default; b[l] = 0; γ = 1, β = 0).
   ///   - seed: seeds ``DefaultGenerator`` for the initial W[l].
   /// - Throws: see ``Network/init(inputs:layers:output:initializer:using:)``.
   public init(
@@ -30,8 +34,10 @@ extension Model {
   ///   - y: labels as the output expects.
   ///   - optimizer: the update rule and its hyperparameters.
   ///   - options: epochs, batch size and the rest (see ``FitOptions``).
-  ///   - preprocessing: a method to fit on `x`, or nil to keep the model's.
+  ///   - method: a preprocessing method to fit on `x`, or nil to keep the model's.
+  ///   - sampleWeights: per-example weights (1, m) of the cost, or nil (all 1).
   ///   - validation: raw validation inputs and labels, evaluated after each epoch.
+  ///   - progress: called after each epoch with its record; return false to stop.
   /// - Returns: the per-epoch history.
   /// - Throws: ``ConfigurationError``, ``ShapeError``, ``DataError``, ``DivergenceError``.
   @discardableResult
@@ -43,12 +49,9 @@ extension Model {
     if let method { preprocessing = try Preprocessing.fit(method, to: x) }
     let prepared = try preprocessing.apply(x)
     let held = try validation.map { LabeledBatch(x: try preprocessing.apply($0.x), y: $0.y) }
-    let run = ModelFitRun(
-      network: network, x: prepared, y: y, sampleWeights: sampleWeights, validation: held, options: options,
+    return try network.fit(
+      x: prepared, y: y, sampleWeights: sampleWeights, validation: held, optimizer: optimizer, options: options,
       progress: progress)
-    let history: History
-    (network, history) = try optimizer.accept(run)
-    return history
   }
 
   /// ``fit(_:_:optimizer:options:preprocessing:sampleWeights:validation:progress:)`` with
@@ -62,24 +65,5 @@ extension Model {
     try fit(
       x, y, optimizer: optimizer, options: FitOptions(epochs: epochs, batchSize: batchSize), preprocessing: method,
       validation: validation)
-  }
-}
-
-/// Runs `fit` with the concrete optimizer (a visitor, so the loop is specialised).
-private struct ModelFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
-  var network: Network<Scalar>
-  var x: Matrix<Scalar>
-  var y: Matrix<Scalar>
-  var sampleWeights: Matrix<Scalar>?
-  var validation: LabeledBatch<Scalar>?
-  var options: FitOptions
-  var progress: (EpochRecord) -> Bool
-
-  func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
-    var network = network
-    let history = try network.fit(
-      x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
-      progress: progress)
-    return (network, history)
   }
 }

@@ -18,8 +18,12 @@ extension Network {
   ///                   dZ[l-1] = dA[l-1] ⊙ g[l-1]'(Z[l-1])     (through batch normalisation when it has one)
   ///
   /// - Parameters:
+  ///   - y: Y, the labels of the pass's m examples, fitting the output (see
+  ///     ``Loss/validate(labels:outputUnits:examples:)``).
   ///   - weights: per-example weights (1, m) of the loss, or nil (all 1).
   ///   - lambda: the L2 strength λ (0: none).
+  ///   - workspace: its `pass` holds the forward caches; dZ[l], dA[l] and the gradients are
+  ///     written into its buffers, the gradients of layer l at `workspace.gradients[l - 1]`.
   /// - Throws: ``DataError`` when Y does not fit the output; ``ShapeError`` when the workspace is not this network's.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)

@@ -46,6 +46,9 @@ extension Network {
 
   /// Forward propagation reusing the buffers of an earlier pass.
   ///
+  /// - Parameter x: X = A[0], (n[0], m), one example per column.
+  /// - Parameter pass: the caches to write, layer l's A[l-1], Z[l], A[l] at `pass.caches[l - 1]`;
+  ///   given any other number of caches than L, it starts from fresh ones.
   /// - Parameter training: true (training): batch normalisation uses the
   ///   batch's statistics and the dropout masks in the caches apply (set them
   ///   with ``Dropout/fillMask(_:rows:columns:rate:using:)``); false

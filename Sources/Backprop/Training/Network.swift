@@ -57,9 +57,11 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   ///   - output: g[L] and the loss.
   ///   - initializer: how W[l] starts (b[l] = 0).
   ///   - generator: the random source; W1, W2, … are drawn in that order.
-  ///   - batchNormalization: batch-normalise every hidden layer (γ = 1, β = 0; see ``BatchNormalization``).
   /// - Throws: ``ConfigurationError`` for fewer than two sizes, a size below 1,
   ///   softmax in a hidden layer or with one unit.
+  ///
+  /// No layer batch-normalises; to batch-normalise every hidden layer, use
+  /// ``init(layerSizes:hiddenActivation:output:initializer:batchNormalization:using:)``.
   public init(
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output,
     initializer: Initializer, using generator: inout some RandomGenerator
@@ -70,7 +72,9 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   }
 
   /// A freshly initialised network whose hidden layers batch-normalise when
-  /// `batchNormalization` is true (see the initializer above for the rest).
+  /// `batchNormalization` is true: every hidden layer, γ = 1, β = 0 (see ``BatchNormalization``);
+  /// the output layer never does. The other parameters are as in
+  /// ``init(layerSizes:hiddenActivation:output:initializer:using:)``.
   public init(
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output,
     initializer: Initializer, batchNormalization: Bool, using generator: inout some RandomGenerator

@@ -30,6 +30,10 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   /// Trains `network` on X (n[0], m) and Y, calling `progress` after each
   /// iteration's cost is known.
   ///
+  /// - Parameter network: the network to train, updated in place: W[l], b[l] (and α[l], γ[l],
+  ///   β[l]) after the last update.
+  /// - Parameter x: X, (n[0], m), one example per column; the whole batch every iteration.
+  /// - Parameter y: Y, the labels of the m examples as the output expects.
   /// - Parameter progress: called with (i, J at iteration i); return false to stop early.
   /// - Returns: the cost of every iteration.
   /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit, ``DivergenceError``

@@ -13,7 +13,7 @@
 public struct Workspace<Scalar: MatrixScalar>: Sendable {
   /// The forward caches: A[l-1], Z[l], A[l] per layer.
   public var pass: Network<Scalar>.ForwardPass
-  /// dW[l], db[l] (and dα[l]) at index l − 1, after ``Network/backward(labels:workspace:)``.
+  /// dW[l], db[l] (and dα[l]) at index l − 1, after ``Network/backward(labels:weights:l2:workspace:)``.
   public var gradients: [Dense<Scalar>.Gradients]
   /// dZ[l] at index l − 1.
   var dZ: [Matrix<Scalar>]

@@ -285,48 +285,6 @@ import Testing
   }
 }
 
-/// The README's library example, as written there.
-@Suite struct ReadmeExampleTests {
-  @Test func thePractitionersAPI() throws {
-    var rng = DefaultGenerator(seed: 12)
-    // Ten Gaussian blobs in 64 dimensions, one per class.
-    let centres = Matrix<Float>.randomNormal(rows: 64, columns: 10, using: &rng)
-    func data(_ m: Int) -> (Matrix<Float>, Matrix<Float>) {
-      var x = Matrix<Float>.randomNormal(rows: 64, columns: m, using: &rng)
-      var y = Matrix<Float>(rows: 1, columns: m)
-      for j in 0..<m {
-        let k = j % 10
-        y[0, j] = Float(k)
-        for i in 0..<64 { x[i, j] = x[i, j] * 1.5 + centres[i, k] }
-      }
-      return (x, y)
-    }
-    let (x, y) = data(300)
-    let (validX, validY) = data(60)
-    let (testX, testY) = data(60)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-
-    var model = try Model<Float>(
-      inputs: 64, layers: [.dense(128, .relu, batchNormalization: true), .dense(10, .softmax)])  // a softmax output
-    var options = try FitOptions(epochs: 30, batchSize: 32)
-    options.dropout = [0.2]
-    options.earlyStopping = try EarlyStopping(patience: 5)
-    let history = try model.fit(
-      x, y, optimizer: .adam(), options: options, preprocessing: .standardize, validation: (validX, validY))
-    try history.write(to: directory.appendingPathComponent("history.csv").path)
-    let classes = try model.predict(testX).classes!  // [Int], one class index per example
-    let scores = try model.evaluate(testX, labels: testY)
-
-    #expect(classes.count == 60 && classes.allSatisfy { (0..<10).contains($0) })
-    #expect(classes.map(Float.init) == (try model.predict(testX).predictions.scalars))
-    #expect(scores.accuracy! > 0.9, "\(scores.accuracy!)")
-    #expect(scores.classification!.description.contains("confusion matrix"))
-    #expect(history.bestEpoch != nil)
-  }
-}
-
 /// What a prediction and an evaluation hand back: class indices as `[Int]` and
 /// names, and one R² (averaged over the outputs) wherever R² is reported.
 @Suite struct PredictionTests {
