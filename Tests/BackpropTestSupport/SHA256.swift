@@ -10,7 +10,7 @@ extension SHA256 {
   /// The hex digest of the values' little-endian bytes, in order: for `[Double]` the
   /// same as `np.asarray(values).astype('<f8').tobytes()` hashed, for `[Int]` `'<i8'`,
   /// for `[UInt32]` `'<u4'`.
-  public static func hexDigest<Value: FixedWidthInteger>(littleEndian values: [Value]) -> String {
+  package static func hexDigest<Value: FixedWidthInteger>(littleEndian values: [Value]) -> String {
     var bytes = [UInt8]()
     bytes.reserveCapacity(values.count * MemoryLayout<Value>.size)
     for value in values {
@@ -21,7 +21,7 @@ extension SHA256 {
   }
 
   /// The hex digest of the doubles' little-endian IEEE 754 bytes (`'<f8'`).
-  public static func hexDigest(littleEndian values: [Double]) -> String {
+  package static func hexDigest(littleEndian values: [Double]) -> String {
     hexDigest(littleEndian: values.map(\.bitPattern))
   }
 }

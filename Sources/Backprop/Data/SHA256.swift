@@ -11,7 +11,7 @@ import Foundation
 /// hash.update(chunk1); hash.update(chunk2)
 /// hash.hexDigest()
 /// ```
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
   private static let roundConstants: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
     0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -33,10 +33,10 @@ public struct SHA256: Sendable {
   private var length: UInt64 = 0
 
   /// An empty hash, ready for ``update(_:)-(UnsafeRawBufferPointer)``.
-  public init() {}
+  package init() {}
 
   /// Appends `bytes` to the message.
-  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+  package mutating func update(_ bytes: UnsafeRawBufferPointer) {
     length &+= UInt64(bytes.count)
     var start = 0
     if !pending.isEmpty {
@@ -57,12 +57,12 @@ public struct SHA256: Sendable {
   }
 
   /// Appends `bytes` to the message.
-  public mutating func update(_ bytes: [UInt8]) {
+  package mutating func update(_ bytes: [UInt8]) {
     bytes.withUnsafeBytes { update($0) }
   }
 
   /// The 32-byte digest of the message so far (the hash itself is left as it is).
-  public func digest() -> [UInt8] {
+  package func digest() -> [UInt8] {
     var copy = self
     // Padding: 0x80, zeros to 56 mod 64, then the bit length big-endian.
     let bitLength = length &* 8
@@ -76,20 +76,20 @@ public struct SHA256: Sendable {
   }
 
   /// The digest as 64 lowercase hex digits, like `hashlib.sha256(…).hexdigest()`.
-  public func hexDigest() -> String {
+  package func hexDigest() -> String {
     let digits = Array("0123456789abcdef")
     return String(digest().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })
   }
 
   /// The 32-byte digest of `bytes`.
-  public static func digest(of bytes: [UInt8]) -> [UInt8] {
+  package static func digest(of bytes: [UInt8]) -> [UInt8] {
     var hash = SHA256()
     hash.update(bytes)
     return hash.digest()
   }
 
   /// The digest of `bytes` as 64 lowercase hex digits.
-  public static func hexDigest(of bytes: [UInt8]) -> String {
+  package static func hexDigest(of bytes: [UInt8]) -> String {
     var hash = SHA256()
     hash.update(bytes)
     return hash.hexDigest()
@@ -97,7 +97,7 @@ public struct SHA256: Sendable {
 
   /// The hex digest of a file's bytes, read in 1 MiB chunks (`sha256sum FILE`).
   /// - Throws: ``FileFormatError`` naming the file when it is missing, a folder or unreadable.
-  public static func hexDigest(ofFile path: String) throws(FileFormatError) -> String {
+  package static func hexDigest(ofFile path: String) throws(FileFormatError) -> String {
     let file = try FileChunks(path: path)
     var hash = SHA256()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
