@@ -99,7 +99,8 @@ struct SweepCommand: ParsableCommand {
 
   /// Options the sweep sets for each trial, or that would clash between parallel trials.
   static let controlledOptions: Set<String> = [
-    "save", "history", "report", "events", "checkpoint-dir", "checkpoint-every", "keep", "resume", "config-from",
+    "save", "history", "scores", "report", "events", "checkpoint-dir", "checkpoint-every", "keep", "resume",
+    "config-from",
     "help",
   ]
 
@@ -143,6 +144,7 @@ struct SweepCommand: ParsableCommand {
       jobs[index].arguments += [
         "--save", trialFolder.appendingPathComponent("model.safetensors").path,
         "--history", trialFolder.appendingPathComponent("history.json").path,
+        "--scores", trialFolder.appendingPathComponent("scores.json").path,
       ]
     }
     let shape =
@@ -217,16 +219,19 @@ struct SweepCommand: ParsableCommand {
   static func result(of finished: SweepRunner.Finished) -> SweepResult {
     let job = finished.job
     var outcome = SweepResult.Outcome.failed(SweepRunner.firstError(in: finished.log, status: finished.status))
+    var scores = [String: Double]()
     if finished.status == 0 {
       do {
         outcome = .finished(try History.read(path: job.folder.appendingPathComponent("history.json").path))
+        // The validation and test scores train wrote with --scores (the sweep's table leaves the training set's out).
+        let written = try ScoresFile.read(path: job.folder.appendingPathComponent("scores.json").path)
+        scores = written.filter { $0.key.hasPrefix("validation_") || $0.key.hasPrefix("test_") }
       } catch {
         outcome = .failed("\(error)")
       }
     }
     return SweepResult(
-      trial: job.trial, values: job.values, outcome: outcome, scores: SweepRunner.scores(in: finished.log),
-      seconds: finished.seconds)
+      trial: job.trial, values: job.values, outcome: outcome, scores: scores, seconds: finished.seconds)
   }
 
   /// "cost 0.1234, validation cost 0.2345" or "failed: …", for the progress line.

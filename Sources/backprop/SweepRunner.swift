@@ -97,21 +97,4 @@ struct SweepRunner {
     let signal = status > 128 ? " (signal \(status - 128))" : ""
     return (lines.last { !$0.isEmpty } ?? "no output") + " [exit status \(status)\(signal)]"
   }
-
-  /// The final scores `train` printed ("Validation accuracy: 0.97", "Test mean squared error: 1.2"),
-  /// as `validation_accuracy`, `test_accuracy`, `validation_mse`, `test_mse`.
-  static func scores(in log: String) -> [String: Double] {
-    var scores = [String: Double]()
-    for line in log.split(whereSeparator: \.isNewline) {
-      for set in ["Validation", "Test"] {
-        for (printed, column) in [("accuracy", "accuracy"), ("mean squared error", "mse")] {
-          let prefix = "\(set) \(printed): "
-          if line.hasPrefix(prefix), let value = Double(line.dropFirst(prefix.count)) {
-            scores["\(set.lowercased())_\(column)"] = value
-          }
-        }
-      }
-    }
-    return scores
-  }
 }

@@ -183,6 +183,7 @@ struct Train: ParsableCommand {
     var outputs = OutputPreflight()
     outputs.add("--save", save, .file(extensions: [".safetensors", ".npz"], description: "the model, or W1, b1, …"))
     outputs.add("--history", training.history, .file(extensions: [".csv", ".json"], description: "the history"))
+    outputs.add("--scores", training.scores, .file(extensions: [".json"], description: "the final scores"))
     outputs.add("--events", training.events, .appendedFile)
     outputs.add("--report", training.report, .folder)
     try outputs.check()
@@ -335,14 +336,18 @@ struct Train: ParsableCommand {
           + "restored the parameters of epoch \(best), the best \(validationSet == nil ? "training" : "validation") cost"
       )
     }
-    try report(network, x: trainData.x, y: trainData.y, name: "Train")
+    var scores = [String: Double]()
+    scores.merge(try report(network, x: trainData.x, y: trainData.y, name: "Train")) { $1 }
     if let validation = sets.validation {
       let set = try prepared(validation)
-      try report(network, x: set.x, y: set.y, name: "Validation")
+      scores.merge(try report(network, x: set.x, y: set.y, name: "Validation")) { $1 }
     }
     if let test = sets.test {
       let set = try prepared(test)
-      try report(network, x: set.x, y: set.y, name: "Test")
+      scores.merge(try report(network, x: set.x, y: set.y, name: "Test")) { $1 }
+    }
+    if let path = training.scores {
+      try afterSaving("--scores") { try ScoresFile.write(scores, to: path) }
     }
     try afterSaving("--report") {
       try writeReport(
@@ -454,12 +459,18 @@ struct Train: ParsableCommand {
     }
   }
 
-  private func report<Scalar>(_ network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, name: String) throws {
+  /// Prints the set's final score and returns it by its `--scores` name (`test_accuracy`, `train_mse`, …).
+  private func report<Scalar>(
+    _ network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, name: String
+  ) throws -> [String: Double] {
     if network.output.isClassification {
-      print("\(name) accuracy: \(fixed(try network.accuracy(x, labels: y)))")
-    } else {
-      print("\(name) mean squared error: \(fixed(try network.meanSquaredError(x, labels: y)))")
+      let accuracy = try network.accuracy(x, labels: y)
+      print("\(name) accuracy: \(fixed(accuracy))")
+      return ["\(name.lowercased())_accuracy": accuracy]
     }
+    let error = try network.meanSquaredError(x, labels: y)
+    print("\(name) mean squared error: \(fixed(error))")
+    return ["\(name.lowercased())_mse": error]
   }
 }
 

@@ -107,6 +107,13 @@ struct TrainingOptions: ParsableArguments {
       "Write each epoch's costs, metrics, learning rate and time to a .csv or .json file.", valueName: "file"))
   var history: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Write the final scores (train, validation and test accuracy, or mean squared error for an identity output) "
+        + "to a .json file, e.g. {\"test_accuracy\": 0.97}; a sweep reads its trials' results from it.",
+      valueName: "file.json"))
+  var scores: String?
+
   @Flag(help: "No progress: neither the live bar nor the per-epoch lines (results and warnings still print).")
   var quiet = false
 
@@ -132,6 +139,9 @@ struct TrainingOptions: ParsableArguments {
     try NumberRange.atLeastOne.check(earlyStopping, "--early-stopping")
     try NumberRange.zeroOrMore.check(minDelta, "--min-delta")
     if let history { _ = try History.format(of: history) }
+    if let scores, !scores.lowercased().hasSuffix(".json") {
+      throw ValidationError("--scores \(scores): the file must end in .json")
+    }
     if let events, !events.lowercased().hasSuffix(".jsonl") && !events.lowercased().hasSuffix(".json") {
       throw ValidationError("--events \(events): the file must end in .jsonl (one JSON object per line)")
     }
