@@ -76,30 +76,27 @@ public enum GradientCheck {
     for l in network.layers.indices {
       var norms = Norms()
       let layer = network.layers[l]
-      func check(_ parameter: WritableKeyPath<Dense<Double>, Matrix<Double>>, gradient: Matrix<Double>) throws {
+      // Every parameter the layer has (W, b, α, γ, β), each element nudged by ±ε in a copy.
+      for parameter in Parameter.all {
+        guard let values = layer[parameter] else { continue }
+        guard let gradient = analytic[l][parameter], gradient.shape == values.shape else {
+          throw ConfigurationError(
+            option: "gradients", "layer \(l + 1) has \(parameter.symbol) but no d\(parameter.symbol) of its shape")
+        }
         var probe = network
-        for k in 0..<layer[keyPath: parameter].count {
-          let original = layer[keyPath: parameter].scalars[k]
-          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original + epsilon }
+        for k in 0..<values.count {
+          let original = values.scalars[k]
+          func set(_ value: Double) {
+            probe.layers[l].modify(parameter) { p in p.withUnsafeMutableBufferPointer { $0[k] = value } }
+          }
+          set(original + epsilon)
           let plus = try cost(probe)
-          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original - epsilon }
+          set(original - epsilon)
           let minus = try cost(probe)
-          probe.layers[l][keyPath: parameter].withUnsafeMutableBufferPointer { $0[k] = original }
+          set(original)
           norms.add(analytic: gradient.scalars[k], approximate: (plus - minus) / (2 * epsilon))
         }
-        count += layer[keyPath: parameter].count
-      }
-      try check(\.weight, gradient: analytic[l].dW)
-      try check(\.bias, gradient: analytic[l].db)
-      if layer.alpha != nil, let dAlpha = analytic[l].dAlpha {
-        try check(\.slopes, gradient: dAlpha)
-      }
-      if layer.normalization != nil {
-        guard let dGamma = analytic[l].dGamma, let dBeta = analytic[l].dBeta else {
-          throw ConfigurationError(option: "gradients", "layer \(l + 1) normalises but has no dγ, dβ")
-        }
-        try check(\.normalizationScale, gradient: dGamma)
-        try check(\.normalizationShift, gradient: dBeta)
+        count += values.count
       }
       layerErrors.append(norms.relativeError)
       total.merge(norms)
@@ -199,23 +196,5 @@ public enum GradientCheck {
       y = Matrix.randomNormal(rows: units, columns: examples, using: &generator)
     }
     return (network, x, y)
-  }
-}
-
-extension Dense {
-  /// Batch normalisation's γ and β as key path targets for the gradient check (empty without it).
-  var normalizationScale: Matrix<Scalar> {
-    get { normalization?.gamma ?? Matrix(rows: 0, columns: 0) }
-    set { normalization?.gamma = newValue }
-  }
-  var normalizationShift: Matrix<Scalar> {
-    get { normalization?.beta ?? Matrix(rows: 0, columns: 0) }
-    set { normalization?.beta = newValue }
-  }
-
-  /// PReLU's α as a non-optional key path target for the gradient check (empty for other layers).
-  var slopes: Matrix<Scalar> {
-    get { alpha ?? Matrix(rows: 0, columns: 0) }
-    set { alpha = newValue }
   }
 }

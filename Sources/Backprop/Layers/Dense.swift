@@ -60,9 +60,9 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
   public var inputSize: Int { weight.columns }
   /// n[l], the number of units.
   public var outputSize: Int { weight.rows }
-  /// The number of learned scalars: W, b, α, γ and β.
+  /// The number of learned scalars: W, b, α, γ and β (every ``Parameter`` the layer has).
   public var parameterCount: Int {
-    weight.count + bias.count + (alpha?.count ?? 0) + 2 * (normalization?.units ?? 0)
+    Parameter.all.reduce(0) { $0 + (self[$1]?.count ?? 0) }
   }
 
   /// What forward keeps for backward: the course's `cache`.
@@ -110,22 +110,20 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     public var dGamma: Matrix<Scalar>?
     public var dBeta: Matrix<Scalar>?
 
-    /// ‖dW‖² + ‖db‖² (+ ‖dα‖², ‖dγ‖², ‖dβ‖²), accumulated in Double.
+    /// ‖dW‖² + ‖db‖² (+ ‖dα‖², ‖dγ‖², ‖dβ‖²): every ``Parameter``'s, in that order, accumulated in Double.
     public var squaredNorm: Double {
-      var sum = Kernels.squaredNorm(dW) + Kernels.squaredNorm(db)
-      if let g = dAlpha { sum += Kernels.squaredNorm(g) }
-      if let g = dGamma { sum += Kernels.squaredNorm(g) }
-      if let g = dBeta { sum += Kernels.squaredNorm(g) }
+      var sum = 0.0
+      for parameter in Parameter.all {
+        if let g = self[parameter] { sum += Kernels.squaredNorm(g) }
+      }
       return sum
     }
 
-    /// Every gradient times `factor` (gradient clipping).
+    /// Every gradient times `factor` (gradient clipping), in place.
     public mutating func scale(by factor: Scalar) {
-      Kernels.scale(&dW, by: factor)
-      Kernels.scale(&db, by: factor)
-      if var g = dAlpha { dAlpha = nil; Kernels.scale(&g, by: factor); dAlpha = g }
-      if var g = dGamma { dGamma = nil; Kernels.scale(&g, by: factor); dGamma = g }
-      if var g = dBeta { dBeta = nil; Kernels.scale(&g, by: factor); dBeta = g }
+      for parameter in Parameter.all {
+        modify(parameter) { Kernels.scale(&$0, by: factor) }
+      }
     }
 
     public init(

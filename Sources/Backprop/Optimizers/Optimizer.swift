@@ -48,37 +48,32 @@ public protocol Optimizer<Scalar>: Sendable {
 
 /// The optimizer's state for every parameter of a network, in layer order.
 public struct OptimizerState<O: Optimizer>: Sendable {
-  /// For layer l at index l − 1: the states of W[l], b[l] and (PReLU) α[l].
-  public var layers: [(weight: O.State, bias: O.State, alpha: O.State?)]
+  /// For layer l at index l − 1, the state of each of its parameters by
+  /// ``Parameter`` (`states[l - 1][parameter.rawValue]`), nil for a kind the layer does not have.
+  public var states: [[O.State?]]
 
-  /// For layer l at index l − 1: the states of γ[l] and β[l] when it batch-normalises.
-  public var normalization: [(gamma: O.State, beta: O.State)?]
-
-  /// Saved state, e.g. read back from a checkpoint.
-  public init(
-    layers: [(weight: O.State, bias: O.State, alpha: O.State?)],
-    normalization: [(gamma: O.State, beta: O.State)?] = []
-  ) {
-    self.layers = layers
-    self.normalization = normalization.isEmpty ? Array(repeating: nil, count: layers.count) : normalization
+  /// Saved state, e.g. read back from a checkpoint: `states[l - 1][parameter.rawValue]`.
+  public init(states: [[O.State?]]) {
+    self.states = states
   }
 
   /// Fresh state for every parameter of `network`.
   public init(for network: Network<O.Scalar>, optimizer: O) {
-    layers = network.layers.map { layer in
-      (
-        optimizer.makeState(for: layer.weight), optimizer.makeState(for: layer.bias),
-        layer.alpha.map { optimizer.makeState(for: $0) }
-      )
+    states = network.layers.map { layer in
+      Parameter.all.map { parameter in layer[parameter].map { optimizer.makeState(for: $0) } }
     }
-    normalization = network.layers.map { layer in
-      layer.normalization.map { (optimizer.makeState(for: $0.gamma), optimizer.makeState(for: $0.beta)) }
-    }
+  }
+
+  /// The state of layer `l`'s (index l − 1) parameter of kind `parameter`, nil when it has none.
+  public subscript(layer l: Int, parameter parameter: Parameter) -> O.State? {
+    get { states[l][parameter.rawValue] }
+    set { states[l][parameter.rawValue] = newValue }
   }
 }
 
 extension Network {
-  /// One update step over every parameter, W[l], b[l], α[l], γ[l] and β[l] for l = 1…L.
+  /// One update step over every parameter, W[l], b[l], α[l], γ[l] and β[l] for l = 1…L
+  /// (every ``Parameter`` a layer has), each in place.
   /// - Precondition: `gradients` come from ``Network/backward(_:labels:weights:l2:)`` (or
   ///   ``Network/backward(labels:weights:l2:workspace:)``) of this network.
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
@@ -97,29 +92,17 @@ extension Network {
     _ gradients: [Dense<Scalar>.Gradients], optimizer: O, state: inout OptimizerState<O>
   ) where O.Scalar == Scalar {
     precondition(
-      gradients.count == layers.count && state.layers.count == layers.count, "gradients do not fit the network")
+      gradients.count == layers.count && state.states.count == layers.count, "gradients do not fit the network")
     for l in layers.indices {
-      optimizer.update(parameter: &layers[l].weight, gradient: gradients[l].dW, state: &state.layers[l].weight)
-      optimizer.update(parameter: &layers[l].bias, gradient: gradients[l].db, state: &state.layers[l].bias)
-      if var alpha = layers[l].alpha, let dAlpha = gradients[l].dAlpha, var alphaState = state.layers[l].alpha {
-        // Keep α and its state uniquely referenced while they are updated in place.
-        layers[l].alpha = nil
-        state.layers[l].alpha = nil
-        optimizer.update(parameter: &alpha, gradient: dAlpha, state: &alphaState)
-        layers[l].alpha = alpha
-        state.layers[l].alpha = alphaState
-      }
-      if var norm = layers[l].normalization, let dGamma = gradients[l].dGamma, let dBeta = gradients[l].dBeta {
-        // γ[l] and β[l] move by the same rule; kept unique while updated in place.
-        var states =
-          state.normalization[l]
-          ?? (optimizer.makeState(for: norm.gamma), optimizer.makeState(for: norm.beta))
-        layers[l].normalization = nil
-        state.normalization[l] = nil
-        optimizer.update(parameter: &norm.gamma, gradient: dGamma, state: &states.gamma)
-        optimizer.update(parameter: &norm.beta, gradient: dBeta, state: &states.beta)
-        layers[l].normalization = norm
-        state.normalization[l] = states
+      for parameter in Parameter.all {
+        guard let gradient = gradients[l][parameter] else { continue }
+        layers[l].modify(parameter) { value in
+          // θ := the rule's step from dθ; the state is made on first use (a layer whose kind appeared later).
+          if state.states[l][parameter.rawValue] == nil {
+            state.states[l][parameter.rawValue] = optimizer.makeState(for: value)
+          }
+          optimizer.update(parameter: &value, gradient: gradient, state: &state.states[l][parameter.rawValue]!)
+        }
       }
     }
   }

@@ -68,15 +68,15 @@ public enum ModelFile {
     of network: Network<Scalar>, to file: inout SafetensorsFile, prefix: String = ""
   ) throws {
     for (index, layer) in network.layers.enumerated() {
-      try file.add("\(prefix)layers.\(index).weight", matrix: layer.weight)
-      try file.add("\(prefix)layers.\(index).bias", matrix: layer.bias, shape: [layer.outputSize])
-      if let alpha = layer.alpha {
-        try file.add("\(prefix)layers.\(index).alpha", matrix: alpha, shape: [layer.outputSize])
+      // Every parameter the layer has: W as its (n[l], n[l-1]) matrix, the (n[l], 1) ones as PyTorch's vectors.
+      for parameter in Parameter.all {
+        guard let value = layer[parameter] else { continue }
+        try file.add(
+          prefix + parameter.tensorName(layer: index), matrix: value,
+          shape: parameter == .weight ? nil : [layer.outputSize])
       }
       if let norm = layer.normalization {
         let shape = [layer.outputSize]
-        try file.add("\(prefix)norms.\(index).weight", matrix: norm.gamma, shape: shape)
-        try file.add("\(prefix)norms.\(index).bias", matrix: norm.beta, shape: shape)
         try file.add("\(prefix)norms.\(index).running_mean", matrix: norm.runningMean, shape: shape)
         try file.add("\(prefix)norms.\(index).running_var", matrix: norm.runningVariance, shape: shape)
       }
@@ -87,8 +87,8 @@ public enum ModelFile {
   static func tensorNames(depth: Int, prefix: String = "") -> Set<String> {
     Set(
       (0..<depth).flatMap { l in
-        ["layers.\(l).weight", "layers.\(l).bias", "layers.\(l).alpha"].map { prefix + $0 }
-          + ["weight", "bias", "running_mean", "running_var"].map { "\(prefix)norms.\(l).\($0)" }
+        Parameter.all.map { prefix + $0.tensorName(layer: l) }
+          + ["running_mean", "running_var"].map { "\(prefix)norms.\(l).\($0)" }
       })
   }
 

@@ -94,13 +94,9 @@ extension OptimizerState {
       for (name, value) in optimizer.stateTensors(state) { tensors["\(prefix).\(name)"] = value }
       for (name, value) in optimizer.stateCounters(state) { counters["\(prefix).\(name)"] = value }
     }
-    for (l, states) in layers.enumerated() {
-      add("layers.\(l).weight", states.weight)
-      add("layers.\(l).bias", states.bias)
-      if let alpha = states.alpha { add("layers.\(l).alpha", alpha) }
-      if l < normalization.count, let norm = normalization[l] {
-        add("layers.\(l).gamma", norm.gamma)
-        add("layers.\(l).beta", norm.beta)
+    for (l, layer) in states.enumerated() {
+      for parameter in Parameter.all {
+        if let state = layer[parameter.rawValue] { add("layers.\(l).\(parameter)", state) }
       }
     }
     return (tensors, counters)
@@ -127,20 +123,15 @@ extension OptimizerState {
         throw DataError("\(prefix): \(error.message)")
       }
     }
-    var layers = [(weight: O.State, bias: O.State, alpha: O.State?)]()
-    var normalization = [(gamma: O.State, beta: O.State)?]()
+    var states = [[O.State?]]()
     for (l, layer) in network.layers.enumerated() {
-      layers.append(
-        (
-          try state("layers.\(l).weight", layer.weight), try state("layers.\(l).bias", layer.bias),
-          try layer.alpha.map { (alpha) throws(DataError) in try state("layers.\(l).alpha", alpha) }
-        ))
-      if let norm = layer.normalization {
-        normalization.append((try state("layers.\(l).gamma", norm.gamma), try state("layers.\(l).beta", norm.beta)))
-      } else {
-        normalization.append(nil)
+      var own = [O.State?]()
+      for parameter in Parameter.all {
+        own.append(
+          try layer[parameter].map { (value) throws(DataError) in try state("layers.\(l).\(parameter)", value) })
       }
+      states.append(own)
     }
-    self.init(layers: layers, normalization: normalization)
+    self.init(states: states)
   }
 }

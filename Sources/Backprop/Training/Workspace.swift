@@ -31,11 +31,7 @@ public struct Workspace<Scalar: MatrixScalar>: Sendable {
     let depth = network.depth
     let empty = Matrix<Scalar>(rows: 0, columns: 0)
     pass = Network<Scalar>.ForwardPass(caches: Array(repeating: Dense<Scalar>.Cache(), count: depth))
-    gradients = network.layers.map { layer in
-      let normalized = layer.normalization == nil ? nil : empty
-      return Dense<Scalar>.Gradients(
-        dW: empty, db: empty, dAlpha: layer.alpha == nil ? nil : empty, dGamma: normalized, dBeta: normalized)
-    }
+    gradients = network.layers.map(Dense<Scalar>.Gradients.init(buffersFor:))
     dZ = Array(repeating: empty, count: depth)
     dA = Array(repeating: empty, count: depth)
     dZTilde = Array(repeating: empty, count: depth)

@@ -149,9 +149,12 @@ import Testing
     #expect(network.layers[0].weight != before.layers[0].weight)
     #expect(network.layers[0].bias != before.layers[0].bias)
     #expect(network.layers[0].alpha != before.layers[0].alpha)
-    #expect(state.layers[0].weight.step == 2 && state.layers[0].bias.step == 2 && state.layers[0].alpha?.step == 2)
-    #expect(state.layers[1].weight.step == 2 && state.layers[1].alpha == nil)
-    #expect(state.layers[0].alpha?.firstMoment.shape == Shape(4, 1))
+    #expect(
+      state[layer: 0, parameter: .weight]?.step == 2 && state[layer: 0, parameter: .bias]?.step == 2
+        && state[layer: 0, parameter: .alpha]?.step == 2)
+    #expect(state[layer: 1, parameter: .weight]?.step == 2 && state[layer: 1, parameter: .alpha] == nil)
+    #expect(state[layer: 0, parameter: .alpha]?.firstMoment.shape == Shape(4, 1))
+    #expect(state[layer: 0, parameter: .gamma] == nil && state.states[0].count == Parameter.all.count)
   }
 
   /// Adam lowers the cost on the flower faster than plain gradient descent at the usual rates.
