@@ -220,18 +220,20 @@ struct Inspect: ParsableCommand {
 extension Inspect: ModelAction {
   func callAsFunction<Scalar: MatrixScalar>(_ loaded: Model<Scalar>) throws {
     let network = loaded.network
-    let m = batch
-    let sizes = network.layerSizes
+    // The library's table of the network (what the report shows), printed as text.
+    let summary = NetworkSummary(model: loaded, batchSize: batch)
+    let m = summary.batchSize
+    func shape(_ dimensions: [Int]) -> String { "(" + dimensions.map(String.init).joined(separator: ", ") + ")" }
     print(
-      "Model \(self.model) — \(Scalar.dtypeName), \(network.depth) layers, output \(network.output) (\(network.output.lossName))"
+      "Model \(self.model) — \(summary.dtype), \(summary.layers.count) layers, output \(summary.output) (\(summary.loss))"
     )
     let header = ["l", "n[l]", "g[l]", "W[l]", "b[l]", "Z[l], A[l]", "parameters"]
-    var rows = [["0", "\(sizes[0])", "input", "", "", "(\(sizes[0]), \(m))", ""]]
-    for (index, layer) in network.layers.enumerated() {
-      let l = index + 1
+    var rows = [["0", "\(summary.inputs)", "input", "", "", "(\(summary.inputs), \(m))", ""]]
+    for layer in summary.layers {
+      let learnedSlope = network.layers[layer.l - 1][.alpha] != nil
       rows.append([
-        "\(l)", "\(layer.outputSize)", layer.activation.description, "\(layer.weight.shape)", "\(layer.bias.shape)",
-        "(\(layer.outputSize), \(m))", "\(layer.parameterCount)" + (layer.alpha != nil ? " (incl. α)" : ""),
+        "\(layer.l)", "\(layer.units)", layer.activation, shape(layer.weightShape), shape(layer.biasShape),
+        "(\(layer.units), \(m))", "\(layer.parameters)" + (learnedSlope ? " (incl. α)" : ""),
       ])
     }
     let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
@@ -241,7 +243,7 @@ extension Inspect: ModelAction {
     print(line(header))
     print(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
     rows.forEach { print(line($0)) }
-    print("Total parameters: \(network.parameterCount)")
+    print("Total parameters: \(summary.parameterCount)")
     print(
       "Preprocessing: \(loaded.preprocessing.method.rawValue)"
         + (loaded.preprocessing.divisor != 1 ? ", inputs divided by \(loaded.preprocessing.divisor)" : ""))
