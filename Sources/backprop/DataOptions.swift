@@ -185,22 +185,20 @@ struct DataOptions: ParsableArguments {
   func load<Scalar: MatrixScalar>(seed: UInt64, output: Output, as _: Scalar.Type) throws -> (
     training: Dataset, validation: Dataset?, test: Dataset?
   ) {
-    let classification = output.isClassification
-    var training = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
-    var test = try testFile(classNames: training.classNames, as: Scalar.self)?.fitted(
-      to: output, file: testData ?? testY ?? "the test set")
-    if let testSplit {
-      let parts = try training.split(fraction: testSplit, seed: seed &+ 1, stratify: stratify, option: "--test-split")
-      (training, test) = (parts.rest, parts.heldOut)
-    }
-    var validation = try validationFile(classNames: training.classNames, as: Scalar.self)?
+    let file = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
+    // The held-out parts by the library's rule (test first, then validation); files given instead are read as they are.
+    let split = try file.heldOut(
+      validation: validationSplit, test: testSplit, seed: seed, output: output, stratify: stratify,
+      options: ("--validation-split", "--test-split"))
+    let test =
+      try split.test
+      ?? testFile(classNames: file.classNames, as: Scalar.self)?.fitted(
+        to: output, file: testData ?? testY ?? "the test set")
+    let validation =
+      try split.validation
+      ?? validationFile(classNames: file.classNames, as: Scalar.self)?
       .fitted(to: output, file: validationData ?? validationY ?? "the validation set")
-    if let validationSplit {
-      let byClass = (stratify || classification) && training.y.rows == 1
-      let parts = try training.split(fraction: validationSplit, seed: seed &+ 2, stratify: byClass)
-      (training, validation) = (parts.rest, parts.heldOut)
-    }
-    return (training, validation, test)
+    return (split.training, validation, test)
   }
 }
 
@@ -256,15 +254,6 @@ struct ExampleRange: ExpressibleByArgument, CustomStringConvertible {
   /// The examples of `set` in the range.
   /// - Throws: ``ConfigurationError`` naming `option` when the range selects nothing.
   func select(from set: Dataset, option: String) throws -> Dataset {
-    let m = set.count
-    func resolve(_ value: Int?, _ fallback: Int) -> Int {
-      guard let value else { return fallback }
-      return min(max(value < 0 ? m + value : value, 0), m)
-    }
-    let (lower, upper) = (resolve(start, 0), resolve(end, m))
-    guard lower < upper else {
-      throw ConfigurationError(option: option, "\(self) selects no examples of the \(m) in the file")
-    }
-    return set.subset(Array(lower..<upper))
+    try set.examples(start: start, end: end, option: option)
   }
 }

@@ -296,6 +296,65 @@ public struct Dataset: Sendable {
     return (subset(rest), subset(heldOut))
   }
 
+  /// The held-out sets a training run takes from its training set, the rule `backprop
+  /// train` follows: first a test part of `test` (seeded by `seed + 1`, stratified by
+  /// class when `stratify`), then a validation part of `validation` of what remains
+  /// (`seed + 2`, stratified by class for a classification output with one label row,
+  /// or when `stratify`). A nil fraction takes nothing.
+  ///
+  /// ```swift
+  /// let sets = try Dataset.csv(path: "iris.csv").fitted(to: .softmax, file: "iris.csv")
+  ///   .heldOut(validation: 0.2, test: 0.2, seed: 1, output: .softmax)
+  /// ```
+  /// - Parameters:
+  ///   - validation: the fraction of the examples left after the test part to validate on, or nil.
+  ///   - test: the fraction of the examples to test on, or nil.
+  ///   - seed: the run's seed; the parts use `seed + 1` and `seed + 2`.
+  ///   - output: the network's output (a classification output stratifies the validation part).
+  ///   - stratify: stratify both parts by class.
+  ///   - options: the names ``ConfigurationError`` gives the two fractions (the command line's flags).
+  /// - Throws: ``ConfigurationError`` when a fraction is not in (0, 1) or leaves a part empty.
+  public func heldOut(
+    validation: Double?, test: Double?, seed: UInt64, output: Output, stratify: Bool = false,
+    options: (validation: String, test: String) = ("validation", "test")
+  ) throws(ConfigurationError) -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+    var training = self
+    var testPart: Dataset?
+    if let test {
+      let parts = try training.split(fraction: test, seed: seed &+ 1, stratify: stratify, option: options.test)
+      (training, testPart) = (parts.rest, parts.heldOut)
+    }
+    var validationPart: Dataset?
+    if let validation {
+      let byClass = (stratify || output.isClassification) && training.y.rows == 1
+      let parts = try training.split(
+        fraction: validation, seed: seed &+ 2, stratify: byClass, option: options.validation)
+      (training, validationPart) = (parts.rest, parts.heldOut)
+    }
+    return (training, validationPart, testPart)
+  }
+
+  /// The examples at positions `start..<end`, Python-slice style: a negative bound counts
+  /// from the end, nil is the first (or past the last) example, bounds are clamped.
+  /// - Parameters:
+  ///   - start: the first position, or nil for 0.
+  ///   - end: the position after the last, or nil for the count.
+  ///   - option: the name ``ConfigurationError`` gives the range.
+  /// - Throws: ``ConfigurationError`` when the range selects no example.
+  public func examples(start: Int?, end: Int?, option: String = "examples") throws(ConfigurationError) -> Dataset {
+    let m = count
+    func resolve(_ value: Int?, _ fallback: Int) -> Int {
+      guard let value else { return fallback }
+      return Swift.min(Swift.max(value < 0 ? m + value : value, 0), m)
+    }
+    let (lower, upper) = (resolve(start, 0), resolve(end, m))
+    guard lower < upper else {
+      let range = "\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")"
+      throw ConfigurationError(option: option, "\(range) selects no examples of the \(m) in the file")
+    }
+    return subset(Array(lower..<upper))
+  }
+
   private static func checkFinite<T: MatrixScalar>(_ x: Matrix<T>, file: String) throws(DataError) {
     let index = x.withUnsafeBufferPointer { p in p.firstIndex { !$0.isFinite } }
     if let index {

@@ -76,4 +76,32 @@ import Testing
     #expect(throws: ConfigurationError.self) { try set.split(fraction: 0.01, seed: 1) }
     #expect(throws: DataError.self) { try Dataset(x: Matrix(rows: 2, columns: 3), y: Matrix(rows: 1, columns: 4)) }
   }
+
+  /// The training run's rule: the test part first (seed + 1), then validation from the rest
+  /// (seed + 2, by class for a classifier), the same as the two splits made by hand.
+  @Test func heldOutPartsFollowTheTrainingRule() throws {
+    let set = try classes(100)
+    let sets = try set.heldOut(validation: 0.25, test: 0.2, seed: 5, output: .sigmoid)
+    let test = try set.split(fraction: 0.2, seed: 6)
+    let validation = try test.rest.split(fraction: 0.25, seed: 7, stratify: true)
+    #expect(sets.test?.x == test.heldOut.x)
+    #expect(sets.validation?.x == validation.heldOut.x && sets.training.x == validation.rest.x)
+    #expect(sets.training.count + sets.validation!.count + sets.test!.count == 100)
+    let none = try set.heldOut(validation: nil, test: nil, seed: 5, output: .identity)
+    #expect(none.training.x == set.x && none.validation == nil && none.test == nil)
+    do {
+      _ = try set.heldOut(validation: 1.5, test: nil, seed: 5, output: .sigmoid)
+      Issue.record("no error")
+    } catch {
+      #expect(error.option == "validation")
+    }
+  }
+
+  @Test func examplesArePythonSlices() throws {
+    let set = try classes(10)
+    #expect(try set.examples(start: 2, end: 5).x.scalars == [2, 3, 4])
+    #expect(try set.examples(start: -3, end: nil).x.scalars == [7, 8, 9])
+    #expect(try set.examples(start: nil, end: -8).x.scalars == [0, 1])
+    #expect(throws: ConfigurationError.self) { try set.examples(start: 5, end: 5) }
+  }
 }
