@@ -323,8 +323,7 @@ import Testing
     let start = try Network<Float>(
       layerSizes: [4, 6, 3], hiddenActivation: .relu, output: .softmax, initializer: .he, using: &rng)
     let x = Matrix<Float>.randomNormal(rows: 4, columns: 50, using: &rng)
-    var y = Matrix<Float>(rows: 1, columns: 50)
-    for j in 0..<50 { y[0, j] = Float(j % 3) }
+    let y = Matrix<Float>(labels: (0..<50).map { Float($0 % 3) })
     let options = try FitOptions(epochs: 3, batchSize: 16)
     var viaSettings = start
     let settingsHistory = try viaSettings.fit(x: x, y: y, optimizer: .adam(learningRate: 0.01), options: options)
