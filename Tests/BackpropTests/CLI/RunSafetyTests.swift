@@ -192,8 +192,11 @@ struct RunSafetyTests {
     let checkpoints = folder.appendingPathComponent("run").path
     let process = Process()
     process.executableURL = url
+    // Layers wide enough that the interrupt checkpoint (W, b and Adam's two moments, ~0.8 MB) takes
+    // longer to write than the 2 ms between the signals: with a tiny one the process could finish and
+    // exit before the second signal arrived on a loaded machine, and there was nothing left to test.
     process.arguments = [
-      "train", "--data", folder.appendingPathComponent("data.csv").path, "--layers", "2,64,64,2", "--output",
+      "train", "--data", folder.appendingPathComponent("data.csv").path, "--layers", "2,256,256,2", "--output",
       "softmax", "--epochs", "100000", "--batch-size", "8", "--optimizer", "adam", "--print-every", "0",
       "--checkpoint-dir", checkpoints, "--checkpoint-every", "1", "--threads", "1",
     ]
