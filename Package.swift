@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "Backprop", targets: ["Backprop"]),
     .library(name: "BackpropRunFile", targets: ["BackpropRunFile"]),
+    .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -36,11 +37,14 @@ let package = Package(
       name: "BackpropRunFile",
       dependencies: ["Backprop", .product(name: "Yams", package: "Yams")]
     ),
+    // Hyperparameter sweeps: the search spaces, the searches, the ranked table and its report.
+    .target(name: "BackpropSweep", dependencies: ["Backprop"]),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
         "BackpropRunFile",
+        "BackpropSweep",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -54,7 +58,7 @@ let package = Package(
     .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
     .testTarget(
       name: "BackpropTests",
-      dependencies: ["Backprop", "BackpropRunFile", "BackpropTestSupport", "CMallocCounter"],
+      dependencies: ["Backprop", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport", "CMallocCounter"],
       path: "Tests/BackpropTests"
     ),
   ],

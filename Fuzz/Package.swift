@@ -31,6 +31,8 @@ let package = Package(
         dependencies: ["FuzzSupport", .product(name: "Backprop", package: "Backprop")]
           // The run file reader (`train --config`) is a library of its own.
           + (reader == "config" ? [.product(name: "BackpropRunFile", package: "Backprop")] : [])
+          // So are the sweeps' search spaces.
+          + (reader == "sweep-spec" ? [.product(name: "BackpropSweep", package: "Backprop")] : [])
       )
     },
   swiftLanguageModes: [.v6]

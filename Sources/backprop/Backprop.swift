@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backprop
 import Foundation
+import BackpropSweep
 
 @main
 struct BackpropCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backprop
 import Foundation
+import BackpropSweep
 
 /// Runs a sweep's trials as child `backprop train` processes, at most `parallel`
 /// at a time, each writing its output to its folder's `log.txt`. Ctrl-C (or

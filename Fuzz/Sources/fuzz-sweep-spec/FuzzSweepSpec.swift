@@ -1,4 +1,5 @@
 import Backprop
+import BackpropSweep
 import Foundation
 
 /// The input as a `backprop sweep --vary NAME=SPEC` (the first byte's low bit says whether the

@@ -2,7 +2,7 @@ import Foundation
 
 /// The charts' look: font, text and grid colours, the series and class
 /// palettes, and colour arithmetic for tints and colour scales.
-enum ChartStyle {
+package enum ChartStyle {
   /// The system's UI font, with common fallbacks.
   static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
   /// Titles and labels.
@@ -15,7 +15,7 @@ enum ChartStyle {
   static let axis = "#9ca3af"
 
   /// Line colours, in order: training (blue), validation (orange), then green, purple, red, teal, ochre, pink.
-  static let series = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"]
+  package static let series = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777"]
 
   /// Tableau's ten categorical colours, for classes.
   static let categorical = [

@@ -131,7 +131,7 @@ extension TrainingReport {
   }
 
   /// Logarithmic when every value is positive and they span a factor of 30 or more (a cost falling by decades).
-  static func suggestedScale(_ values: [Double]) -> AxisScale.Kind {
+  package static func suggestedScale(_ values: [Double]) -> AxisScale.Kind {
     let finite = values.filter(\.isFinite)
     guard let low = finite.min(), let high = finite.max(), low > 0 else { return .linear }
     return high / low >= 30 ? .logarithmic : .linear

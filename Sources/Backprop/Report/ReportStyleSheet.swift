@@ -1,12 +1,12 @@
 /// The CSS inlined in a report's `index.html`: a centred column of cards on a
 /// light background, charts that fill their card's width, two charts a row on
 /// wide screens and one on narrow ones, tables with tabular figures.
-enum ReportStyleSheet {
+package enum ReportStyleSheet {
   /// The start of a report page, through `<body>`: the document type, the
   /// character set, the viewport, the title, an empty icon (no request for
   /// favicon.ico) and this style sheet inline. `title` and `generator` are
   /// HTML-escaped already.
-  static func pageStart(title: String, generator: String? = nil) -> String {
+  package static func pageStart(title: String, generator: String? = nil) -> String {
     """
     <!DOCTYPE html>
     <html lang="en">

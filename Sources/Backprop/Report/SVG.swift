@@ -7,9 +7,9 @@ import Foundation
 /// whose root `<svg>` also works inline in HTML: ids are prefixed with the
 /// chart's id so several charts can share a page, and the `viewBox` lets CSS
 /// scale it (`width: 100%; height: auto`).
-enum SVG {
+package enum SVG {
   /// `text` with `&`, `<`, `>`, `"` and `'` escaped, for XML text and attribute values.
-  static func escape(_ text: String) -> String {
+  package static func escape(_ text: String) -> String {
     var escaped = ""
     escaped.reserveCapacity(text.count)
     for character in text {
@@ -52,7 +52,7 @@ enum SVG {
   }
 
   /// A standalone `.svg` file's text: the XML declaration, then the chart.
-  static func file(_ chart: String) -> String {
+  package static func file(_ chart: String) -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart + "\n"
   }
 

@@ -2,6 +2,7 @@ import Backprop
 import BackpropTestSupport
 import Foundation
 import Testing
+import BackpropSweep
 
 /// `backprop sweep` end to end: trials run as child processes, the ranked table,
 /// sweep.csv, best.safetensors, the report, failures and bad specs.

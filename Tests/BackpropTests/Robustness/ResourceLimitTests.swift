@@ -2,6 +2,7 @@ import Backprop
 import BackpropTestSupport
 import Foundation
 import Testing
+import BackpropSweep
 
 /// Resource bombs end in a clear error, never a crash or an out-of-memory kill:
 /// the memory estimate, reading limits, sweep sizes and formula depth.

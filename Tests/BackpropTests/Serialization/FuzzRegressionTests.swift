@@ -4,6 +4,7 @@ import Testing
 
 @testable import Backprop
 @testable import BackpropRunFile
+import BackpropSweep
 
 /// Every input the fuzzers (`scripts/fuzz`, `Fuzz/`) found a problem with, kept in
 /// `Tests/Fixtures/fuzz/<target>/` and read here through the same reader as the

@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import BackpropSweep
 
 /// `--vary NAME=VALUES`: lists, log and linear ranges, their grid points and
 /// random draws, and errors that name the spec.

@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import BackpropSweep
 
 /// The sweep's page and chart: one curve per finished trial, the best widest, the ranked table.
 @Suite struct SweepReportTests {

@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import BackpropSweep
 
 /// Grid and random search: how many trials, in what order, reproducibly.
 @Suite struct SweepSearchTests {

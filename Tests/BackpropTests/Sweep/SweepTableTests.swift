@@ -1,6 +1,7 @@
 import Backprop
 import Foundation
 import Testing
+import BackpropSweep
 
 /// Ranking trials by a metric, the table's cells and CSV, and the metric's value in a history.
 @Suite struct SweepTableTests {

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// How a sweep chooses its trials from the ``SweepParameter``s: every

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// What one trial of a sweep left: the values it tried, and its history or why it failed.

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// A sweep's trials ranked by a ``SweepMetric``, as a text table for the terminal and as CSV.

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// What ranks a sweep's trials: a cost or a metric from each trial's ``History``,

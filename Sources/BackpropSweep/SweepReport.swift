@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// One page comparing a sweep's trials: every trial's cost curve on one chart

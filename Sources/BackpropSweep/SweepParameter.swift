@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// One hyperparameter a sweep varies, and the values it takes: `--vary NAME=SPEC`.
