@@ -258,25 +258,28 @@ struct Train: ParsableCommand {
       usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
       events: training.events, resuming: resumed != nil)
     var lastCheckpoint: String?
-    let run = FitRun(
-      network: network, x: trainData.x, y: trainData.y, validation: validationSet, options: options,
-      printer: printer,
-      resume: resumed?.state,
-      checkpoint: checkpoints.map { folder in
-        { state in
-          lastCheckpoint = try Interruption.whileSaving {
-            try folder.save(state, model: savedModel, configuration: configuration)
-          }
+    // The library's entry point, with the command line's hooks: checkpoints, Ctrl-C, the live display.
+    let checkpoint: ((FitState<Scalar>) throws -> Void)? = checkpoints.map { folder in
+      { state in
+        lastCheckpoint = try Interruption.whileSaving {
+          try folder.save(state, model: savedModel, configuration: configuration)
         }
-      })
+      }
+    }
+    func fit() throws -> History {
+      try network.fit(
+        x: trainData.x, y: trainData.y, validation: validationSet, optimizer: settings, options: options,
+        resumingFrom: resumed?.state, checkpoint: checkpoint, shouldStop: { Interruption.requested },
+        afterBatch: { printer.batch($0) },
+        progress: {
+          printer.epoch($0)
+          return true
+        })
+    }
     let history: History
     if checkpoints != nil { Interruption.install() }
     do {
-      if safety.deterministic {
-        (network, history) = try Kernels.withBackend(.builtin) { try settings.accept(run) }
-      } else {
-        (network, history) = try settings.accept(run)
-      }
+      history = try safety.deterministic ? Kernels.withBackend(.builtin) { try fit() } : fit()
     } catch let interrupted as TrainingInterrupted {
       FileHandleOutput.standardError(
         "Interrupted (\(interrupted)); saved \(lastCheckpoint ?? "a checkpoint"). "
@@ -478,29 +481,6 @@ struct Train: ParsableCommand {
 enum FileHandleOutput {
   static func standardError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
-  }
-}
-
-/// Runs `fit` with the optimizer the settings build (a visitor, so the loop is specialised).
-struct FitRun<Scalar: MatrixScalar>: OptimizerVisitor {
-  var network: Network<Scalar>
-  var x: Matrix<Scalar>
-  var y: Matrix<Scalar>
-  var validation: LabeledBatch<Scalar>?
-  var options: FitOptions
-  var printer: TrainingOutput
-  var resume: FitState<Scalar>?
-  var checkpoint: ((FitState<Scalar>) throws -> Void)?
-
-  func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
-    var network = network
-    let history = try network.fit(
-      x: x, y: y, validation: validation, optimizer: optimizer, options: options, resumingFrom: resume,
-      checkpoint: checkpoint, shouldStop: { Interruption.requested }, afterBatch: { printer.batch($0) },
-      progress: {
-        printer.epoch($0); return true
-      })
-    return (network, history)
   }
 }
 

@@ -63,13 +63,13 @@ public enum AnyModel: Sendable {
   /// every parameter kind the file holds) when it was saved in the other precision.
   /// - Throws: ``FileFormatError`` should the model not encode (it was read from a file, so it does).
   public func model<Scalar: MatrixScalar>(as _: Scalar.Type = Scalar.self) throws -> Model<Scalar> {
+    func converted<Stored: MatrixScalar>(_ model: Model<Stored>) throws -> Model<Scalar> {
+      if let same = model as? Model<Scalar> { return same }
+      return try ModelFile.decode(ModelFile.encode(model), path: "(\(dtype) model)")
+    }
     switch self {
-    case .float32(let model):
-      if let same = model as? Model<Scalar> { return same }
-      return try ModelFile.decode(ModelFile.encode(model), path: "(\(dtype) model)")
-    case .float64(let model):
-      if let same = model as? Model<Scalar> { return same }
-      return try ModelFile.decode(ModelFile.encode(model), path: "(\(dtype) model)")
+    case .float32(let model): return try converted(model)
+    case .float64(let model): return try converted(model)
     }
   }
 }

@@ -98,7 +98,7 @@ extension Network {
   /// Mini-batch training with the optimizer given as settings (`.adam()`,
   /// `.momentum(learningRate: 0.1)`), the form ``Model`` and the command line take;
   /// the concrete optimizer is built for `Scalar` and the loop specialised for it.
-  /// See ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)``
+  /// See ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``
   /// for the parameters and what each epoch does.
   ///
   /// ```swift
@@ -112,18 +112,25 @@ extension Network {
   ///   - validation: a held-out set, evaluated after each epoch (inference mode).
   ///   - settings: the update rule and its hyperparameters.
   ///   - options: epochs, batch size and the rest (see ``FitOptions``).
+  ///   - resume: a state saved by an earlier run with the same data and options.
+  ///   - checkpoint: receives the state every ``FitOptions/checkpoint`` epochs, at the end, and
+  ///     before an interruption.
+  ///   - shouldStop: asked after every step; true checkpoints and throws ``TrainingInterrupted``.
+  ///   - afterBatch: called after every step with the epoch's progress.
   ///   - progress: called after each epoch; return false to stop.
-  /// - Returns: the history.
+  /// - Returns: the history. The network is left as it was when training throws.
   /// - Throws: ``ConfigurationError`` for impossible hyperparameters, and what the generic `fit` throws.
   @discardableResult
   public mutating func fit(
     x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
     validation: LabeledBatch<Scalar>? = nil, optimizer settings: OptimizerSettings, options: FitOptions,
+    resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
+    shouldStop: @escaping () -> Bool = { false }, afterBatch: @escaping (BatchProgress) -> Void = { _ in },
     progress: @escaping (EpochRecord) -> Bool = { _ in true }
   ) throws -> History {
     let run = NetworkFitRun(
       network: self, x: x, y: y, sampleWeights: sampleWeights, validation: validation, options: options,
-      progress: progress)
+      resume: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch, progress: progress)
     let history: History
     (self, history) = try settings.accept(run)
     return history
@@ -138,12 +145,17 @@ struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var sampleWeights: Matrix<Scalar>?
   var validation: LabeledBatch<Scalar>?
   var options: FitOptions
+  var resume: FitState<Scalar>?
+  var checkpoint: ((FitState<Scalar>) throws -> Void)?
+  var shouldStop: () -> Bool
+  var afterBatch: (BatchProgress) -> Void
   var progress: (EpochRecord) -> Bool
 
   func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
     var network = network
     let history = try network.fit(
       x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
+      resumingFrom: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch,
       progress: progress)
     return (network, history)
   }
