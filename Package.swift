@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "Backprop", targets: ["Backprop"]),
     .library(name: "BackpropRunFile", targets: ["BackpropRunFile"]),
+    .library(name: "BackpropReport", targets: ["BackpropReport"]),
     .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
@@ -37,12 +38,16 @@ let package = Package(
       name: "BackpropRunFile",
       dependencies: ["Backprop", .product(name: "Yams", package: "Yams")]
     ),
+    // The training report (`train --report`, `backprop report`): its HTML page, SVG charts,
+    // decision boundary, network summary and reproducibility stamp.
+    .target(name: "BackpropReport", dependencies: ["Backprop"]),
     // Hyperparameter sweeps: the search spaces, the searches, the ranked table and its report.
-    .target(name: "BackpropSweep", dependencies: ["Backprop"]),
+    .target(name: "BackpropSweep", dependencies: ["Backprop", "BackpropReport"]),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
+        "BackpropReport",
         "BackpropRunFile",
         "BackpropSweep",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,7 +63,9 @@ let package = Package(
     .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
     .testTarget(
       name: "BackpropTests",
-      dependencies: ["Backprop", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport", "CMallocCounter"],
+      dependencies: [
+        "Backprop", "BackpropReport", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport", "CMallocCounter",
+      ],
       path: "Tests/BackpropTests"
     ),
   ],

@@ -1,7 +1,7 @@
 import Backprop
 import Foundation
 
-/// What ranks a sweep's trials: a cost or a metric from each trial's ``History``,
+/// What ranks a sweep's trials: a cost or a metric from each trial's `History`,
 /// at the epoch whose parameters the trial kept (the last, or early stopping's best).
 ///
 /// ```swift
@@ -13,7 +13,7 @@ import Foundation
 /// Names: `cost`, `validation-cost`, a `--metrics` name (`accuracy`, `macro-f1`, `log-loss`,
 /// `roc-auc`, `mse`, `mae`, `r2`) for the training set, or `validation-` and one for the validation set.
 public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
-  /// The metric's key in an ``EpochRecord``'s metrics (`accuracy`, `macro_f1`), or nil for the cost.
+  /// The metric's key in an `EpochRecord`'s metrics (`accuracy`, `macro_f1`), or nil for the cost.
   public var metric: String?
   /// Whether it is measured on the validation set.
   public var validation: Bool
@@ -25,7 +25,7 @@ public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// Parses a name such as `validation-cost` or `validation-accuracy`.
-  /// - Throws: ``ConfigurationError`` naming `--rank-by` for an unknown name.
+  /// - Throws: `ConfigurationError` naming `--rank-by` for an unknown name.
   public init(parsing text: String) throws(ConfigurationError) {
     var name = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
     validation = name.hasPrefix("validation-")
@@ -39,7 +39,7 @@ public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
     } catch {
       let metrics = MetricName.allCases.map(\.rawValue).joined(separator: ", ")
       throw ConfigurationError(
-        option: "--rank-by",
+        parameter: "SweepMetric",
         "unknown '\(text)'; choose cost, validation-cost, or a metric (\(metrics)), "
           + "with validation- for the validation set")
     }
@@ -60,7 +60,7 @@ public struct SweepMetric: Sendable, Hashable, CustomStringConvertible {
     SweepMetric(costOn: histories.contains { $0.epochs.contains { $0.validationCost != nil } })
   }
 
-  /// The value at the epoch the trial kept (``History/bestEpoch``, else the last); nil when not recorded.
+  /// The value at the epoch the trial kept (`History/bestEpoch`, else the last); nil when not recorded.
   public func value(in history: History) -> Double? {
     guard let record = Self.keptRecord(of: history) else { return nil }
     switch (metric, validation) {

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// ```swift
 /// let rate = try SweepParameter(parsing: "learning-rate=log:1e-4..1e-1:4")
-/// rate.gridValues()        // ["0.0001", "0.001", "0.01", "0.1"]
+/// try rate.gridValues()    // ["0.0001", "0.001", "0.01", "0.1"]
 /// let sizes = try SweepParameter(parsing: "layers=64,32,10|64,128,10")
-/// sizes.gridValues()       // ["64,32,10", "64,128,10"]
+/// try sizes.gridValues()   // ["64,32,10", "64,128,10"]
 /// ```
 ///
 /// A spec is one of
@@ -47,7 +47,7 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   /// - Parameters:
   ///   - text: `learning-rate=log:1e-4..1e-1`, `optimizer=sgd|adam`, `layers=64,32,10|64,128,10`.
   ///   - integer: whether the option takes whole numbers (ranges are then rounded).
-  /// - Throws: ``ConfigurationError`` naming `--vary` and the spec: no `=`, an empty name or list,
+  /// - Throws: `ConfigurationError` naming `--vary` and the spec: no `=`, an empty name or list,
   ///   a malformed number, LO ≥ HI, a non-positive bound of a log range, fewer than 1 point, a
   ///   value listed twice, a whole-number range beyond ±2⁵³.
   public init(parsing text: String, integer: Bool = false) throws(ConfigurationError) {
@@ -114,12 +114,12 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   static let largestWholeNumber: Double = 9_007_199_254_740_992
 
   private static func error(_ spec: String, _ problem: String) -> ConfigurationError {
-    ConfigurationError(option: "--vary", "'\(spec)': \(problem)")
+    ConfigurationError(parameter: "SweepParameter", "'\(spec)': \(problem)")
   }
 
   /// How many values a grid search takes before any is made: a list's items, or a range's K
   /// (an integer range may round some of its K points to the same whole number).
-  /// - Throws: ``ConfigurationError`` naming the spec when a range has no number of points.
+  /// - Throws: `ConfigurationError` naming the spec when a range has no number of points.
   public func gridCount() throws(ConfigurationError) -> Int {
     switch values {
     case .list(let items): return items.count
@@ -137,7 +137,7 @@ public struct SweepParameter: Sendable, Hashable, CustomStringConvertible {
   /// The values a grid search tries, in order. An integer option's points rounded to the same
   /// whole number are tried once; other points are written with as many digits as it takes
   /// to keep them apart (4 significant digits when that is enough: `0.003162`).
-  /// - Throws: ``ConfigurationError`` naming the spec when a range has no number of points, or
+  /// - Throws: `ConfigurationError` naming the spec when a range has no number of points, or
   ///   when its points are too close together to be told apart even at full precision.
   public func gridValues() throws(ConfigurationError) -> [String] {
     switch values {

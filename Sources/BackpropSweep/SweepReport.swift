@@ -1,11 +1,13 @@
 import Backprop
+import BackpropReport
 import Foundation
 
 /// One page comparing a sweep's trials: every trial's cost curve on one chart
 /// (the best highlighted, each named by its varied values) and the ranked table.
 ///
 /// ```swift
-/// let report = SweepReport(table: table, title: "digits.csv", command: ["backprop", "sweep", …])
+/// let command = ["backprop", "sweep", "--vary", "learning-rate=log:1e-3..1e-1:3", "--", "--data", "digits.csv"]
+/// let report = SweepReport(table: table, title: "digits.csv", command: command)
 /// try report.write(to: "sweep")     // sweep/cost.svg and sweep/index.html
 /// ```
 ///
@@ -134,9 +136,9 @@ public struct SweepReport: Sendable {
       """
   }
 
-  /// Writes ``chartFileName`` and ``pageFileName`` into `directory` (which must exist), each atomically.
+  /// Writes `chartFileName` and `pageFileName` into `directory` (which must exist), each atomically.
   /// - Returns: the paths written.
-  /// - Throws: ``FileFormatError`` naming the file that cannot be written.
+  /// - Throws: `FileFormatError` naming the file that cannot be written.
   @discardableResult
   public func write(to directory: String) throws(FileFormatError) -> [String] {
     let folder = URL(fileURLWithPath: directory)

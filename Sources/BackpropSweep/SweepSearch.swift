@@ -29,15 +29,15 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
   ///   - parameters: what varies.
   ///   - count: for a random search, the number of trials; for a grid, the most it may hold (nil: no limit).
   ///   - seed: the random search's generator seed.
-  ///   - maxTrials: the most trials a sweep may hold (``defaultMaxTrials``), checked by arithmetic
+  ///   - maxTrials: the most trials a sweep may hold (`defaultMaxTrials`), checked by arithmetic
   ///     before any trial is made.
-  /// - Throws: ``ConfigurationError`` naming `--vary` (a range without its number of points in a
-  ///   grid), `--trials` (a grid larger than `count`, or a count below 1) or `--max-trials`
+  /// - Throws: `ConfigurationError` naming `SweepParameter` (a range without its number of points
+  ///   in a grid), `count` (a grid larger than it, or a count below 1) or `maxTrials`
   ///   (more trials than it allows).
   public func trials(
     _ parameters: [SweepParameter], count: Int? = nil, seed: UInt64 = 1, maxTrials: Int = defaultMaxTrials
   ) throws(ConfigurationError) -> [Trial] {
-    if let count, count < 1 { throw ConfigurationError(option: "--trials", "\(count): must be at least 1") }
+    if let count, count < 1 { throw ConfigurationError(parameter: "count", "\(count): must be at least 1") }
     switch self {
     case .grid:
       // The grid's size by arithmetic (saturating), before a single value is made.
@@ -49,10 +49,11 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
       if planned > maxTrials {
         let shape = counts.map(String.init).joined(separator: " × ")
         throw ConfigurationError(
-          option: "--max-trials",
+          parameter: "maxTrials",
           "the grid has \(planned == Int.max ? "more than \(Int.max)" : String(planned)) combinations (\(shape)), "
             + "more than the \(maxTrials) a sweep runs unless told otherwise; give fewer values, sample it with "
-            + "--search random --trials N, or raise --max-trials if you mean to run them all")
+            + "a random search (`SweepSearch.random`) of N trials (`count`), or raise `maxTrials` if you mean to run them all"
+        )
       }
       var values = [[String]]()
       for parameter in parameters { values.append(try parameter.gridValues()) }
@@ -60,9 +61,9 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
       if let count, size > count {
         let shape = values.map { String($0.count) }.joined(separator: " × ")
         throw ConfigurationError(
-          option: "--trials",
-          "\(count) is fewer than the grid's \(size) combinations (\(shape)); raise --trials, give fewer values, "
-            + "or sample the space with --search random --trials \(count)")
+          parameter: "count",
+          "\(count) is fewer than the grid's \(size) combinations (\(shape)); raise it, give fewer values, "
+            + "or sample the space with a random search (`SweepSearch.random`) of \(count) trials")
       }
       var trials: [Trial] = [[]]
       for (parameter, choices) in zip(parameters, values) {
@@ -72,9 +73,9 @@ public enum SweepSearch: String, Sendable, Hashable, CaseIterable {
     case .random:
       if let count, count > maxTrials {
         throw ConfigurationError(
-          option: "--trials",
+          parameter: "count",
           "\(count) is more than the \(maxTrials) trials a sweep runs unless told otherwise; "
-            + "raise --max-trials if you mean to run them all")
+            + "raise `maxTrials` if you mean to run them all")
       }
       var generator = DefaultGenerator(seed: seed)
       return (0..<(count ?? 10)).map { _ in

@@ -57,7 +57,7 @@ public struct SweepTable: Sendable {
     ["rank", "trial"] + parameters + [metric.description] + extraColumns + ["epochs", "seconds", "status"]
   }
 
-  /// Each row's cells, in ``columns`` order (numbers with 6 significant digits; empty where none).
+  /// Each row's cells, in `columns` order (numbers with 6 significant digits; empty where none).
   public func cells() -> [[String]] {
     let extras = extraColumns
     var rank = 0

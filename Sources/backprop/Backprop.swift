@@ -54,7 +54,8 @@ struct BackpropCommand: ParsableCommand {
       do {
         RunFile.resolvedArguments = try RunFile.expand(Array(arguments.dropFirst()))
       } catch {
-        FileHandle.standardError.write(Data((BackpropCommand.fullMessage(for: error) + "\n").utf8))
+        FileHandle.standardError.write(
+          Data((FlagNames.message(BackpropCommand.fullMessage(for: error), for: error) + "\n").utf8))
         Foundation.exit(2)
       }
       run(BackpropCommand.self, ["train"] + RunFile.resolvedArguments)
@@ -75,7 +76,8 @@ struct BackpropCommand: ParsableCommand {
     } catch {
       let code = root.exitCode(for: error)
       if code == .success { root.exit(withError: error) }  // --help, --version, completion scripts
-      let message = RunFile.locating(root.fullMessage(for: error))  // names the run file that gave the value
+      // Library names as flags (FlagNames), then the run file that gave the value.
+      let message = RunFile.locating(FlagNames.message(root.fullMessage(for: error), for: error))
       if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
       Foundation.exit(exitStatus(for: error, parserCode: code.rawValue))
     }

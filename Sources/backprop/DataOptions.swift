@@ -188,8 +188,7 @@ struct DataOptions: ParsableArguments {
     let file = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
     // The held-out parts by the library's rule (test first, then validation); files given instead are read as they are.
     let split = try file.heldOut(
-      validation: validationSplit, test: testSplit, seed: seed, output: output, stratify: stratify,
-      options: ("--validation-split", "--test-split"))
+      validation: validationSplit, test: testSplit, seed: seed, output: output, stratify: stratify)
     let test =
       try split.test
       ?? testFile(classNames: file.classNames, as: Scalar.self)?.fitted(
@@ -254,6 +253,10 @@ struct ExampleRange: ExpressibleByArgument, CustomStringConvertible {
   /// The examples of `set` in the range.
   /// - Throws: ``ConfigurationError`` naming `option` when the range selects nothing.
   func select(from set: Dataset, option: String) throws -> Dataset {
-    try set.examples(start: start, end: end, option: option)
+    do {
+      return try set.examples(start: start, end: end)
+    } catch {
+      throw ConfigurationError(parameter: option, error.problem)
+    }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import BackpropReport
 import Foundation
 
 struct Demo: ParsableCommand {
@@ -36,7 +37,7 @@ struct Demo: ParsableCommand {
     // The larger of the two networks, its 400 examples and one recorded cost per iteration.
     do {
       try MemoryEstimate(layerSizes: [2, 50, 50, 3], scalarBytes: 8, batch: 400, examples: 400, iterations: iterations)
-        .check(option: "--iterations \(iterations)")
+        .check(parameter: "--iterations", value: "\(iterations)")
     } catch {
       throw ValidationError(error.description)
     }
@@ -77,32 +78,23 @@ struct Demo: ParsableCommand {
     print()
   }
 
-  /// The plane coloured by predicted class, with the training points on top (the course's plot_decision_boundary, in text).
+  /// The plane coloured by predicted class, with the training points on top (the course's
+  /// plot_decision_boundary, in text): the library's ``DecisionBoundary`` on a 64 × 24 grid
+  /// spanning the points exactly.
   private func decisionRegions(_ network: Network<Double>, data: (x: Matrix<Double>, y: Matrix<Double>)) throws
     -> String
   {
-    let width = 64
-    let height = 24
-    let xs = (0..<data.x.columns).map { data.x[0, $0] }
-    let ys = (0..<data.x.columns).map { data.x[1, $0] }
-    guard let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else { return "" }
-    var grid = Matrix<Double>(rows: 2, columns: width * height)
-    for row in 0..<height {
-      for column in 0..<width {
-        grid[0, row * width + column] = x0 + (x1 - x0) * (Double(column) + 0.5) / Double(width)
-        grid[1, row * width + column] = y1 - (y1 - y0) * (Double(row) + 0.5) / Double(height)
-      }
-    }
-    let regions = try network.predict(grid)
+    let boundary = try DecisionBoundary(
+      model: Model(network: network), x: data.x, labels: data.y, setName: "training", columns: 64, rows: 24,
+      padding: 0, maximumPoints: data.x.columns)
     let background: [Character] = [" ", "·", ":"]
     let points: [Character] = ["o", "x", "+"]
-    var canvas = (0..<height).map { row in
-      (0..<width).map { column in background[Int(regions[0, row * width + column]) % 3] }
-    }
-    for k in 0..<data.x.columns {
-      let column = min(width - 1, Int((xs[k] - x0) / (x1 - x0) * Double(width)))
-      let row = min(height - 1, Int((y1 - ys[k]) / (y1 - y0) * Double(height)))
-      canvas[row][column] = points[Int(data.y[0, k]) % 3]
+    var canvas = (0..<boundary.rows).map { row in boundary.predictedClasses(row: row).map { background[$0 % 3] } }
+    let (x0, x1, y0, y1) = (boundary.xMin, boundary.xMax, boundary.yMin, boundary.yMax)
+    for k in boundary.pointClasses.indices {
+      let column = min(boundary.columns - 1, Int((boundary.pointsX[k] - x0) / (x1 - x0) * Double(boundary.columns)))
+      let row = min(boundary.rows - 1, Int((y1 - boundary.pointsY[k]) / (y1 - y0) * Double(boundary.rows)))
+      canvas[row][column] = points[boundary.pointClasses[k] % 3]
     }
     return "Decision regions (background: predicted class; o x +: true classes)\n"
       + canvas.map { "  │" + String($0) + "│" }.joined(separator: "\n")

@@ -8,7 +8,8 @@ struct Explain: ParsableCommand {
     abstract: "Show one batch's forward and backward pass through a model: W, b, Z, A, dZ, dW, db per layer.",
     discussion: """
       For each layer l, the shapes and summary statistics (min, max, mean,
-      standard deviation) of the parameters W[l], b[l] (learned) and of what
+      standard deviation) of the parameters W[l], b[l] (learned; and PReLU's
+      α[l], alpha1 … in the .npz, with dα[l]) and of what
       one batch of m examples makes of them: Z[l], A[l] (forward) and dZ[l],
       dW[l], db[l] (backward, from the labels). With --dump, writes them all
       to an .npz under the course's names (W1, b1, Z1, A1, dZ1, dW1, db1, …,
@@ -110,36 +111,34 @@ extension Explain: ModelAction {
       rows.append([
         "layer \(l): \(layer.activation)" + (layer.normalization != nil ? ", batch norm" : ""), "", "", "", "", "",
       ])
-      row("  W\(l)", layer.weight, note: "  (parameter)")
-      row("  b\(l)", layer.bias, note: "  (parameter)")
-      if let normalization = layer.normalization, let stats = cache.normalization {
+      // The layer's parameters, every kind it has (Parameter: W, b, PReLU's α, batch norm's γ, β).
+      for parameter in Parameter.all {
+        guard let value = layer[parameter] else { continue }
+        row("  \(parameter.symbol)\(l)", value, note: "  (parameter)")
+        arrays.append(("\(Self.arrayName(parameter))\(l)", NumPyArray(matrix: value)))
+      }
+      if let stats = cache.normalization {
         row("  μ\(l)", stats.mean, note: "  (this batch)")
         row("  σ²\(l)", stats.variance, note: "  (this batch)")
         row("  Ẑ\(l)", stats.zHat)
-        row("  γ\(l)", normalization.gamma, note: "  (parameter)")
-        row("  β\(l)", normalization.beta, note: "  (parameter)")
         arrays += [
           ("mu\(l)", NumPyArray(matrix: stats.mean)), ("var\(l)", NumPyArray(matrix: stats.variance)),
-          ("Zhat\(l)", NumPyArray(matrix: stats.zHat)), ("gamma\(l)", NumPyArray(matrix: normalization.gamma)),
-          ("beta\(l)", NumPyArray(matrix: normalization.beta)),
+          ("Zhat\(l)", NumPyArray(matrix: stats.zHat)),
         ]
-        if let dGamma = g.dGamma, let dBeta = g.dBeta {
-          row("  dγ\(l)", dGamma)
-          row("  dβ\(l)", dBeta)
-          arrays += [("dgamma\(l)", NumPyArray(matrix: dGamma)), ("dbeta\(l)", NumPyArray(matrix: dBeta))]
-        }
       }
       row("  Z\(l)", cache.z, note: layer.normalization != nil ? "  (γ ⊙ Ẑ + β)" : "")
       row("  A\(l)", cache.a)
       row("  dZ\(l)", dZ[l - 1])
-      row("  dW\(l)", g.dW)
-      row("  db\(l)", g.db)
       arrays += [
-        ("W\(l)", NumPyArray(matrix: layer.weight)), ("b\(l)", NumPyArray(matrix: layer.bias)),
         ("Z\(l)", NumPyArray(matrix: cache.z)), ("A\(l)", NumPyArray(matrix: cache.a)),
-        ("dZ\(l)", NumPyArray(matrix: dZ[l - 1])), ("dW\(l)", NumPyArray(matrix: g.dW)),
-        ("db\(l)", NumPyArray(matrix: g.db)),
+        ("dZ\(l)", NumPyArray(matrix: dZ[l - 1])),
       ]
+      // Their gradients, the same kinds.
+      for parameter in Parameter.all {
+        guard let gradient = g[parameter] else { continue }
+        row("  d\(parameter.symbol)\(l)", gradient)
+        arrays.append(("d\(Self.arrayName(parameter))\(l)", NumPyArray(matrix: gradient)))
+      }
     }
     print(table(header: header, rows: rows))
     if let dump {
@@ -147,6 +146,11 @@ extension Explain: ModelAction {
       FileHandleOutput.standardError(
         "Wrote \(arrays.count) arrays (A0, Y, W1, b1, Z1, A1, dZ1, dW1, db1, …) to \(dump)")
     }
+  }
+
+  /// A parameter's array name in the .npz: the course's W and b, else the parameter's name (alpha, gamma, beta).
+  private static func arrayName(_ parameter: Parameter) -> String {
+    parameter == .weight || parameter == .bias ? parameter.symbol : parameter.description
   }
 
   private func short(_ value: Double) -> String { String(format: "%.4g", value) }

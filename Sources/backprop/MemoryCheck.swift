@@ -14,6 +14,6 @@ extension Train {
     let estimate = try MemoryEstimate(
       layerSizes: sizes, scalarBytes: dtype == .float32 ? 4 : 8, optimizer: optimizer,
       batch: min(training.batchSize ?? m, m), examples: m, iterations: training.epochs ?? iterations)
-    try estimate.check(option: "--layers \(architecture.layers)")
+    try estimate.check(parameter: "--layers", value: "\(architecture.layers)")
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import BackpropReport
 import Foundation
 
 /// A command's work on a loaded model, generic over the scalar type it was saved in.

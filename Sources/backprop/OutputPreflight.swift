@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import BackpropReport
 import Foundation
 
 /// Every file and folder a training run will write, checked before training
@@ -36,7 +37,7 @@ struct OutputPreflight {
       do {
         try Self.check(output)
       } catch let error as FileFormatError {
-        throw ConfigurationError(option: output.option, error.description)
+        throw ConfigurationError(parameter: output.option, error.description)
       }
     }
   }
@@ -47,7 +48,7 @@ struct OutputPreflight {
     case .file(let extensions, let description):
       guard extensions.contains(where: { path.lowercased().hasSuffix($0) }) else {
         throw ConfigurationError(
-          option: output.option,
+          parameter: output.option,
           "\(path): the file must end in " + extensions.joined(separator: " or ") + " (\(description))")
       }
       try AtomicFile.checkWritable(path)

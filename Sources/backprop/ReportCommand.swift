@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import BackpropReport
 import Foundation
 
 struct ReportCommand: ParsableCommand {
@@ -152,7 +153,7 @@ extension ReportCommand: ModelAction {
     let n0 = model.network.layerSizes[0]
     guard set.featureCount == n0 else {
       throw ConfigurationError(
-        option: data != nil ? "--data" : "--x",
+        parameter: data != nil ? "--data" : "--x",
         "\(file) has \(set.featureCount) features per example but the model takes \(n0)")
     }
     let name = setName ?? URL(fileURLWithPath: file).lastPathComponent

@@ -68,7 +68,7 @@ enum ResumeOptions {
           }
           if let value = token.value.flatMap(Int.init), value < epochsDone {
             throw ConfigurationError(
-              option: token.name,
+              parameter: token.name,
               "\(value): the run in \(checkpoint) has already trained \(epochsDone) "
                 + (unit == "--epochs" ? "epochs" : "iterations"))
           }
@@ -86,7 +86,7 @@ enum ResumeOptions {
     }
     if !differences.isEmpty {
       throw ConfigurationError(
-        option: "--resume",
+        parameter: "--resume",
         "\(checkpoint): these options differ from the run's: " + differences.joined(separator: "; ")
           + ". Leave them out to resume the run as it was started (only --epochs or --iterations, --print-every "
           + "and --quiet may change), or start a new run in another --checkpoint-dir")

@@ -269,18 +269,18 @@ struct SweepCommand: ParsableCommand {
       let parameter = try SweepParameter(parsing: spec, integer: Self.integerOptions.contains(String(name)))
       if Self.controlledOptions.contains(parameter.name) || parameter.name == "config" {
         throw ConfigurationError(
-          option: "--vary", "'\(spec)': the sweep sets --\(parameter.name) itself; vary another option")
+          parameter: "--vary", "'\(spec)': the sweep sets --\(parameter.name) itself; vary another option")
       }
       guard RunFile.trainOptionNames.contains(parameter.name) else {
         let near = RunFile.trainOptionNames.filter { $0.hasPrefix(String(parameter.name.prefix(3))) }.sorted()
         throw ConfigurationError(
-          option: "--vary",
+          parameter: "--vary",
           "'\(spec)': train has no option --\(parameter.name)"
             + (near.isEmpty ? "" : " (did you mean \(near.prefix(4).joined(separator: ", "))?)"))
       }
       if parameters.contains(where: { $0.name == parameter.name }) {
         throw ConfigurationError(
-          option: "--vary", "'\(spec)': --\(parameter.name) is varied twice; give its values in one --vary")
+          parameter: "--vary", "'\(spec)': --\(parameter.name) is varied twice; give its values in one --vary")
       }
       parameters.append(parameter)
     }

@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
       try Network<Double>.validate(layerSizes: architecture.layers.sizes)
       try checkMemory(examples: nil)
     } catch let error as ConfigurationError {
-      throw ValidationError(error.description)
+      throw ValidationError(FlagNames.message(for: error))
     }
   }
 
@@ -189,7 +189,7 @@ struct Train: ParsableCommand {
     try outputs.check()
     if training.batchNorm, let save, save.lowercased().hasSuffix(".npz") {
       throw ConfigurationError(
-        option: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
+        parameter: "--save", "\(save): .npz holds W and b only; save a batch-normalised network as .safetensors")
     }
     let checkpoints = try safety.checkpointDir.map { folder in
       let directory = try CheckpointDirectory(
@@ -224,7 +224,7 @@ struct Train: ParsableCommand {
         path: initFile, hiddenActivation: architecture.activation, output: architecture.output, as: Scalar.self)
       guard network.layerSizes == sizes else {
         throw ConfigurationError(
-          option: "--init",
+          parameter: "--init",
           "\(initFile) holds a network of sizes \(network.layerSizes.map(String.init).joined(separator: ",")) "
             + "but --layers is \(architecture.layers)")
       }
@@ -236,7 +236,7 @@ struct Train: ParsableCommand {
     }
     if training.batchNorm && initFile != nil {
       throw ConfigurationError(
-        option: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
+        parameter: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
     }
     // Check the labels before the first iteration, with a clear message.
     try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.columns)
@@ -252,7 +252,8 @@ struct Train: ParsableCommand {
       network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
       featureNames: sets.training.featureNames, targetName: sets.training.targetName,
       hyperparameters: hyperparameters(
-        settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+        network: network, preprocessing: preprocessing, settings: settings, options: options,
+        resumed: recorded ?? resumed?.configuration))
     let configuration = recorded ?? resumed?.configuration ?? recordedConfiguration
     let printer = try TrainingOutput(
       usesEpochs: training.usesEpochs, epochs: options.epochs, printEvery: printEvery, quiet: training.quiet,
@@ -286,7 +287,7 @@ struct Train: ParsableCommand {
           + "Resume with: backprop train --resume \(safety.checkpointDir ?? "DIR")")
       throw ExitCode(Interruption.exitStatus)
     } catch let diverged as DivergenceError {
-      var message = "\(diverged)"
+      var message = FlagNames.commandLine("\(diverged)")
       if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
       if let save { message += "; \(save) was not written" }
       FileHandleOutput.standardError("Error: " + message)
@@ -308,7 +309,8 @@ struct Train: ParsableCommand {
           network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
           featureNames: sets.training.featureNames, targetName: sets.training.targetName,
           hyperparameters: hyperparameters(
-            settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+            network: network, preprocessing: preprocessing, settings: settings, options: options,
+            resumed: recorded ?? resumed?.configuration))
         try ModelFile.write(model, to: save)
         FileHandleOutput.standardError("Saved the model to \(save) (safetensors; PyTorch loads it)")
       }
@@ -322,7 +324,7 @@ struct Train: ParsableCommand {
           save.map { "the model was saved to \($0)" }
           ?? lastCheckpoint.map { "the trained model is in the checkpoint \($0)" }
           ?? "the model was not saved (no --save)"
-        throw ConfigurationError(option: option, "\(error); \(kept)")
+        throw ConfigurationError(parameter: option, "\(error); \(kept)")
       }
     }
     if let path = training.history {
@@ -356,7 +358,8 @@ struct Train: ParsableCommand {
       try writeReport(
         network: network, preprocessing: preprocessing, sets: sets, history: history, seconds: seconds,
         hyperparameters: hyperparameters(
-          settings: settings, options: options, resumed: recorded ?? resumed?.configuration))
+          network: network, preprocessing: preprocessing, settings: settings, options: options,
+          resumed: recorded ?? resumed?.configuration))
     }
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
@@ -400,53 +403,37 @@ struct Train: ParsableCommand {
   }
 
   /// What produced the model, as stored in its metadata.
-  private func hyperparameters(settings: OptimizerSettings, options: FitOptions, resumed: [String]?) -> [String: String]
-  {
-    var values = [
-      "layers": architecture.layers.description, "activation": architecture.activation.description,
-      "output": architecture.output.rawValue, "learning_rate": String(settings.learningRate),
-      "optimizer": settings.kind.rawValue, "initializer": initializer.rawValue,
-      "rng": rng.rawValue, "seed": String(architecture.seed), "dtype": dtype.rawValue,
-      "preprocessing": data.preprocessingMethod.rawValue,
-    ]
-    if let scale = data.scale { values["scale"] = String(scale) }
-    if let split = data.validationSplit { values["validation_split"] = String(split) }
-    if let split = data.testSplit { values["test_split"] = String(split) }
-    if data.stratify { values["stratify"] = "true" }
-    if let initFile { values["init"] = initFile }
-    for (name, value) in settings.hyperparameters where name != "learning_rate" { values[name] = String(value) }
-    if training.usesEpochs {
-      values["epochs"] = String(options.epochs)
-      values["batch_size"] = options.batchSize.map(String.init) ?? "full"
-    } else {
-      values["iterations"] = String(iterations)
-    }
-    if options.l2 > 0 { values["l2"] = String(options.l2) }
-    if !options.dropout.isEmpty { values["dropout"] = options.dropout.map { String($0) }.joined(separator: ",") }
-    if training.batchNorm { values["batch_norm"] = "true" }
-    if let schedule = options.schedule { values["lr_schedule"] = schedule.description }
-    if let early = options.earlyStopping {
-      values["early_stopping"] = String(early.patience)
-      values["min_delta"] = String(early.minDelta)
-    }
-    if let weights = options.classWeights { values["class_weight"] = weights.description }
-    if let clip = options.clipNorm { values["clip_norm"] = String(clip) }
-    if safety.deterministic { values["deterministic"] = "true" }
+  /// The model file's record of the run (the library's ``TrainingRecord``), with the command
+  /// line's own keys: the splits, the starting network, determinism and the command.
+  private func hyperparameters<Scalar>(
+    network: Network<Scalar>, preprocessing: Preprocessing, settings: OptimizerSettings, options: FitOptions,
+    resumed: [String]?
+  ) -> [String: String] {
+    var record =
+      training.usesEpochs
+      ? TrainingRecord(network: network, preprocessing: preprocessing, optimizer: settings, options: options)
+      : TrainingRecord(network: network, preprocessing: preprocessing, optimizer: settings, iterations: iterations)
+    record.recordInitialization(initializer: initializer, seed: architecture.seed, generator: rng)
+    if let split = data.validationSplit { record["validation_split"] = String(split) }
+    if let split = data.testSplit { record["test_split"] = String(split) }
+    if data.stratify { record["stratify"] = "true" }
+    if let initFile { record["init"] = initFile }
+    if safety.deterministic { record["deterministic"] = "true" }
     // The resolved command, for `--config-from`: a resumed run's is the one it was started with.
     let command = resumed ?? recordedConfiguration
     if let data = try? JSONSerialization.data(
       withJSONObject: Array(command.dropFirst()), options: [.withoutEscapingSlashes])
     {
-      values["command"] = String(decoding: data, as: UTF8.self)
+      record["command"] = String(decoding: data, as: UTF8.self)
     }
-    values["working_directory"] = command.first ?? ""
-    return values
+    record["working_directory"] = command.first ?? ""
+    return record.values
   }
 
   private func checkFeatures(_ set: Dataset, sizes: [Int], file: String) throws {
     guard set.featureCount == sizes[0] else {
       throw ConfigurationError(
-        option: "--layers",
+        parameter: "--layers",
         "n0 is \(sizes[0]) but \(file) has \(set.featureCount) features per example; "
           + "the first size must equal the number of features")
     }

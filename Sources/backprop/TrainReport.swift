@@ -1,4 +1,5 @@
 import Backprop
+import BackpropReport
 import Foundation
 
 extension Train {

@@ -153,7 +153,7 @@ struct TrainingOptions: ParsableArguments {
     guard let dropout else { return [] }
     return try dropout.split(separator: ",").map { text in
       guard let p = Double(text.trimmingCharacters(in: .whitespaces)) else {
-        throw ConfigurationError(option: "--dropout", "'\(text)' is not a number; give rates like 0.2 or 0.5,0.2")
+        throw ConfigurationError(parameter: "--dropout", "'\(text)' is not a number; give rates like 0.2 or 0.5,0.2")
       }
       try Dropout.validate(rate: p)
       return p
@@ -166,7 +166,7 @@ struct TrainingOptions: ParsableArguments {
     let names = try metrics.split(separator: ",").map { try MetricName(parsing: String($0)) }
     if let wrong = names.first(where: { $0.isClassification != output.isClassification }) {
       throw ConfigurationError(
-        option: "--metrics",
+        parameter: "--metrics",
         "\(wrong) is a \(wrong.isClassification ? "classification" : "regression") metric but the output is \(output)")
     }
     return names

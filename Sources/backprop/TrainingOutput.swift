@@ -37,7 +37,7 @@ final class TrainingOutput {
       // A new run starts the file afresh; a resumed one appends to it.
       let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | (resuming ? 0 : O_TRUNC), 0o644)
       guard descriptor >= 0 else {
-        throw ConfigurationError(option: "--events", "\(path): cannot write: \(String(cString: strerror(errno)))")
+        throw ConfigurationError(parameter: "--events", "\(path): cannot write: \(String(cString: strerror(errno)))")
       }
       events = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
@@ -84,7 +84,8 @@ final class TrainingOutput {
     for finding in findings where !warned.contains(finding.kind) {
       warned.insert(finding.kind)
       clearBar()
-      FileHandle.standardError.write(Data("warning: epoch \(record.epoch): \(finding.message)\n".utf8))
+      FileHandle.standardError.write(
+        Data("warning: epoch \(record.epoch): \(FlagNames.commandLine(finding.message))\n".utf8))
     }
     epochStarted = Date()
     barShown = false
@@ -131,7 +132,9 @@ final class TrainingOutput {
       object["dead_unit_fractions"] = record.deadUnitFractions.map { $0.map { $0 as Any } ?? NSNull() }
     }
     if let saturated = record.saturatedOutputFraction { object["saturated_output_fraction"] = saturated }
-    if !findings.isEmpty { object["warnings"] = findings.map { ["kind": $0.kind, "message": $0.message] } }
+    if !findings.isEmpty {
+      object["warnings"] = findings.map { ["kind": $0.kind, "message": FlagNames.commandLine($0.message)] }
+    }
     guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
     events.write(data + Data("\n".utf8))
   }

@@ -1,4 +1,4 @@
-import Backprop
+@_spi(Fuzzing) import Backprop
 import FuzzSupport
 
 /// The input as gzip data (every member, inflate and the CRC), decompressing to at most 64 MiB.

@@ -24,10 +24,10 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
   public static let maximumDepth = 200
 
   /// Parses `text`.
-  /// - Throws: ``ConfigurationError`` naming `option` and the position of the problem, including
+  /// - Throws: ``ConfigurationError`` naming `parameter` and the position of the problem, including
   ///   a formula whose tree is deeper than ``maximumDepth`` levels.
-  public init(_ text: String, option: String = "--activation custom:") throws(ConfigurationError) {
-    var parser = Parser(characters: Array(text), option: option, text: text)
+  public init(_ text: String, parameter: String = "activation") throws(ConfigurationError) {
+    var parser = Parser(characters: Array(text), parameter: parameter, text: text)
     root = try parser.expression().node
     parser.skipSpaces()
     guard parser.position == parser.characters.count else {
@@ -85,12 +85,12 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
   private struct Parser {
     let characters: [Character]
     var position = 0
-    let option: String
+    let parameter: String
     let text: String
 
-    init(characters: [Character], option: String, text: String) {
+    init(characters: [Character], parameter: String, text: String) {
       self.characters = characters
-      self.option = option
+      self.parameter = parameter
       self.text = text
     }
 
@@ -102,7 +102,7 @@ public struct ActivationExpression: Sendable, Hashable, CustomStringConvertible 
         let end = min(characters.count, start + 60)
         shown = (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
       }
-      return ConfigurationError(option: option, "'\(shown)', at character \(position + 1): \(problem)")
+      return ConfigurationError(parameter: parameter, "'\(shown)', at character \(position + 1): \(problem)")
     }
 
     mutating func skipSpaces() {

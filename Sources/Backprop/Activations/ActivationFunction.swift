@@ -39,8 +39,8 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
   /// Parses a command-line name: `relu`, `leaky-relu`, `prelu`, `elu`,
   /// and the hyperparameterised forms `leaky-relu:0.1`, `elu:0.5`, `prelu:0.1`.
   ///
-  /// - Throws: ``ConfigurationError`` naming `option` for an unknown name or a bad parameter.
-  public init(name: String, option: String = "--activation") throws(ConfigurationError) {
+  /// - Throws: ``ConfigurationError`` naming `parameter` for an unknown name or a bad parameter.
+  public init(name: String, parameter: String = "activation") throws(ConfigurationError) {
     if name.lowercased().hasPrefix("custom:") {
       self = .custom(try CustomActivation(parsing: String(name.dropFirst("custom:".count))))
       return
@@ -51,12 +51,12 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
     }
     let parts = name.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
     let base = parts.first ?? ""
-    var parameter: Double?
+    var argument: Double?
     if parts.count == 2 {
       guard let value = Double(parts[1]), value.isFinite else {
-        throw ConfigurationError(option: option, "'\(name)': the parameter after ':' must be a finite number")
+        throw ConfigurationError(parameter: parameter, "'\(name)': the parameter after ':' must be a finite number")
       }
-      parameter = value
+      argument = value
     }
     switch base {
     case "identity", "linear": self = .identity
@@ -65,18 +65,18 @@ public enum ActivationFunction: Hashable, Sendable, Codable, CustomStringConvert
     case "tanh": self = .tanh
     case "arctan", "atan": self = .arctan
     case "relu": self = .relu
-    case "leaky-relu", "leakyrelu", "leaky_relu": self = .leakyReLU(slope: parameter ?? 0.01)
-    case "prelu": self = .prelu(initialAlpha: parameter ?? PReLU.defaultInitialAlpha)
-    case "elu": self = .elu(alpha: parameter ?? 1)
+    case "leaky-relu", "leakyrelu", "leaky_relu": self = .leakyReLU(slope: argument ?? 0.01)
+    case "prelu": self = .prelu(initialAlpha: argument ?? PReLU.defaultInitialAlpha)
+    case "elu": self = .elu(alpha: argument ?? 1)
     case "softplus": self = .softplus
     case "softmax": self = .softmax
     default:
       throw ConfigurationError(
-        option: option,
+        parameter: parameter,
         "unknown activation '\(name)'; choose one of \(Self.hiddenLayerNames.joined(separator: ", "))")
     }
-    if parameter != nil, !Self.takesParameter(base) {
-      throw ConfigurationError(option: option, "'\(name)': \(base) takes no parameter")
+    if argument != nil, !Self.takesParameter(base) {
+      throw ConfigurationError(parameter: parameter, "'\(name)': \(base) takes no parameter")
     }
   }
 
@@ -114,7 +114,7 @@ extension ActivationFunction {
   public init(from decoder: any Decoder) throws {
     let name = try decoder.singleValueContainer().decode(String.self)
     do {
-      try self.init(name: name, option: "activation")
+      try self.init(name: name)
     } catch {
       throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
     }

@@ -41,16 +41,16 @@ public struct CustomActivation: Activation, Hashable, Sendable, CustomStringConv
   }
 
   /// Parses `NAME = g(z); g'(z)` (see ``ActivationExpression``) and checks it.
-  /// - Throws: ``ConfigurationError`` naming `--custom-activation`.
+  /// - Throws: ``ConfigurationError`` naming `activation`.
   public init(parsing text: String) throws(ConfigurationError) {
-    let option = "--activation custom:"
+    let parameter = "activation"
     guard let equals = text.firstIndex(of: "="), let semicolon = text.firstIndex(of: ";"), equals < semicolon else {
       throw ConfigurationError(
-        option: option, "'\(text)' is not 'NAME = g(z); g'(z)', e.g. 'softsign = z/(1+abs(z)); 1/(1+abs(z))^2'")
+        parameter: parameter, "'\(text)' is not 'NAME = g(z); g'(z)', e.g. 'softsign = z/(1+abs(z)); 1/(1+abs(z))^2'")
     }
     let name = text[..<equals].trimmingCharacters(in: .whitespaces)
-    let g = try ActivationExpression(String(text[text.index(after: equals)..<semicolon]), option: option)
-    let dg = try ActivationExpression(String(text[text.index(after: semicolon)...]), option: option)
+    let g = try ActivationExpression(String(text[text.index(after: equals)..<semicolon]), parameter: parameter)
+    let dg = try ActivationExpression(String(text[text.index(after: semicolon)...]), parameter: parameter)
     try self.init(name: name, function: { g($0) }, derivative: { dg($0) }, formulas: (g, dg), points: Self.checkPoints)
   }
 
@@ -58,24 +58,24 @@ public struct CustomActivation: Activation, Hashable, Sendable, CustomStringConv
     name: String, function: @escaping @Sendable (Double) -> Double, derivative: @escaping @Sendable (Double) -> Double,
     formulas: (function: ActivationExpression, derivative: ActivationExpression)?, points: [Double]
   ) throws(ConfigurationError) {
-    let option = "custom activation '\(name)'"
+    let parameter = "custom activation '\(name)'"
     guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-      throw ConfigurationError(option: option, "a name is letters, digits, '-' and '_'")
+      throw ConfigurationError(parameter: parameter, "a name is letters, digits, '-' and '_'")
     }
     if (try? ActivationFunction(name: name)).map({ if case .custom = $0 { false } else { true } }) == true {
-      throw ConfigurationError(option: option, "\(name) is a built-in activation's name")
+      throw ConfigurationError(parameter: parameter, "\(name) is a built-in activation's name")
     }
     let epsilon = 1e-5
     for z in points {
       let given = derivative(z)
       let measured = (function(z + epsilon) - function(z - epsilon)) / (2 * epsilon)
       guard given.isFinite, measured.isFinite else {
-        throw ConfigurationError(option: option, "g or g' is not finite at z = \(z)")
+        throw ConfigurationError(parameter: parameter, "g or g' is not finite at z = \(z)")
       }
       let error = Swift.abs(given - measured) / Swift.max(1, Swift.abs(given), Swift.abs(measured))
       if error > Self.tolerance {
         throw ConfigurationError(
-          option: option,
+          parameter: parameter,
           "the derivative is wrong: at z = \(z), g'(z) = \(given) but (g(z+ε) − g(z−ε))/2ε = \(measured) "
             + "(relative error \(error), above \(Self.tolerance))")
       }
@@ -106,7 +106,7 @@ public struct CustomActivation: Activation, Hashable, Sendable, CustomStringConv
 
   private static let registry = Mutex<[String: CustomActivation]>([:])
 
-  /// Makes `activation` known by name to ``ActivationFunction/init(name:option:)`` (the
+  /// Makes `activation` known by name to ``ActivationFunction/init(name:parameter:)`` (the
   /// command line, model files). Registering a name again replaces it.
   public static func register(_ activation: CustomActivation) {
     registry.withLock { $0[activation.name.lowercased()] = activation }

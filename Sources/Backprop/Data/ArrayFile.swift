@@ -59,7 +59,7 @@ public struct ArrayFileFormat: Sendable, Hashable, CustomStringConvertible {
 /// | `93 4e 55 4d 50 59` (`\x93NUMPY`) | ``NPYFile`` |
 /// | `50 4b 03 04` or `50 4b 05 06` (`PK`) | ``NPZArchive``, one array picked by `key` |
 /// | `00 00 <type> <dimensions>` | ``IDXFile`` |
-/// | `1f 8b` | gzip (``Gzip``), then the decompressed bytes by these same rules |
+/// | `1f 8b` | gzip (RFC 1952), then the decompressed bytes by these same rules |
 ///
 /// ```swift
 /// let images = try ArrayFile.read(path: "mnist/t10k-images-idx3-ubyte.gz")   // (10000, 28, 28)
@@ -214,7 +214,7 @@ public enum ArrayFile {
           "a key ('\(key)') picks an array inside a .npz archive, but this is "
             + (gzipped ? "gzip-compressed data holding " : "")
             + (kind == .npy ? "a .npy file" : "an IDX file")
-            + ", a single array; leave the key out (--x-key/--y-key on the command line)")
+            + ", a single array; leave the key out (`key`)")
       }
       return kind == .npy
         ? try NPYFile.decode(bytes, path: path, place: "", as: T.self, mapped: mapped)
@@ -252,8 +252,7 @@ public enum ArrayFile {
       default:
         throw FileFormatError(
           path: path,
-          "the .npz archive holds \(keys.count) arrays (\(list(keys))); say which with a key"
-            + " (--x-key/--y-key on the command line)")
+          "the .npz archive holds \(keys.count) arrays (\(list(keys))); say which (`key`)")
       }
     }
     let entry = entries[index]

@@ -78,8 +78,8 @@ public struct CSVDataset: Sendable, Equatable {
   ///   number, a non-finite number ("nan", "inf", "1e999"), a row with the
   ///   wrong number of columns, a quote never closed, a character after a closing
   ///   quote, a label not among `classNames`, bytes that are not UTF-8, a file with
-  ///   one column or no data rows. ``ConfigurationError`` for `--target` when the
-  ///   column does not exist (the message lists the columns), for `--delimiter`
+  ///   one column or no data rows. ``ConfigurationError`` for `target` when the
+  ///   column does not exist (the message lists the columns), for `delimiter`
   ///   when it cannot separate cells, for `classNames` when empty or repeated.
   public static func read(
     path: String, target: TargetColumn = .last, delimiter: Character? = nil, hasHeader: Bool? = nil,

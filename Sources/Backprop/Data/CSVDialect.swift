@@ -55,7 +55,7 @@ public struct CSVDialect: Sendable, Hashable, CustomStringConvertible {
       byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r")
     else {
       throw ConfigurationError(
-        option: "--delimiter",
+        parameter: "delimiter",
         "\(delimiter.debugDescription) cannot separate cells: the delimiter must be one ASCII character "
           + "other than a quote or a line end (such as ',', ';' or a tab)")
     }

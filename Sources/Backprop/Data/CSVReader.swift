@@ -129,14 +129,14 @@ enum CSVReader {
   /// - Throws: ``ConfigurationError`` for `classNames` otherwise.
   private static func check(classNames: [String]) throws(ConfigurationError) {
     guard !classNames.isEmpty else {
-      throw ConfigurationError(option: "classNames", "no class names given; pass nil to take them from the file")
+      throw ConfigurationError(parameter: "classNames", "no class names given; pass nil to take them from the file")
     }
     if let empty = classNames.firstIndex(where: \.isEmpty) {
-      throw ConfigurationError(option: "classNames", "class \(empty) has an empty name")
+      throw ConfigurationError(parameter: "classNames", "class \(empty) has an empty name")
     }
     var seen = Set<String>()
     for name in classNames where !seen.insert(name).inserted {
-      throw ConfigurationError(option: "classNames", "the class name \"\(name)\" appears more than once")
+      throw ConfigurationError(parameter: "classNames", "the class name \"\(name)\" appears more than once")
     }
   }
 }

@@ -110,7 +110,7 @@ extension Dataset {
         if labelColumn == nil {
           problem +=
             " (the model's label column is \(columns.targetName.map { "\"\($0)\"" } ?? "unnamed"); "
-            + "give --target NAME if the label column is named otherwise)"
+            + "name it as the `target` if the label column is named otherwise)"
         }
       }
       throw DataError("\(path): \(problem)")
@@ -162,7 +162,7 @@ extension Dataset {
     default:
       throw DataError(
         "\(path) has \(names.count) columns, but the model takes \(n0) inputs (plus the label column, if any)"
-          + (target != nil && names.count == n0 ? "; with the label column in --target that leaves \(n0 - 1)" : ""))
+          + (target != nil && names.count == n0 ? "; with the label column as the `target` that leaves \(n0 - 1)" : ""))
     }
     if set.y.rows > 0 {
       try checkLabels(set.classNames, given: columns.classNames, path: path, column: set.targetName ?? "")

@@ -3,7 +3,7 @@
 ///
 /// Loaded from NumPy/IDX files (``arrays(inputs:labels:inputKey:labelKey:as:)``)
 /// or a CSV table (``csv(path:target:classNames:)``), then split with
-/// ``split(fraction:seed:stratify:option:)``. The inputs are kept in the precision
+/// ``split(fraction:seed:stratify:)``. The inputs are kept in the precision
 /// they were loaded in (``storage``): read for float32 training, a float32 file stays
 /// one `Float` array from the file to the network, with no `Double` copy;
 /// ``features(as:)`` hands it over without conversion, ``x`` as `Double`.
@@ -173,15 +173,15 @@ public struct Dataset: Sendable {
   ///   or ``Output/identity``).
   /// - Parameter file: the labels' file, for the messages.
   /// - Throws: ``DataError`` when a softmax's K columns are not one-hot rows;
-  ///   ``ConfigurationError`` for `--output` when text class labels meet an
+  ///   ``ConfigurationError`` for `output` when text class labels meet an
   ///   identity output (which would regress on their codes 0…K−1).
   public func fitted(to output: Output, file: String) throws -> Dataset {
     if output == .identity, let classNames, !classNames.isEmpty {
       let shown = classNames.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ") + (classNames.count > 3 ? ", …" : "")
       let column = targetName.map { "column \"\($0)\" of \(file)" } ?? file
       throw ConfigurationError(
-        option: "--output identity",
-        "regresses on numbers, but \(column) holds text labels (\(shown)); use --output softmax"
+        parameter: "output",
+        "identity regresses on numbers, but \(column) holds text labels (\(shown)); use softmax"
           + (classNames.count == 2 ? " or sigmoid (two classes)" : " (or sigmoid for two classes)"))
     }
     guard output == .softmax, y.rows > 1 else { return self }
@@ -197,7 +197,7 @@ public struct Dataset: Sendable {
       guard hot.count == 1 else {
         throw DataError(
           "\(file): labels shaped (\(count), \(k)) must be one-hot rows for a softmax output (a single 1 per row); "
-            + "row \(j) is not. Give class indices shaped (m,) instead, or use --output sigmoid for several labels "
+            + "row \(j) is not. Give class indices shaped (m,) instead, or use a sigmoid `output` for several labels "
             + "per example")
       }
       indices[0, j] = Double(hot[0])
@@ -257,20 +257,27 @@ public struct Dataset: Sendable {
   /// The examples are shuffled first (with ``DefaultGenerator`` seeded by `seed`),
   /// so a file sorted by class still gives representative parts. With
   /// `stratify`, each class (value of a one-row Y) is split in the same proportion.
-  /// - Throws: ``ConfigurationError`` naming `option` when the fraction is not in (0, 1)
+  /// - Throws: ``ConfigurationError`` naming `fraction` when it is not in (0, 1)
   ///   or leaves either part empty.
-  public func split(fraction: Double, seed: UInt64, stratify: Bool = false, option: String = "--validation-split")
+  public func split(fraction: Double, seed: UInt64, stratify: Bool = false)
+    throws(ConfigurationError) -> (rest: Dataset, heldOut: Dataset)
+  {
+    try split(fraction: fraction, seed: seed, stratify: stratify, parameter: "fraction")
+  }
+
+  /// ``split(fraction:seed:stratify:)``, its errors naming `parameter`.
+  func split(fraction: Double, seed: UInt64, stratify: Bool, parameter: String)
     throws(ConfigurationError) -> (rest: Dataset, heldOut: Dataset)
   {
     guard fraction > 0, fraction < 1 else {
-      throw ConfigurationError(option: option, "\(fraction) must be between 0 and 1 (e.g. 0.2 for 20%)")
+      throw ConfigurationError(parameter: parameter, "\(fraction) must be between 0 and 1 (e.g. 0.2 for 20%)")
     }
     var generator = DefaultGenerator(seed: seed)
     var groups: [[Int]]
     if stratify {
       guard y.rows == 1 else {
         throw ConfigurationError(
-          option: "--stratify", "needs one label per example (class indices), not \(y.rows) rows")
+          parameter: "stratify", "needs one label per example (class indices), not \(y.rows) rows")
       }
       var byClass = [Double: [Int]]()
       for j in 0..<count { byClass[y[0, j], default: []].append(j) }
@@ -288,7 +295,7 @@ public struct Dataset: Sendable {
     }
     guard !rest.isEmpty, !heldOut.isEmpty else {
       throw ConfigurationError(
-        option: option,
+        parameter: parameter,
         "\(fraction) of \(count) examples leaves \(rest.count) to train on and \(heldOut.count) held out")
     }
     generator.shuffle(&rest)
@@ -312,23 +319,22 @@ public struct Dataset: Sendable {
   ///   - seed: the run's seed; the parts use `seed + 1` and `seed + 2`.
   ///   - output: the network's output (a classification output stratifies the validation part).
   ///   - stratify: stratify both parts by class.
-  ///   - options: the names ``ConfigurationError`` gives the two fractions (the command line's flags).
-  /// - Throws: ``ConfigurationError`` when a fraction is not in (0, 1) or leaves a part empty.
+  /// - Throws: ``ConfigurationError`` naming `validation` or `test` when that fraction is not in (0, 1)
+  ///   or leaves a part empty.
   public func heldOut(
-    validation: Double?, test: Double?, seed: UInt64, output: Output, stratify: Bool = false,
-    options: (validation: String, test: String) = ("validation", "test")
+    validation: Double?, test: Double?, seed: UInt64, output: Output, stratify: Bool = false
   ) throws(ConfigurationError) -> (training: Dataset, validation: Dataset?, test: Dataset?) {
     var training = self
     var testPart: Dataset?
     if let test {
-      let parts = try training.split(fraction: test, seed: seed &+ 1, stratify: stratify, option: options.test)
+      let parts = try training.split(fraction: test, seed: seed &+ 1, stratify: stratify, parameter: "test")
       (training, testPart) = (parts.rest, parts.heldOut)
     }
     var validationPart: Dataset?
     if let validation {
       let byClass = (stratify || output.isClassification) && training.y.rows == 1
       let parts = try training.split(
-        fraction: validation, seed: seed &+ 2, stratify: byClass, option: options.validation)
+        fraction: validation, seed: seed &+ 2, stratify: byClass, parameter: "validation")
       (training, validationPart) = (parts.rest, parts.heldOut)
     }
     return (training, validationPart, testPart)
@@ -339,9 +345,8 @@ public struct Dataset: Sendable {
   /// - Parameters:
   ///   - start: the first position, or nil for 0.
   ///   - end: the position after the last, or nil for the count.
-  ///   - option: the name ``ConfigurationError`` gives the range.
   /// - Throws: ``ConfigurationError`` when the range selects no example.
-  public func examples(start: Int?, end: Int?, option: String = "examples") throws(ConfigurationError) -> Dataset {
+  public func examples(start: Int?, end: Int?) throws(ConfigurationError) -> Dataset {
     let m = count
     func resolve(_ value: Int?, _ fallback: Int) -> Int {
       guard let value else { return fallback }
@@ -350,7 +355,7 @@ public struct Dataset: Sendable {
     let (lower, upper) = (resolve(start, 0), resolve(end, m))
     guard lower < upper else {
       let range = "\(start.map(String.init) ?? ""):\(end.map(String.init) ?? "")"
-      throw ConfigurationError(option: option, "\(range) selects no examples of the \(m) in the file")
+      throw ConfigurationError(parameter: "examples", "\(range) selects no examples of the \(m) in the file")
     }
     return subset(Array(lower..<upper))
   }

@@ -19,7 +19,7 @@ import Foundation
 /// ```swift
 /// let bytes = try Gzip.read(path: "t10k-labels-idx1-ubyte.gz")   // 10,008 bytes
 /// ```
-public enum Gzip {
+@_spi(Fuzzing) public enum Gzip {
   /// The two bytes every gzip member starts with.
   static let magic: [UInt8] = [0x1F, 0x8B]
 

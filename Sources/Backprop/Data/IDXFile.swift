@@ -42,6 +42,10 @@ public enum IDXFile {
     types.first { $0.code == typeCode }?.dtype
   }
 
+  /// The most a gzip-compressed IDX file may decompress to unless a caller says otherwise:
+  /// 4 GiB, or less when this machine's memory allows less (``MemoryLimit``).
+  public static let defaultGzipLimit = Gzip.defaultLimit
+
   /// Reads the IDX file at `path`, plain or gzip-compressed (told apart by
   /// content, not by the `.gz` extension).
   ///
@@ -53,7 +57,7 @@ public enum IDXFile {
   ///   file, corrupt gzip data, wrong magic, an unknown type byte, an
   ///   unsupported number of dimensions, or a data length that does not match
   ///   the dimensions.
-  public static func read(path: String, gzipLimit: Int = Gzip.defaultLimit) throws(FileFormatError) -> NumPyArray {
+  public static func read(path: String, gzipLimit: Int = defaultGzipLimit) throws(FileFormatError) -> NumPyArray {
     try FileBytes.withContents(path) { (bytes, mapped) throws(FileFormatError) in
       guard Gzip.hasMagic(bytes) else {
         return try decode(bytes, path: path, place: "", as: Double.self, mapped: mapped).numPyArray
@@ -65,7 +69,7 @@ public enum IDXFile {
   /// Reads an IDX file held in memory, plain or gzip-compressed; `name` stands for the path in errors.
   ///
   /// - Throws: ``FileFormatError`` naming `name`, as ``read(path:gzipLimit:)`` does.
-  public static func read(data: Data, name: String = "<memory>", gzipLimit: Int = Gzip.defaultLimit)
+  public static func read(data: Data, name: String = "<memory>", gzipLimit: Int = defaultGzipLimit)
     throws(FileFormatError) -> NumPyArray
   {
     try FileBytes.withBytes(data) { (bytes) throws(FileFormatError) in
@@ -76,7 +80,7 @@ public enum IDXFile {
   /// Reads an IDX file held in memory, plain or gzip-compressed; `name` stands for the path in errors.
   ///
   /// - Throws: ``FileFormatError`` naming `name`, as ``read(path:gzipLimit:)`` does.
-  public static func read(bytes: [UInt8], name: String = "<memory>", gzipLimit: Int = Gzip.defaultLimit)
+  public static func read(bytes: [UInt8], name: String = "<memory>", gzipLimit: Int = defaultGzipLimit)
     throws(FileFormatError) -> NumPyArray
   {
     try FileBytes.withBytes(bytes) { (buffer) throws(FileFormatError) in

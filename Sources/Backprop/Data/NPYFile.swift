@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```swift
 /// let x = try NPYFile.read(path: "train_x.npy")
-/// try NPYFile.write(parameters.W[1], to: "W1.npy")
+/// try NPYFile.write(network.layers[0].weight, to: "W1.npy")   // W[1], as np.save writes it
 /// ```
 ///
 /// Bytes after the data are ignored, as `np.load` ignores them.

@@ -40,13 +40,13 @@ public struct Preprocessing: Sendable, Hashable, Codable {
   /// - Throws: ``ConfigurationError`` when the divisor is 0 or not finite, or the lists differ in length.
   public init(method: Method, divisor: Double = 1, offsets: [Double], scales: [Double]) throws(ConfigurationError) {
     guard divisor != 0, divisor.isFinite else {
-      throw ConfigurationError(option: "--scale", "\(divisor): the divisor must be a finite non-zero number")
+      throw ConfigurationError(parameter: "divisor", "\(divisor): the divisor must be a finite non-zero number")
     }
     guard offsets.count == scales.count, (method == .none) == offsets.isEmpty,
       (offsets + scales).allSatisfy(\.isFinite), scales.allSatisfy({ $0 != 0 })
     else {
       throw ConfigurationError(
-        option: "preprocessing", "offsets and scales must be finite, non-zero scales, one per feature")
+        parameter: "preprocessing", "offsets and scales must be finite, non-zero scales, one per feature")
     }
     self.method = method
     self.divisor = divisor
@@ -83,7 +83,7 @@ public struct Preprocessing: Sendable, Hashable, Codable {
     _ method: Method, to x: Matrix<Scalar>, divisor: Double = 1
   ) throws -> Preprocessing {
     guard divisor != 0, divisor.isFinite else {
-      throw ConfigurationError(option: "--scale", "\(divisor): the divisor must be a finite non-zero number")
+      throw ConfigurationError(parameter: "divisor", "\(divisor): the divisor must be a finite non-zero number")
     }
     if method == .none { return Preprocessing(method: .none, divisor: divisor, offsets: [], scales: [], unchecked: ()) }
     guard x.columns > 0 else { throw DataError("cannot fit \(method.rawValue) on a training set with no examples") }

@@ -23,11 +23,11 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
   /// The option's value as the command line takes it (`--target NAME|INDEX`):
   /// an integer (optionally signed) is a 0-based index, anything else a name.
   ///
-  /// - Throws: ``ConfigurationError`` for `--target` when `text` is empty.
+  /// - Throws: ``ConfigurationError`` for `target` when `text` is empty.
   public init(parsing text: String) throws(ConfigurationError) {
     guard !text.isEmpty else {
       throw ConfigurationError(
-        option: "--target", "expected a column name or a 0-based column index (negative counts from the end)")
+        parameter: "target", "expected a column name or a 0-based column index (negative counts from the end)")
     }
     if let index = Int(text) {
       self = .index(index)
@@ -52,7 +52,7 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
   ///   "column 1", "column 2", … without one); ``TargetColumn/none`` resolves to
   ///   `columnNames.count`, past the last.
   /// - Parameter file: the file's path, for the message.
-  /// - Throws: ``ConfigurationError`` for `--target` when the index is out of
+  /// - Throws: ``ConfigurationError`` for `target` when the index is out of
   ///   range or no column (or more than one) has the name; the message lists
   ///   the columns.
   public func resolve(in columnNames: [String], file: String) throws(ConfigurationError) -> Int {
@@ -61,13 +61,13 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
     case .none:
       return count  // past the last column: no cell is a target
     case .last:
-      guard count > 0 else { throw ConfigurationError(option: "--target", "\(file) has no columns") }
+      guard count > 0 else { throw ConfigurationError(parameter: "target", "\(file) has no columns") }
       return count - 1
     case .index(let index):
       let resolved = index < 0 ? count + index : index
       guard resolved >= 0 && resolved < count else {
         throw ConfigurationError(
-          option: "--target",
+          parameter: "target",
           "column index \(index) is out of range: \(file) has \(count) columns, indices 0…\(count - 1) "
             + "(or -\(count)…-1 from the end): \(Self.list(columnNames))")
       }
@@ -77,14 +77,14 @@ public enum TargetColumn: Sendable, Hashable, CustomStringConvertible {
       if matches.count == 1 { return matches[0] }
       if matches.count > 1 {
         throw ConfigurationError(
-          option: "--target",
+          parameter: "target",
           "\(matches.count) columns of \(file) are named \"\(name)\" (indices "
             + "\(matches.map(String.init).joined(separator: ", "))); give the 0-based index instead")
       }
       let similar = columnNames.filter { $0.lowercased() == name.lowercased() }
       let hint = similar.isEmpty ? "" : " (did you mean \"\(similar[0])\"?)"
       throw ConfigurationError(
-        option: "--target",
+        parameter: "target",
         "no column named \"\(name)\" in \(file)\(hint); the columns are: \(Self.list(columnNames))")
     }
   }

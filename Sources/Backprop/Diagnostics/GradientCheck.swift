@@ -49,10 +49,11 @@ public enum GradientCheck {
     masks: [Matrix<Double>?] = []
   ) throws -> Report {
     guard epsilon > 0, epsilon.isFinite else {
-      throw ConfigurationError(option: "epsilon", "\(epsilon) must be a positive finite number")
+      throw ConfigurationError(parameter: "epsilon", "\(epsilon) must be a positive finite number")
     }
     guard masks.count < network.depth else {
-      throw ConfigurationError(option: "masks", "\(masks.count) dropout masks for \(network.depth - 1) hidden layers")
+      throw ConfigurationError(
+        parameter: "masks", "\(masks.count) dropout masks for \(network.depth - 1) hidden layers")
     }
     /// The training-mode forward pass with the fixed masks.
     func pass(_ net: Network<Double>) throws -> Network<Double>.ForwardPass {
@@ -68,7 +69,7 @@ public enum GradientCheck {
     guard analytic.count == network.depth,
       zip(analytic, network.layers).allSatisfy({ $0.dW.shape == $1.weight.shape && $0.db.shape == $1.bias.shape })
     else {
-      throw ConfigurationError(option: "gradients", "the gradients do not have the network's layers and shapes")
+      throw ConfigurationError(parameter: "gradients", "the gradients do not have the network's layers and shapes")
     }
     var layerErrors = [Double]()
     var total = Norms()
@@ -81,7 +82,7 @@ public enum GradientCheck {
         guard let values = layer[parameter] else { continue }
         guard let gradient = analytic[l][parameter], gradient.shape == values.shape else {
           throw ConfigurationError(
-            option: "gradients", "layer \(l + 1) has \(parameter.symbol) but no d\(parameter.symbol) of its shape")
+            parameter: "gradients", "layer \(l + 1) has \(parameter.symbol) but no d\(parameter.symbol) of its shape")
         }
         var probe = network
         for k in 0..<values.count {
@@ -149,15 +150,16 @@ public enum GradientCheck {
     layerSizes: [Int], hiddenActivation: ActivationFunction, output: Output, examples: Int = 5,
     seed: UInt64 = 1, margin: Double = 1e-3, batchNormalization: Bool = false
   ) throws -> (network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>) {
-    guard examples >= 1 else { throw ConfigurationError(option: "examples", "needs at least 1 example") }
+    guard examples >= 1 else { throw ConfigurationError(parameter: "examples", "needs at least 1 example") }
     if batchNormalization && examples < 2 {
-      throw ConfigurationError(option: "examples", "batch normalisation needs at least 2 examples")
+      throw ConfigurationError(parameter: "examples", "batch normalisation needs at least 2 examples")
     }
     // Parameters, their finite-difference copies, X, Y and one batch's caches, before any is allocated.
     try MemoryEstimate(
       layerSizes: layerSizes, scalarBytes: 8, optimizerCopies: 2, optimizerName: "finite-difference copies",
       batch: examples, examples: examples
-    ).check(option: "--layers \(layerSizes.map(String.init).joined(separator: ",")) with --examples \(examples)")
+    ).check(
+      parameter: "layerSizes", value: "\(layerSizes.map(String.init).joined(separator: ",")) with \(examples) examples")
     var generator = DefaultGenerator(seed: seed)
     var network = try Network<Double>(
       layerSizes: layerSizes, hiddenActivation: hiddenActivation, output: output, initializer: .xavier,

@@ -5,8 +5,8 @@ import RealModule
 ///
 /// | finding | rule | hint |
 /// |---|---|---|
-/// | exploding gradients | a layer's ‖g[l]‖ above 10³, or 100× its first epoch's | lower α, `--clip-norm`, He/Xavier initialisation |
-/// | vanishing gradients | ‖g[1]‖ below 10⁻⁴ × ‖g[L]‖ | for ReLU-like layers: dead units, lower α, leaky-relu, He initialisation, `--batch-norm`; else ReLU hidden layers, `--batch-norm`, He initialisation |
+/// | exploding gradients | a layer's ‖g[l]‖ above 10³, or 100× its first epoch's | lower α, `clipNorm`, He/Xavier initialisation |
+/// | vanishing gradients | ‖g[1]‖ below 10⁻⁴ × ‖g[L]‖ | for ReLU-like layers: dead units, lower α, leaky-relu, He initialisation, `batchNormalization`; else ReLU hidden layers, `batchNormalization`, He initialisation |
 /// | dead ReLUs | over half a layer's units output 0 for a whole batch | lower α, leaky-relu, He initialisation |
 /// | saturated sigmoid | over 90% of A[L] within 10⁻⁴ of 0 or 1 while the cost is above 1 | scale the inputs, lower α |
 /// | rising cost | the training cost rose by more than 0.1% 3 epochs in a row | lower α |
@@ -46,7 +46,7 @@ public enum TrainingDiagnostics {
             kind: "exploding_gradients", layer: index + 1,
             message: "exploding gradients: ‖dW[\(index + 1)]‖ is \(short(norm))"
               + (history.epochs.count > 1 ? " (epoch 1: \(short(start)))" : "")
-              + "; lower the learning rate, clip with --clip-norm, or start W with --initializer he/xavier"))
+              + "; lower the learning rate, clip with `clipNorm`, or start W with the he or xavier `initializer`"))
       }
     }
     if let g1 = record.gradientNorms.first, let gL = record.gradientNorms.last, record.gradientNorms.count > 2,
@@ -70,7 +70,7 @@ public enum TrainingDiagnostics {
             kind: "dead_relus", layer: index + 1,
             message:
               "\(Int((fraction * 100).rounded()))% of layer \(index + 1)'s ReLUs are dead (0 for every example); "
-              + "lower the learning rate, try --activation leaky-relu, or --initializer he"))
+              + "lower the learning rate, try leaky-relu hidden layers (`hiddenActivation`), or the he `initializer`"))
       }
     }
     if let saturated = record.saturatedOutputFraction, saturated > 0.9, record.cost > 1 {
@@ -79,7 +79,7 @@ public enum TrainingDiagnostics {
           kind: "saturated_output", layer: nil,
           message:
             "the sigmoid output is saturated (\(Int((saturated * 100).rounded()))% of A[L] at 0 or 1) while the cost "
-            + "is \(short(record.cost)); scale the inputs (--standardize, --scale) or lower the learning rate"))
+            + "is \(short(record.cost)); scale the inputs (`standardize`, `divisor`) or lower the learning rate"))
     }
     let costs = history.epochs.suffix(4).map(\.cost)
     if costs.count == 4, zip(costs, costs.dropFirst()).allSatisfy({ $1 > $0 + risingCostTolerance * abs($0) }) {
@@ -98,15 +98,15 @@ public enum TrainingDiagnostics {
   static func vanishingGradientHint(_ activation: ActivationFunction?, reluLike recorded: Bool) -> String {
     switch activation {
     case .relu?, .prelu?:
-      return "units may be dead (0 for every example): lower the learning rate, try --activation leaky-relu, "
-        + "--initializer he or --batch-norm"
+      return "units may be dead (0 for every example): lower the learning rate, try leaky-relu hidden layers "
+        + "(`hiddenActivation`), the he `initializer` or `batchNormalization`"
     case .leakyReLU?:
-      return "lower the learning rate, or try --initializer he or --batch-norm"
+      return "lower the learning rate, or try the he `initializer` or `batchNormalization`"
     case nil where recorded:
-      return "units may be dead (0 for every example): lower the learning rate, try --activation leaky-relu, "
-        + "--initializer he or --batch-norm"
+      return "units may be dead (0 for every example): lower the learning rate, try leaky-relu hidden layers "
+        + "(`hiddenActivation`), the he `initializer` or `batchNormalization`"
     default:
-      return "use relu hidden layers, --batch-norm, or --initializer he"
+      return "use relu hidden layers (`hiddenActivation`), `batchNormalization`, or the he `initializer`"
     }
   }
 

@@ -44,7 +44,7 @@ extension Kernels {
     guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
     guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
       throw ConfigurationError(
-        option: "BACKPROP_THREADS",
+        parameter: "BACKPROP_THREADS",
         "'\(text)' is not a number of threads; set it to a whole number, 1 or more, or unset it")
     }
     return value

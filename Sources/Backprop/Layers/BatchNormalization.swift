@@ -56,10 +56,10 @@ public struct BatchNormalization<Scalar: MatrixScalar>: Sendable, Hashable {
       throw ShapeError("layer \(l): batch normalisation's \(name) is \(value.shape); it must be \(shape)")
     }
     guard epsilon > 0, epsilon.isFinite else {
-      throw ConfigurationError(option: "batch normalisation ε", "\(epsilon) must be positive and finite")
+      throw ConfigurationError(parameter: "batch normalisation ε", "\(epsilon) must be positive and finite")
     }
     guard momentum >= 0, momentum < 1 else {
-      throw ConfigurationError(option: "batch normalisation momentum", "\(momentum) must be in [0, 1)")
+      throw ConfigurationError(parameter: "batch normalisation momentum", "\(momentum) must be in [0, 1)")
     }
     if runningVariance.scalars.contains(where: { !($0 >= 0) }) {
       throw ShapeError("layer \(l): batch normalisation's running variance must be non-negative")

@@ -7,7 +7,7 @@
 /// (n[l-1], m), one example per column.
 ///
 /// ```swift
-/// let layer = Dense<Double>(weight: w, bias: b, activation: .relu)
+/// let layer = try Dense<Double>(weight: w, bias: b, activation: .relu)
 /// let cache = try layer.forward(aPrev, layer: 1)           // Z and A, kept for backward
 /// let (dAPrev, grads) = try layer.backward(dA, cache: cache, layer: 1)
 /// ```

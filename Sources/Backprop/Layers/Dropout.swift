@@ -26,12 +26,12 @@ public enum Dropout {
   }
 
   /// Checks a rate given on the command line or to ``FitOptions``.
-  /// - Throws: ``ConfigurationError`` naming `--dropout` unless 0 ≤ p < 1.
+  /// - Throws: ``ConfigurationError`` naming `dropout` unless 0 ≤ p < 1.
   public static func validate(rate p: Double, layer l: Int? = nil) throws(ConfigurationError) {
     guard p >= 0, p < 1, p.isFinite else {
       let which = l.map { " (layer \($0))" } ?? ""
       throw ConfigurationError(
-        option: "--dropout", "\(p)\(which) is not a dropout rate: give the probability of dropping a unit, 0 ≤ p < 1")
+        parameter: "dropout", "\(p)\(which) is not a dropout rate: give the probability of dropping a unit, 0 ≤ p < 1")
     }
   }
 }

@@ -22,11 +22,11 @@ public enum Initializer: String, CaseIterable, Sendable, Codable, CustomStringCo
   public var description: String { rawValue }
 
   /// Parses a command-line name.
-  /// - Throws: ``ConfigurationError`` naming `--initializer`.
+  /// - Throws: ``ConfigurationError`` naming `initializer`.
   public init(name: String) throws(ConfigurationError) {
     guard let value = Initializer(rawValue: name.lowercased()) else {
       throw ConfigurationError(
-        option: "--initializer",
+        parameter: "initializer",
         "unknown initializer '\(name)'; choose one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     self = value

@@ -20,7 +20,7 @@ extension Network {
     using generator: inout some RandomGenerator
   ) throws {
     guard let last = specs.last else {
-      throw ConfigurationError(option: "layers", "a network needs at least one layer")
+      throw ConfigurationError(parameter: "layers", "a network needs at least one layer")
     }
     try self.init(
       inputs: inputs, layers: specs, output: Output(lastActivation: last.activation), initializer: initializer,

@@ -30,14 +30,14 @@ public enum Output: String, CaseIterable, Sendable, Codable, CustomStringConvert
   public var description: String { rawValue }
 
   /// Parses `sigmoid`, `softmax` or `identity` (also `linear`).
-  /// - Throws: ``ConfigurationError`` naming `--output`.
+  /// - Throws: ``ConfigurationError`` naming `output`.
   public init(name: String) throws(ConfigurationError) {
     switch name.lowercased() {
     case "sigmoid", "logistic": self = .sigmoid
     case "softmax": self = .softmax
     case "identity", "linear": self = .identity
     default:
-      throw ConfigurationError(option: "--output", "unknown output '\(name)'; choose sigmoid, softmax or identity")
+      throw ConfigurationError(parameter: "output", "unknown output '\(name)'; choose sigmoid, softmax or identity")
     }
   }
 
@@ -51,7 +51,7 @@ public enum Output: String, CaseIterable, Sendable, Codable, CustomStringConvert
     case .identity: self = .identity
     default:
       throw ConfigurationError(
-        option: "output",
+        parameter: "output",
         "the last layer's activation \(activation) is not an output's; end with sigmoid, softmax or identity")
     }
   }

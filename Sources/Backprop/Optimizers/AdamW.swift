@@ -31,16 +31,16 @@ public struct AdamW<Scalar: MatrixScalar>: Optimizer {
   /// The same moments and step count as ``Adam``.
   public typealias State = Adam<Scalar>.State
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
-  ///   and finite, `--beta1`/`--beta2` unless 0 ≤ β < 1, `--epsilon` unless ε is
-  ///   positive and finite, `--weight-decay` unless λ ≥ 0 and α·λ < 1.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless α is positive
+  ///   and finite, `beta1`/`beta2` unless 0 ≤ β < 1, `epsilon` unless ε is
+  ///   positive and finite, `weightDecay` unless λ ≥ 0 and α·λ < 1.
   public init(
     learningRate: Scalar, beta1: Scalar = 0.9, beta2: Scalar = 0.999, epsilon: Scalar = 1e-8,
     weightDecay: Scalar = 0.01
   ) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
-    self.beta1 = try Hyperparameter.decayRate(beta1, option: "--beta1", name: "β₁")
-    self.beta2 = try Hyperparameter.decayRate(beta2, option: "--beta2", name: "β₂")
+    self.beta1 = try Hyperparameter.decayRate(beta1, parameter: "beta1", name: "β₁")
+    self.beta2 = try Hyperparameter.decayRate(beta2, parameter: "beta2", name: "β₂")
     self.epsilon = try Hyperparameter.epsilon(epsilon)
     self.weightDecay = try Hyperparameter.weightDecay(weightDecay, learningRate: learningRate)
   }

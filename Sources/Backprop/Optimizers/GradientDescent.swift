@@ -8,7 +8,7 @@ public struct GradientDescent<Scalar: MatrixScalar>: Optimizer {
   /// α, the learning rate.
   public var learningRate: Scalar
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless it is positive and finite.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless it is positive and finite.
   public init(learningRate: Scalar) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
   }

@@ -1,22 +1,22 @@
 /// The checks every optimizer makes on its hyperparameters, each error naming
-/// the command-line option and the value.
+/// the parameter and the value.
 enum Hyperparameter {
   /// α must be positive and finite.
   static func learningRate<Scalar: MatrixScalar>(_ alpha: Scalar) throws(ConfigurationError) -> Scalar {
     guard alpha > 0, alpha.isFinite else {
       throw ConfigurationError(
-        option: "--learning-rate", "\(alpha) is not usable: the learning rate must be a positive finite number")
+        parameter: "learningRate", "\(alpha) is not usable: the learning rate must be a positive finite number")
     }
     return alpha
   }
 
   /// A decay rate of a moving average (β, β₁, β₂, μ) must lie in [0, 1).
   static func decayRate<Scalar: MatrixScalar>(
-    _ beta: Scalar, option: String, name: String
+    _ beta: Scalar, parameter: String, name: String
   ) throws(ConfigurationError) -> Scalar {
     guard beta >= 0, beta < 1 else {
       throw ConfigurationError(
-        option: option, "\(beta) is not usable: \(name) must be at least 0 and below 1 (0.9 is usual)")
+        parameter: parameter, "\(beta) is not usable: \(name) must be at least 0 and below 1 (0.9 is usual)")
     }
     return beta
   }
@@ -25,7 +25,7 @@ enum Hyperparameter {
   static func epsilon<Scalar: MatrixScalar>(_ epsilon: Scalar) throws(ConfigurationError) -> Scalar {
     guard epsilon > 0, epsilon.isFinite else {
       throw ConfigurationError(
-        option: "--epsilon", "\(epsilon) is not usable: ε must be a positive finite number (1e-8 is usual)")
+        parameter: "epsilon", "\(epsilon) is not usable: ε must be a positive finite number (1e-8 is usual)")
     }
     return epsilon
   }
@@ -36,11 +36,11 @@ enum Hyperparameter {
   ) throws(ConfigurationError) -> Scalar {
     guard lambda >= 0, lambda.isFinite else {
       throw ConfigurationError(
-        option: "--weight-decay", "\(lambda) is not usable: the weight decay must be a finite number, 0 or more")
+        parameter: "weightDecay", "\(lambda) is not usable: the weight decay must be a finite number, 0 or more")
     }
     guard alpha * lambda < 1 else {
       throw ConfigurationError(
-        option: "--weight-decay",
+        parameter: "weightDecay",
         "\(lambda) is too large for learning rate \(alpha): α·λ must be below 1, or W·(1 − α·λ) changes sign")
     }
     return lambda

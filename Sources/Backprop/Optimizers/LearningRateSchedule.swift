@@ -56,20 +56,20 @@ public struct LearningRateSchedule: Sendable, Hashable, Codable, CustomStringCon
   public static let syntax =
     "constant, step:N[:GAMMA], exponential:GAMMA, inverse-time[:RATE[:N]] or cosine[:MIN_LR]"
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α₀ is positive and
-  ///   finite, `--lr-schedule` for a decay value that cannot work (N < 1, γ outside (0, 1],
-  ///   r < 0, αmin outside [0, α₀]), `--warmup` when W is negative or longer than the
-  ///   training, `--epochs` when E is negative.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless α₀ is positive and
+  ///   finite, `schedule` for a decay value that cannot work (N < 1, γ outside (0, 1],
+  ///   r < 0, αmin outside [0, α₀]), `warmupEpochs` when W is negative or longer than the
+  ///   training, `epochs` when E is negative.
   public init(
     initialLearningRate: Double, decay: Decay = .constant, warmupEpochs: Int = 0, totalEpochs: Int
   ) throws(ConfigurationError) {
     self.initialLearningRate = try Hyperparameter.learningRate(initialLearningRate)
     guard totalEpochs >= 0 else {
-      throw ConfigurationError(option: "--epochs", "\(totalEpochs) is negative; give 0 or more epochs")
+      throw ConfigurationError(parameter: "epochs", "\(totalEpochs) is negative; give 0 or more epochs")
     }
     guard warmupEpochs >= 0, warmupEpochs <= totalEpochs else {
       throw ConfigurationError(
-        option: "--warmup",
+        parameter: "warmupEpochs",
         warmupEpochs < 0
           ? "\(warmupEpochs) is negative; give 0 (no warm-up) or more epochs"
           : "\(warmupEpochs) epochs of warm-up is longer than the \(totalEpochs) epochs of training")
@@ -81,7 +81,7 @@ public struct LearningRateSchedule: Sendable, Hashable, Codable, CustomStringCon
   }
 
   /// Parses `--lr-schedule`'s value (see the table above; names ignore case).
-  /// - Throws: ``ConfigurationError`` naming `--lr-schedule` for an unknown name, a
+  /// - Throws: ``ConfigurationError`` naming `schedule` for an unknown name, a
   ///   missing, extra or non-numeric argument, or a value that cannot work; see
   ///   ``init(initialLearningRate:decay:warmupEpochs:totalEpochs:)`` for the others.
   public init(
@@ -144,7 +144,7 @@ public struct LearningRateSchedule: Sendable, Hashable, Codable, CustomStringCon
     let arguments = Array(parts.dropFirst())
 
     func fail(_ problem: String) -> ConfigurationError {
-      ConfigurationError(option: "--lr-schedule", "'\(text)': \(problem)")
+      ConfigurationError(parameter: "schedule", "'\(text)': \(problem)")
     }
     func count(_ range: ClosedRange<Int>, usage: String) throws(ConfigurationError) {
       guard range.contains(arguments.count) else { throw fail("write it as \(usage)") }
@@ -182,7 +182,7 @@ public struct LearningRateSchedule: Sendable, Hashable, Codable, CustomStringCon
   }
 
   private static func validate(_ decay: Decay, initialLearningRate alpha0: Double) throws(ConfigurationError) {
-    func fail(_ problem: String) -> ConfigurationError { ConfigurationError(option: "--lr-schedule", problem) }
+    func fail(_ problem: String) -> ConfigurationError { ConfigurationError(parameter: "schedule", problem) }
     switch decay {
     case .constant:
       break

@@ -40,11 +40,11 @@ public struct Momentum<Scalar: MatrixScalar>: Optimizer {
     }
   }
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
-  ///   and finite, `--momentum` unless 0 ≤ β < 1.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless α is positive
+  ///   and finite, `momentum` unless 0 ≤ β < 1.
   public init(learningRate: Scalar, beta: Scalar = 0.9) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
-    self.beta = try Hyperparameter.decayRate(beta, option: "--momentum", name: "the momentum β")
+    self.beta = try Hyperparameter.decayRate(beta, parameter: "momentum", name: "the momentum β")
   }
 
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {

@@ -25,11 +25,11 @@ public struct Nesterov<Scalar: MatrixScalar>: Optimizer {
   /// v, PyTorch's `momentum_buffer`: the same state as ``Momentum``'s.
   public typealias State = Momentum<Scalar>.State
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
-  ///   and finite, `--momentum` unless 0 ≤ μ < 1.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless α is positive
+  ///   and finite, `momentum` unless 0 ≤ μ < 1.
   public init(learningRate: Scalar, momentum: Scalar = 0.9) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
-    self.momentum = try Hyperparameter.decayRate(momentum, option: "--momentum", name: "the momentum μ")
+    self.momentum = try Hyperparameter.decayRate(momentum, parameter: "momentum", name: "the momentum μ")
   }
 
   public func update(parameter: inout Matrix<Scalar>, gradient: Matrix<Scalar>, state: inout State) {

@@ -20,7 +20,7 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Hashable, Codable, Cu
 
   /// Parses a name, ignoring case: `sgd` (also `gd`, `gradient-descent`), `momentum`,
   /// `nesterov`, `rmsprop`, `adam`, `adamw`.
-  /// - Throws: ``ConfigurationError`` naming `--optimizer` and listing the names.
+  /// - Throws: ``ConfigurationError`` naming `optimizer` and listing the names.
   public init(name: String) throws(ConfigurationError) {
     let key = String(name.lowercased().map { $0 == "_" ? "-" : $0 })
     switch key {
@@ -29,7 +29,7 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Hashable, Codable, Cu
       guard let kind = OptimizerKind(rawValue: key) else {
         let names = Self.allCases.map(\.rawValue)
         throw ConfigurationError(
-          option: "--optimizer",
+          parameter: "optimizer",
           "unknown optimizer '\(name)'; choose \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
       }
       self = kind
@@ -43,14 +43,15 @@ public enum OptimizerKind: String, CaseIterable, Sendable, Hashable, Codable, Cu
     self == .rmsprop ? 0.01 : 0.001
   }
 
-  /// The hyperparameter options the rule takes besides `--learning-rate`.
-  public var options: [String] {
+  /// The hyperparameters the rule takes besides `learningRate`, as
+  /// ``OptimizerSettings/init(name:learningRate:momentum:beta1:beta2:epsilon:weightDecay:)`` names them.
+  public var parameters: [String] {
     switch self {
     case .sgd: []
-    case .momentum, .nesterov: ["--momentum"]
-    case .rmsprop: ["--beta2", "--epsilon"]
-    case .adam: ["--beta1", "--beta2", "--epsilon"]
-    case .adamw: ["--beta1", "--beta2", "--epsilon", "--weight-decay"]
+    case .momentum, .nesterov: ["momentum"]
+    case .rmsprop: ["beta2", "epsilon"]
+    case .adam: ["beta1", "beta2", "epsilon"]
+    case .adamw: ["beta1", "beta2", "epsilon", "weightDecay"]
     }
   }
 }

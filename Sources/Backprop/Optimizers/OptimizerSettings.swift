@@ -11,6 +11,7 @@
 /// struct Train: OptimizerVisitor {
 ///   typealias Scalar = Float
 ///   var network: Network<Float>
+///   var x, y: Matrix<Float>
 ///   func visit<O: Optimizer>(_ optimizer: O) throws -> Network<Float> where O.Scalar == Float {
 ///     var network = network
 ///     try Trainer(optimizer: optimizer, iterations: 100).train(&network, x: x, y: y)
@@ -19,7 +20,7 @@
 /// }
 /// let settings = OptimizerSettings.adam()   // every case has PyTorch's defaults
 /// let tuned = OptimizerSettings.momentum(learningRate: 0.1)
-/// let trained = try settings.accept(Train(network: network))
+/// let trained = try settings.accept(Train(network: network, x: x, y: y))
 /// ```
 public enum OptimizerSettings: Sendable, Hashable, Codable, CustomStringConvertible {
   /// ``GradientDescent``.
@@ -37,27 +38,27 @@ public enum OptimizerSettings: Sendable, Hashable, Codable, CustomStringConverti
     learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
     weightDecay: Double = 0.01)
 
-  /// The settings from command-line values: a name (see ``OptimizerKind``) and
-  /// the options given, nil for those left out (they take PyTorch's defaults:
+  /// The settings from a name (see ``OptimizerKind``) and the hyperparameters
+  /// given, nil for those left out (they take PyTorch's defaults:
   /// the learning rate of ``OptimizerKind/defaultLearningRate``, momentum 0.9,
   /// β₁ 0.9, β₂ 0.999 (0.99 for RMSprop), ε 1e-8, weight decay 0.01).
   ///
-  /// - Throws: ``ConfigurationError`` naming `--optimizer` for an unknown name,
-  ///   the option given for a rule that does not take it (`--beta1` with `sgd`),
-  ///   or the option whose value cannot work (as the optimizers' initialisers check).
+  /// - Throws: ``ConfigurationError`` naming `optimizer` for an unknown name,
+  ///   the hyperparameter given for a rule that does not take it (`beta1` with `sgd`),
+  ///   or the one whose value cannot work (as the optimizers' initialisers check).
   public init(
     name: String, learningRate: Double? = nil, momentum: Double? = nil, beta1: Double? = nil,
     beta2: Double? = nil, epsilon: Double? = nil, weightDecay: Double? = nil
   ) throws(ConfigurationError) {
     let kind = try OptimizerKind(name: name)
     let given: [(String, Double?)] = [
-      ("--momentum", momentum), ("--beta1", beta1), ("--beta2", beta2), ("--epsilon", epsilon),
-      ("--weight-decay", weightDecay),
+      ("momentum", momentum), ("beta1", beta1), ("beta2", beta2), ("epsilon", epsilon),
+      ("weightDecay", weightDecay),
     ]
-    for (option, value) in given where value != nil && !kind.options.contains(option) {
-      let takers = OptimizerKind.allCases.filter { $0.options.contains(option) }.map(\.rawValue)
+    for (parameter, value) in given where value != nil && !kind.parameters.contains(parameter) {
+      let takers = OptimizerKind.allCases.filter { $0.parameters.contains(parameter) }.map(\.rawValue)
       throw ConfigurationError(
-        option: option, "\(kind) does not take \(option); \(takers.joined(separator: ", ")) do")
+        parameter: parameter, "\(kind) does not take it; \(takers.joined(separator: ", ")) do")
     }
     let alpha = learningRate ?? kind.defaultLearningRate
     switch kind {

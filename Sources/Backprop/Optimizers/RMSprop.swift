@@ -24,11 +24,11 @@ public struct RMSprop<Scalar: MatrixScalar>: Optimizer {
     public init(squaredAverage: Matrix<Scalar>) { self.squaredAverage = squaredAverage }
   }
 
-  /// - Throws: ``ConfigurationError`` naming `--learning-rate` unless α is positive
-  ///   and finite, `--beta2` unless 0 ≤ β₂ < 1, `--epsilon` unless ε is positive and finite.
+  /// - Throws: ``ConfigurationError`` naming `learningRate` unless α is positive
+  ///   and finite, `beta2` unless 0 ≤ β₂ < 1, `epsilon` unless ε is positive and finite.
   public init(learningRate: Scalar, beta2: Scalar = 0.99, epsilon: Scalar = 1e-8) throws(ConfigurationError) {
     self.learningRate = try Hyperparameter.learningRate(learningRate)
-    self.beta2 = try Hyperparameter.decayRate(beta2, option: "--beta2", name: "β₂")
+    self.beta2 = try Hyperparameter.decayRate(beta2, parameter: "beta2", name: "β₂")
     self.epsilon = try Hyperparameter.epsilon(epsilon)
   }
 

@@ -16,7 +16,7 @@ public enum GeneratorKind: String, CaseIterable, Sendable {
 
   /// A new generator of this kind seeded with `seed`.
   ///
-  /// - Throws: ``ConfigurationError`` for option `--seed` when `seed > maximumSeed`.
+  /// - Throws: ``ConfigurationError`` for option `seed` when `seed > maximumSeed`.
   public func makeGenerator(seed: UInt64) throws(ConfigurationError) -> any RandomGenerator {
     switch self {
     case .default:
@@ -24,7 +24,7 @@ public enum GeneratorKind: String, CaseIterable, Sendable {
     case .numpy:
       guard let seed32 = UInt32(exactly: seed) else {
         throw ConfigurationError(
-          option: "--seed",
+          parameter: "seed",
           "\(seed): the numpy generator takes seeds 0…\(UInt32.max), as np.random.seed does")
       }
       return NumPyLegacyGenerator(seed: seed32)

@@ -39,7 +39,7 @@ public struct NumPyLegacyGenerator: RandomGenerator, Hashable {
   /// - Throws: ``ConfigurationError`` for an empty array (NumPy: "Seed must be non-empty").
   public init(seedWords words: [UInt32]) throws(ConfigurationError) {
     guard let first = words.first else {
-      throw ConfigurationError(option: "seed", "a NumPy seed array must be non-empty")
+      throw ConfigurationError(parameter: "seed", "a NumPy seed array must be non-empty")
     }
     twister = words.count == 1 ? MersenneTwister(seed: first) : MersenneTwister(seedWords: words)
     cachedGaussian = nil

@@ -210,10 +210,10 @@ public struct CheckpointDirectory: Sendable {
   /// - Parameter path: the folder, created (with its parents) when missing; it must be writable.
   /// - Parameter keep: K, how many of the run's checkpoints to keep, at least 1 (3 by default).
   /// - Parameter runID: the run's id (a new one by default; a resumed run's is its checkpoint's).
-  /// - Throws: ``ConfigurationError`` naming `--keep` for K < 1; ``FileFormatError``
+  /// - Throws: ``ConfigurationError`` naming `keep` for K < 1; ``FileFormatError``
   ///   when the folder cannot be created or written.
   public init(path: String, keep: Int = 3, runID: String = UUID().uuidString) throws {
-    guard keep >= 1 else { throw ConfigurationError(option: "--keep", "\(keep) must be at least 1 checkpoint") }
+    guard keep >= 1 else { throw ConfigurationError(parameter: "keep", "\(keep) must be at least 1 checkpoint") }
     self.path = path
     self.keep = keep
     self.runID = runID
@@ -288,7 +288,7 @@ public struct CheckpointDirectory: Sendable {
 
   /// Makes the folder this new run's: refuses when it holds another run's
   /// checkpoints, or, with `overwrite`, deletes them first.
-  /// - Throws: ``ConfigurationError`` naming `--checkpoint-dir`, the folder and the other run.
+  /// - Throws: ``ConfigurationError`` naming `checkpointDirectory`, the folder and the other run.
   public func claim(overwrite: Bool) throws {
     let others = checkpoints().filter { file in
       (try? CheckpointFile.summary(path: file))?.runID != runID
@@ -315,10 +315,10 @@ public struct CheckpointDirectory: Sendable {
       }
     }
     throw ConfigurationError(
-      option: "--checkpoint-dir",
+      parameter: "checkpointDirectory",
       "\(path) holds \(others.count) checkpoint\(others.count == 1 ? "" : "s") of another \(description) "
-        + "(newest: \(URL(fileURLWithPath: newest).lastPathComponent)). Continue that run with `backprop train --resume \(path)`, "
-        + "choose another folder, or add --overwrite to delete its checkpoints")
+        + "(newest: \(URL(fileURLWithPath: newest).lastPathComponent)). Continue that run (`resume` from \(path)), "
+        + "choose another folder, or delete its checkpoints (`overwrite`)")
   }
 
   /// Writes a checkpoint for `state`, then deletes all but the newest ``keep``

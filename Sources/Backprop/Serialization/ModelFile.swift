@@ -161,7 +161,7 @@ public enum ModelFile {
     var layers = [Dense<Scalar>]()
     for l in 1..<sizes.count {
       let activation: ActivationFunction
-      do { activation = try ActivationFunction(name: activationNames[l - 1], option: "activations") } catch {
+      do { activation = try ActivationFunction(name: activationNames[l - 1], parameter: "activations") } catch {
         throw FileFormatError(path: path, "layer \(l): \(error.problem)")
       }
       let tensorPrefix = "\(prefix)layers.\(l - 1)"

@@ -35,17 +35,18 @@ public struct FileFormatError: Error, Sendable, Equatable, CustomStringConvertib
 /// --learning-rate -0.1: the learning rate must be a positive finite number
 /// ```
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The option or parameter, e.g. `--layers` or `learningRate`.
-  public var option: String
+  /// The parameter, as the Swift API names it (`learningRate`, `layerSizes`); the command
+  /// line shows its flag instead (`--learning-rate`).
+  public var parameter: String
   /// Why the value cannot work.
   public var problem: String
 
-  public init(option: String, _ problem: String) {
-    self.option = option
+  public init(parameter: String, _ problem: String) {
+    self.parameter = parameter
     self.problem = problem
   }
 
-  public var description: String { "\(option): \(problem)" }
+  public var description: String { "\(parameter): \(problem)" }
 }
 
 /// Data that is well-formed as a file but unusable for training: NaN or

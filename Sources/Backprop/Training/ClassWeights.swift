@@ -15,7 +15,7 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
   case explicit([Int: Double])
 
   /// Parses `balanced`, or `k=w` pairs separated by commas (`0=1,1=5`).
-  /// - Throws: ``ConfigurationError`` naming `--class-weight`.
+  /// - Throws: ``ConfigurationError`` naming `classWeights`.
   public init(parsing text: String) throws(ConfigurationError) {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.lowercased() == "balanced" {
@@ -29,15 +29,15 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
         let w = Double(parts[1].trimmingCharacters(in: .whitespaces))
       else {
         throw ConfigurationError(
-          option: "--class-weight",
+          parameter: "classWeights",
           "'\(pair)' in '\(text)' is not 'class=weight'; give balanced, or e.g. 0=1,1=5 (class indices, weights ≥ 0)")
       }
       guard w >= 0, w.isFinite else {
         throw ConfigurationError(
-          option: "--class-weight", "class \(k)'s weight \(parts[1]) in '\(text)' must be a finite number, 0 or more")
+          parameter: "classWeights", "class \(k)'s weight \(parts[1]) in '\(text)' must be a finite number, 0 or more")
       }
       guard weights[k] == nil else {
-        throw ConfigurationError(option: "--class-weight", "class \(k) is given twice in '\(text)'")
+        throw ConfigurationError(parameter: "classWeights", "class \(k) is given twice in '\(text)'")
       }
       weights[k] = w
     }
@@ -54,7 +54,7 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
 
   /// Checks that every class given a weight exists: the classes are 0…K−1 for
   /// `classCount` K (2 for a single sigmoid unit).
-  /// - Throws: ``ConfigurationError`` naming `--class-weight`, the class and the classes there are.
+  /// - Throws: ``ConfigurationError`` naming `classWeights`, the class and the classes there are.
   public func check(classCount: Int) throws(ConfigurationError) {
     guard case .explicit(let weights) = self else { return }
     guard let missing = weights.keys.sorted().first(where: { $0 >= classCount }) else { return }
@@ -62,7 +62,7 @@ public enum ClassWeights: Sendable, Hashable, CustomStringConvertible {
       classCount <= 10
       ? (0..<classCount).map(String.init).joined(separator: ", ") : "0 to \(classCount - 1)"
     throw ConfigurationError(
-      option: "--class-weight",
+      parameter: "classWeights",
       "class \(missing) does not exist: there \(classCount == 1 ? "is 1 class" : "are \(classCount) classes"), \(classes)"
     )
   }

@@ -27,7 +27,7 @@ public enum MetricName: String, Sendable, Hashable, Codable, CaseIterable, Custo
   public var description: String { rawValue }
 
   /// Parses a name: the raw values, plus `precision`, `recall`, `f1`, `auc`, `logloss`.
-  /// - Throws: ``ConfigurationError`` naming `--metrics`.
+  /// - Throws: ``ConfigurationError`` naming `metrics`.
   public init(parsing text: String) throws(ConfigurationError) {
     let name = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
     let aliases: [String: MetricName] = [
@@ -39,7 +39,7 @@ public enum MetricName: String, Sendable, Hashable, Codable, CaseIterable, Custo
       return
     }
     throw ConfigurationError(
-      option: "--metrics",
+      parameter: "metrics",
       "unknown metric '\(text)'; choose from \(MetricName.allCases.map(\.rawValue).joined(separator: ", "))")
   }
 

@@ -199,7 +199,7 @@ struct Fitter<Scalar: MatrixScalar> {
     if let classWeights = options.classWeights {
       guard network.output.isClassification else {
         throw ConfigurationError(
-          option: "--class-weight", "class weights need a classification output (sigmoid or softmax)")
+          parameter: "classWeights", "class weights need a classification output (sigmoid or softmax)")
       }
       let outputUnits = network.layers[network.depth - 1].outputSize
       try classWeights.check(classCount: outputUnits == 1 ? 2 : outputUnits)

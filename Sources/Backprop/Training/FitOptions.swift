@@ -57,7 +57,7 @@ public struct FitOptions: Sendable, Hashable {
   /// When to hand the training state to the checkpoint callback.
   public var checkpoint: CheckpointPolicy?
 
-  /// - Throws: ``ConfigurationError`` naming `--epochs` or `--batch-size` when not positive.
+  /// - Throws: ``ConfigurationError`` naming `epochs` or `batchSize` when not positive.
   public init(epochs: Int, batchSize: Int? = nil) throws(ConfigurationError) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -68,21 +68,21 @@ public struct FitOptions: Sendable, Hashable {
   /// - Throws: ``ConfigurationError`` naming the option.
   public func validate(hiddenLayers: Int? = nil) throws(ConfigurationError) {
     guard epochs >= 0 else {
-      throw ConfigurationError(option: "--epochs", "\(epochs) is negative; give 0 or more epochs")
+      throw ConfigurationError(parameter: "epochs", "\(epochs) is negative; give 0 or more epochs")
     }
     if let batchSize, batchSize < 1 {
-      throw ConfigurationError(option: "--batch-size", "\(batchSize) must be at least 1 example")
+      throw ConfigurationError(parameter: "batchSize", "\(batchSize) must be at least 1 example")
     }
     guard l2 >= 0, l2.isFinite else {
-      throw ConfigurationError(option: "--l2", "\(l2) is not usable: λ must be 0 or a positive finite number")
+      throw ConfigurationError(parameter: "l2", "\(l2) is not usable: λ must be 0 or a positive finite number")
     }
     for p in dropout { try Dropout.validate(rate: p) }
     if let clipNorm, !(clipNorm > 0) || !clipNorm.isFinite {
-      throw ConfigurationError(option: "--clip-norm", "\(clipNorm) must be a positive finite number")
+      throw ConfigurationError(parameter: "clipNorm", "\(clipNorm) must be a positive finite number")
     }
     if let hiddenLayers, dropout.count > 1, dropout.count != hiddenLayers {
       throw ConfigurationError(
-        option: "--dropout",
+        parameter: "dropout",
         "\(dropout.count) rates for \(hiddenLayers) hidden layers; give one rate for all or one per hidden layer")
     }
   }
@@ -105,13 +105,13 @@ public struct EarlyStopping: Sendable, Hashable {
   /// The least decrease that counts as an improvement.
   public var minDelta: Double
 
-  /// - Throws: ``ConfigurationError`` naming `--early-stopping` or `--min-delta`.
+  /// - Throws: ``ConfigurationError`` naming `EarlyStopping.patience` or `minDelta`.
   public init(patience: Int, minDelta: Double = 0) throws(ConfigurationError) {
     guard patience >= 1 else {
-      throw ConfigurationError(option: "--early-stopping", "\(patience) must be at least 1 epoch of patience")
+      throw ConfigurationError(parameter: "EarlyStopping.patience", "\(patience) must be at least 1 epoch of patience")
     }
     guard minDelta >= 0, minDelta.isFinite else {
-      throw ConfigurationError(option: "--min-delta", "\(minDelta) must be 0 or a positive finite number")
+      throw ConfigurationError(parameter: "minDelta", "\(minDelta) must be 0 or a positive finite number")
     }
     self.patience = patience
     self.minDelta = minDelta

@@ -62,11 +62,11 @@ public struct CheckpointPolicy: Sendable, Hashable {
   /// Save after every N epochs (iterations, for full-batch training); 0 saves only at the end.
   public var every: Int
 
-  /// - Throws: ``ConfigurationError`` naming `--checkpoint-every` for a negative N.
+  /// - Throws: ``ConfigurationError`` naming `CheckpointPolicy.every` for a negative N.
   public init(every: Int) throws(ConfigurationError) {
     guard every >= 0 else {
       throw ConfigurationError(
-        option: "--checkpoint-every", "\(every) is negative; give 0 (only at the end) or more epochs")
+        parameter: "CheckpointPolicy.every", "\(every) is negative; give 0 (only at the end) or more epochs")
     }
     self.every = every
   }

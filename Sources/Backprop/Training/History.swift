@@ -186,18 +186,18 @@ public struct History: Sendable, Hashable, Codable {
   }
 
   /// Writes ``csv()`` (a path ending in .csv) or ``json()`` (.json), atomically.
-  /// - Throws: ``ConfigurationError`` naming `--history` for another extension; file errors.
+  /// - Throws: ``ConfigurationError`` naming `history` for another extension; file errors.
   public func write(to path: String) throws {
     try AtomicFile.write(Array(try Self.format(of: path) == "csv" ? csv().utf8 : json().utf8), to: path)
   }
 
   /// "csv" or "json" from a path's extension.
-  /// - Throws: ``ConfigurationError`` naming `--history`.
+  /// - Throws: ``ConfigurationError`` naming `history`.
   public static func format(of path: String) throws(ConfigurationError) -> String {
     let lower = path.lowercased()
     if lower.hasSuffix(".csv") { return "csv" }
     if lower.hasSuffix(".json") { return "json" }
-    throw ConfigurationError(option: "--history", "\(path) must end in .csv or .json")
+    throw ConfigurationError(parameter: "history", "\(path) must end in .csv or .json")
   }
 
   private func number(_ value: Double) -> String {

@@ -12,7 +12,7 @@ import Foundation
 ///
 /// ```swift
 /// let estimate = try MemoryEstimate(layerSizes: [4, 100_000_000, 3], scalarBytes: 4, optimizerCopies: 2, batch: 150)
-/// try estimate.check(option: "--layers 4,100000000,3")   // ConfigurationError: needs about … GB
+/// try estimate.check(parameter: "layerSizes", value: "4,100000000,3")   // ConfigurationError: needs about … GB
 /// ```
 public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
   /// Bytes of W[l], b[l] (and batch normalisation's γ, β).
@@ -43,7 +43,7 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
   ///   - batch: m, the examples in one step (0: no training step).
   ///   - examples: examples held as data (0: none).
   ///   - iterations: iterations whose cost is recorded (0: none).
-  /// - Throws: ``ConfigurationError`` naming `--layers` when a size product does not fit in a 64-bit integer.
+  /// - Throws: ``ConfigurationError`` naming `layerSizes` when a size product does not fit in a 64-bit integer.
   public init(
     layerSizes: [Int], scalarBytes: Int, optimizerCopies: Int = 0, optimizerName: String = "optimizer state",
     batch: Int = 0, examples: Int = 0, iterations: Int = 0
@@ -51,7 +51,7 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
     let sizesText = layerSizes.map(String.init).joined(separator: ",")
     func overflow() -> ConfigurationError {
       ConfigurationError(
-        option: "--layers \(sizesText)", "the sizes are too large: their products do not fit in a 64-bit integer")
+        parameter: "layerSizes", "\(sizesText): the sizes are too large: their products do not fit in a 64-bit integer")
     }
     var scalars = 0
     var units = 0
@@ -73,15 +73,17 @@ public struct MemoryEstimate: Sendable, Equatable, CustomStringConvertible {
 
   /// Throws when ``total`` is more than the share of memory a run may take (see ``MemoryLimit``).
   ///
-  /// - Parameter option: what asked for it, as the message's subject, e.g. `--layers 4,100000000,3`.
+  /// - Parameter parameter: what asked for it, e.g. `layerSizes`.
+  /// - Parameter value: its value, the message's subject, e.g. `4,100000000,3`.
   /// - Parameter limit: the machine's memory and the share a run may use (``MemoryLimit/usable``);
   ///   this machine's by default.
   /// - Throws: ``ConfigurationError`` with the estimate, its parts and the limit.
-  public func check(option: String, limit: MemoryLimit = .current) throws(ConfigurationError) {
+  public func check(parameter: String, value: String? = nil, limit: MemoryLimit = .current) throws(ConfigurationError) {
     guard total > limit.usable else { return }
     throw ConfigurationError(
-      option: option,
-      "needs about \(Self.format(total)) of memory (\(description)) but this machine has "
+      parameter: parameter,
+      (value.map { "\($0) " } ?? "")
+        + "needs about \(Self.format(total)) of memory (\(description)) but this machine has "
         + "\(Self.format(limit.bytes)) and a run may use at most \(Self.format(limit.usable)); "
         + "choose smaller sizes")
   }

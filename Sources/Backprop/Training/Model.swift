@@ -19,7 +19,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
   public var featureNames: [String]?
   /// The target column's name, when known.
   public var targetName: String?
-  /// The settings that produced the model (learning rate, iterations, seed …), as text.
+  /// How the model was made (learning rate, epochs, seed …), as text under the keys of ``TrainingRecord``.
   public var hyperparameters: [String: String]
 
   public init(

@@ -21,13 +21,15 @@ extension Model {
   ) throws {
     var generator = DefaultGenerator(seed: seed)
     self.init(
-      network: try Network(inputs: inputs, layers: layers, output: output, initializer: initializer, using: &generator))
+      network: try Network(inputs: inputs, layers: layers, output: output, initializer: initializer, using: &generator),
+      hyperparameters: TrainingRecord(initializer: initializer, seed: seed).values)
   }
 
   /// Trains the model on raw inputs: fits `preprocessing` on X first (when
   /// given; the model keeps it and applies it in ``predict(_:)`` and
   /// ``evaluate(_:labels:)``), applies the model's preprocessing, then runs
-  /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``.
+  /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``,
+  /// and records how in ``Model/hyperparameters`` (a ``TrainingRecord``).
   ///
   /// - Parameters:
   ///   - x: raw X, (n[0], m), one example per column.
@@ -49,9 +51,13 @@ extension Model {
     if let method { preprocessing = try Preprocessing.fit(method, to: x) }
     let prepared = try preprocessing.apply(x)
     let held = try validation.map { LabeledBatch(x: try preprocessing.apply($0.x), y: $0.y) }
-    return try network.fit(
+    let history = try network.fit(
       x: prepared, y: y, sampleWeights: sampleWeights, validation: held, optimizer: optimizer, options: options,
       progress: progress)
+    // How the model was made, for its file (the initializer and seed recorded at creation are kept).
+    let record = TrainingRecord(network: network, preprocessing: preprocessing, optimizer: optimizer, options: options)
+    hyperparameters.merge(record.values) { $1 }
+    return history
   }
 
   /// ``fit(_:_:optimizer:options:preprocessing:sampleWeights:validation:progress:)`` with

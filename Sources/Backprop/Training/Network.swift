@@ -8,7 +8,7 @@
 ///
 /// ```swift
 /// var rng = NumPyLegacyGenerator(seed: 1)
-/// var net = try Network<Double>(
+/// let net = try Network<Double>(
 ///   layerSizes: [12288, 20, 7, 5, 1], hiddenActivation: .relu, output: .sigmoid,
 ///   initializer: .course, using: &rng)
 /// let pass = try net.forward(x)                 // caches for every layer
@@ -26,24 +26,24 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   /// - Throws: ``ShapeError`` naming the first layer that does not fit,
   ///   or ``ConfigurationError`` when the last layer's activation is not the output's.
   public init(layers: [Dense<Scalar>], output: Output) throws {
-    guard !layers.isEmpty else { throw ConfigurationError(option: "layers", "a network needs at least one layer") }
+    guard !layers.isEmpty else { throw ConfigurationError(parameter: "layers", "a network needs at least one layer") }
     for l in 1..<layers.count where layers[l].inputSize != layers[l - 1].outputSize {
       throw ShapeError(
         "layer \(l + 1): W[\(l + 1)] is \(layers[l].weight.shape) but layer \(l) has \(layers[l - 1].outputSize) units")
     }
     guard layers[layers.count - 1].normalization == nil else {
       throw ConfigurationError(
-        option: "--batch-norm",
+        parameter: "batchNormalization",
         "batch normalisation is for hidden layers; the output layer \(layers.count) cannot have it")
     }
     guard layers[layers.count - 1].activation == output.activation else {
       throw ConfigurationError(
-        option: "--output",
+        parameter: "output",
         "the last layer's activation is \(layers[layers.count - 1].activation) but a \(output) output needs \(output.activation)"
       )
     }
     if output == .softmax, layers[layers.count - 1].outputSize < 2 {
-      throw ConfigurationError(option: "--output", "a softmax output needs at least 2 units (classes), got 1")
+      throw ConfigurationError(parameter: "output", "a softmax output needs at least 2 units (classes), got 1")
     }
     self.layers = layers
     self.output = output
@@ -82,7 +82,7 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     try Self.validate(layerSizes: layerSizes)
     if hiddenActivation == .softmax, layerSizes.count > 2 {
       throw ConfigurationError(
-        option: "--activation", "softmax is an output activation; choose another for hidden layers")
+        parameter: "hiddenActivation", "softmax is an output activation; choose another for hidden layers")
     }
     var layers = [Dense<Scalar>]()
     for l in 1..<layerSizes.count {
@@ -98,18 +98,18 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
 
   /// Checks a `layers_dims` list: at least n[0] and n[L], every size ≥ 1, and W, b small
   /// enough to fit in memory (``MemoryEstimate``).
-  /// - Throws: ``ConfigurationError`` naming `--layers`.
+  /// - Throws: ``ConfigurationError`` naming `layerSizes`.
   public static func validate(layerSizes: [Int]) throws(ConfigurationError) {
     guard layerSizes.count >= 2 else {
       throw ConfigurationError(
-        option: "--layers", "needs at least two sizes, n0 (inputs) and nL (outputs), got \(layerSizes.count)")
+        parameter: "layerSizes", "needs at least two sizes, n0 (inputs) and nL (outputs), got \(layerSizes.count)")
     }
     if let l = layerSizes.firstIndex(where: { $0 < 1 }) {
-      throw ConfigurationError(option: "--layers", "n\(l) is \(layerSizes[l]); every layer needs at least 1 unit")
+      throw ConfigurationError(parameter: "layerSizes", "n\(l) is \(layerSizes[l]); every layer needs at least 1 unit")
     }
     // W[l] and b[l] alone must fit (and n[l]·n[l-1] must not overflow) before any is allocated.
     try MemoryEstimate(layerSizes: layerSizes, scalarBytes: MemoryLayout<Scalar>.size)
-      .check(option: "--layers \(layerSizes.map(String.init).joined(separator: ","))")
+      .check(parameter: "layerSizes", value: layerSizes.map(String.init).joined(separator: ","))
   }
 
   /// L, the number of layers with parameters.

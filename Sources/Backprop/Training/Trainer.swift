@@ -15,14 +15,14 @@ public struct Trainer<Scalar: MatrixScalar, O: Optimizer>: Sendable where O.Scal
   /// How many passes over the batch.
   public var iterations: Int
 
-  /// - Throws: ``ConfigurationError`` naming `--iterations` when it is negative, or when the
+  /// - Throws: ``ConfigurationError`` naming `iterations` when it is negative, or when the
   ///   cost of every iteration (8 bytes each, see ``MemoryEstimate``) would not fit in memory.
   public init(optimizer: O, iterations: Int) throws(ConfigurationError) {
     guard iterations >= 0 else {
-      throw ConfigurationError(option: "--iterations", "\(iterations) is negative; give 0 or more iterations")
+      throw ConfigurationError(parameter: "iterations", "\(iterations) is negative; give 0 or more iterations")
     }
     try MemoryEstimate(layerSizes: [], scalarBytes: MemoryLayout<Scalar>.size, iterations: iterations)
-      .check(option: "--iterations \(iterations)")
+      .check(parameter: "iterations", value: "\(iterations)")
     self.optimizer = optimizer
     self.iterations = iterations
   }
@@ -121,7 +121,7 @@ public struct DivergenceError: Error, Sendable, CustomStringConvertible {
     let when = batch.map { "in epoch \(iteration + 1), batch \($0)" } ?? "at iteration \(iteration)"
     let what =
       layer.map { "the gradient of layer \($0) (dW[\($0)], db[\($0)]) became \(cost)" } ?? "the cost became \(cost)"
-    return "\(what) \(when): training diverged; try a lower learning rate (--learning-rate) "
-      + "or clip the gradients' norm (--clip-norm)"
+    return "\(what) \(when): training diverged; try a lower learning rate (`learningRate`) "
+      + "or clip the gradients' norm (`clipNorm`)"
   }
 }

@@ -3,6 +3,8 @@
 /// allocates nothing: every buffer is reused in place.
 ///
 /// ```swift
+/// let sgd = try GradientDescent<Double>(learningRate: 0.1)
+/// var state = OptimizerState(for: network, optimizer: sgd)
 /// var workspace = Workspace(for: network)
 /// for _ in 0..<iterations {
 ///   try network.forward(x, into: &workspace.pass)

@@ -76,7 +76,7 @@ import Testing
       #expect(try ActivationFunction(name: name).description.hasPrefix(name))
     }
     let error = #expect(throws: ConfigurationError.self) { try ActivationFunction(name: "swish") }
-    #expect(error?.description.contains("--activation") == true)
+    #expect(error?.parameter == "activation")
     #expect(throws: ConfigurationError.self) { try ActivationFunction(name: "relu:2") }
     #expect(throws: ConfigurationError.self) { try ActivationFunction(name: "elu:nan") }
   }

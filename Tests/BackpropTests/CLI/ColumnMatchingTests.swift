@@ -145,8 +145,8 @@ struct ColumnMatchingTests {
     #expect(result.status == 2)
     #expect(
       result.error.contains(
-        "--output identity: regresses on numbers, but column \"kind\" of \(table) holds text labels "
-          + "(\"ant\", \"bee\", \"cat\"); use --output softmax"), "\(result.error)")
+        "--output: identity regresses on numbers, but column \"kind\" of \(table) holds text labels "
+          + "(\"ant\", \"bee\", \"cat\"); use softmax"), "\(result.error)")
   }
 
   /// Baseline: exit 0 and nothing written.
@@ -227,6 +227,44 @@ struct ColumnMatchingTests {
       }
       #expect(Swift.abs(dBeta[i, 0] - sumBeta / Double(m)) < 1e-9)
       #expect(Swift.abs(dGamma[i, 0] - sumGamma / Double(m)) < 1e-9)
+    }
+  }
+
+  /// Baseline: `explain` listed W, b, γ, β by hand and left PReLU's learned α out. It shows every
+  /// kind a layer has (``Parameter``): α1 and dα1, checked here against the notes' formulas.
+  @Test func explainShowsAPReLUModelsAlpha() throws {
+    let folder = try makeFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let table = folder.appendingPathComponent("animals.csv").path
+    try write(["length", "weight", "ratio", "kind"], rows(), order: [0, 1, 2, 3], to: table)
+    let model = folder.appendingPathComponent("prelu.safetensors").path
+    let trained = try run([
+      "train", "--data", table, "--layers", "3,4,3", "--activation", "prelu", "--output", "softmax", "--standardize",
+      "--epochs", "2", "--batch-size", "16", "--print-every", "0", "--dtype", "float64", "--save", model,
+    ])
+    #expect(trained.status == 0, "\(trained.error)")
+    let dump = folder.appendingPathComponent("batch.npz").path
+    let explained = try run(["explain", "--model", model, "--data", table, "--examples", "7", "--dump", dump])
+    #expect(explained.status == 0, "\(explained.error)")
+    #expect(explained.output.contains("α1") && explained.output.contains("dα1"), "\(explained.output)")
+    let arrays = try NPZArchive.read(path: dump)
+    func matrix(_ name: String) throws -> Matrix<Double> {
+      try #require(arrays[name], "no \(name)").matrix(as: Double.self)
+    }
+    let stored = try ModelFile.read(path: model, as: Double.self)
+    #expect(try matrix("alpha1") == stored.network.layers[0].alpha)
+    // A1 = max(Z1, α·Z1) per unit; dα1 = (1/m) Σ_j dA1 ⊙ min(Z1, 0), dA1 = W2ᵀ·dZ2, dZ2 = A2 − Y.
+    let (z, a, alpha, dAlpha) = try (matrix("Z1"), matrix("A1"), matrix("alpha1"), matrix("dalpha1"))
+    let (a2, y, w2) = try (matrix("A2"), matrix("Y"), matrix("W2"))
+    let m = z.columns
+    for i in 0..<z.rows {
+      var sum = 0.0
+      for j in 0..<m {
+        #expect(Swift.abs(a[i, j] - (z[i, j] > 0 ? z[i, j] : alpha[i, 0] * z[i, j])) < 1e-12)
+        let dA = (0..<a2.rows).reduce(0.0) { $0 + w2[$1, i] * (a2[$1, j] - (Int(y[0, j]) == $1 ? 1 : 0)) }
+        sum += dA * min(z[i, j], 0)
+      }
+      #expect(Swift.abs(dAlpha[i, 0] - sum / Double(m)) < 1e-9, "unit \(i)")
     }
   }
 

@@ -173,6 +173,36 @@ struct OptionValidationTests {
     #expect(fine.status == 0, "\(fine.error)")
   }
 
+  /// The library names its parameters (`beta1`, `schedule`, `warmupEpochs`, `` `clipNorm` `` in a
+  /// hint); the command line shows the flag that sets each, in the error's subject and in its text.
+  @Test(arguments: [
+    (["--optimizer", "sgd", "--beta1", "0.5"], "--beta1: sgd does not take it; adam, adamw do"),
+    (["--lr-schedule", "step:0"], "--lr-schedule: step every 0 epochs: N must be 1 or more"),
+    (["--warmup", "5"], "--warmup: 5 epochs of warm-up is longer than the 2 epochs of training"),
+    (
+      ["--dropout", "0.1,0.2"], "--dropout: 2 rates for 1 hidden layers; give one rate for all or one per hidden layer"
+    ),
+    (["--target", "species"], "--target: no column named \"species\" in"),
+  ])
+  func libraryErrorsNameTheFlags(arguments: [String], message: String) throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try run(train(folder) + arguments)
+    #expect(result.status == 2 && firstError(result).hasPrefix(message), "\(arguments): \(result.error)")
+    #expect(!result.error.contains("`"), "a library name left in backticks: \(result.error)")
+  }
+
+  /// A diverging run's hint names the flags too (the library's says `learningRate`, `clipNorm`).
+  @Test func divergenceHintNamesTheFlags() throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try run(train(folder) + ["--learning-rate", "1e200", "--optimizer", "sgd", "--dtype", "float64"])
+    #expect(result.status == 1, "\(result.error)")
+    #expect(
+      result.error.contains("(--learning-rate)") && result.error.contains("(--clip-norm)")
+        && !result.error.contains("learningRate"), "\(result.error)")
+  }
+
   /// `--iterations` with `--epochs` trained for the epochs and ignored the iterations.
   @Test func epochsAndIterationsTogetherAreRefused() throws {
     let folder = try makeTable()

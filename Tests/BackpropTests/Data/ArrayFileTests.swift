@@ -72,8 +72,7 @@ extension IDXTests {
       let several = #expect(throws: FileFormatError.self) { try ArrayFile.read(path: path) }
       #expect(
         several?.description
-          == path + ": the .npz archive holds 2 arrays ('x', 'y'); say which with a key (--x-key/--y-key on the"
-          + " command line)")
+          == path + ": the .npz archive holds 2 arrays ('x', 'y'); say which (`key`)")
       #expect(
         (try? ArrayFile.read(path: NumPyFixtures.path("savez.npz"))) == nil,
         "several arrays need a key")
@@ -103,7 +102,7 @@ extension IDXTests {
       let error = #expect(throws: FileFormatError.self) { try ArrayFile.read(path: path, key: "x") }
       #expect(error?.path == path)
       #expect(error?.problem.contains("a key ('x') picks an array inside a .npz archive, but this is") == true)
-      #expect(error?.problem.contains("leave the key out") == true)
+      #expect(error?.problem.contains("leave the key out (`key`)") == true)
       #expect(
         error?.problem.contains(name.contains("npy") && !name.hasPrefix("idx") ? ".npy file" : "IDX file") == true)
     }

@@ -64,7 +64,7 @@ extension CSVTests {
         let error = #expect(throws: ConfigurationError.self) {
           try CSVDataset.read(path: CSVFixtures.path("pipe.csv"), delimiter: bad)
         }
-        #expect(error?.option == "--delimiter")
+        #expect(error?.parameter == "delimiter")
       }
     }
 
@@ -73,7 +73,7 @@ extension CSVTests {
         let error = #expect(throws: ConfigurationError.self) {
           try CSVDataset.read(path: CSVFixtures.path("iris_labels.csv"), classNames: bad)
         }
-        #expect(error?.option == "classNames")
+        #expect(error?.parameter == "classNames")
       }
     }
 
@@ -92,7 +92,7 @@ extension CSVTests {
       #expect(try TargetColumn(parsing: "+2") == .index(2))
       #expect(try TargetColumn(parsing: "column 3") == .name("column 3"))
       let error = #expect(throws: ConfigurationError.self) { try TargetColumn(parsing: "") }
-      #expect(error?.option == "--target")
+      #expect(error?.parameter == "target")
     }
 
     @Test func targetResolution() throws {

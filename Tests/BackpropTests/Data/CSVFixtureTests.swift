@@ -70,7 +70,7 @@ extension CSVTests {
         #expect(error.problem.contains(fixture.message), "\(error)")
       } catch let error as ConfigurationError {
         #expect(fixture.kind == "configuration", "\(error)")
-        #expect(error.option == "--target")
+        #expect(error.parameter == "target")
         #expect(error.problem.contains(fixture.message), "\(error)")
         #expect(error.problem.contains(path), "\(error)")
       } catch {
@@ -82,7 +82,7 @@ extension CSVTests {
       let error = try #require(throws: ConfigurationError.self) {
         try CSVDataset.read(path: CSVFixtures.path("iris_labels.csv"), target: .name("Species"))
       }
-      #expect(error.option == "--target")
+      #expect(error.parameter == "target")
       #expect(
         error.problem.contains(
           "the columns are: \"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\", \"species\""))

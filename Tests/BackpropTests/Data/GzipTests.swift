@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Backprop
+@_spi(Fuzzing) @testable import Backprop
 
 extension IDXTests {
   @Suite struct GzipTests {

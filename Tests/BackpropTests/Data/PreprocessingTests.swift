@@ -93,7 +93,7 @@ import Testing
       _ = try set.heldOut(validation: 1.5, test: nil, seed: 5, output: .sigmoid)
       Issue.record("no error")
     } catch {
-      #expect(error.option == "validation")
+      #expect(error.parameter == "validation")
     }
   }
 

@@ -39,12 +39,13 @@ import Testing
       let message = TrainingDiagnostics.findings(history, hiddenActivation: activation)[0].message
       #expect(!message.contains("use relu"), "\(message)")
       #expect(
-        message.contains("dead") && message.contains("leaky-relu") && message.contains("--initializer he"), "\(message)"
+        message.contains("dead") && message.contains("leaky-relu") && message.contains("the he `initializer`"),
+        "\(message)"
       )
-      #expect(message.contains("--batch-norm") && message.contains("lower the learning rate"), "\(message)")
+      #expect(message.contains("`batchNormalization`") && message.contains("lower the learning rate"), "\(message)")
     }
     let leaky = TrainingDiagnostics.findings(history, hiddenActivation: .leakyReLU(slope: 0.01))[0].message
-    #expect(!leaky.contains("use relu") && !leaky.contains("try --activation leaky-relu"), "\(leaky)")
+    #expect(!leaky.contains("use relu") && !leaky.contains("try leaky-relu"), "\(leaky)")
     let tanh = TrainingDiagnostics.findings(history, hiddenActivation: .tanh)[0].message
     #expect(tanh.contains("use relu hidden layers"), "\(tanh)")
     // Without the activation, recorded dead-unit fractions mark ReLU-like layers (training records them only there).

@@ -11,7 +11,7 @@ import Testing
     for bad in ["abc", "0", "-3", "2.5", "1e3"] {
       #expect(
         throws: ConfigurationError(
-          option: "BACKPROP_THREADS",
+          parameter: "BACKPROP_THREADS",
           "'\(bad)' is not a number of threads; set it to a whole number, 1 or more, or unset it")
       ) { try Kernels.threadCount(environmentValue: bad) }
     }

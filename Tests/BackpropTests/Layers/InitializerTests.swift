@@ -41,6 +41,6 @@ import Testing
   @Test func parsesNames() throws {
     #expect(try Initializer(name: "Course") == .course)
     let error = #expect(throws: ConfigurationError.self) { try Initializer(name: "glorot-uniform") }
-    #expect(error?.option == "--initializer")
+    #expect(error?.parameter == "initializer")
   }
 }

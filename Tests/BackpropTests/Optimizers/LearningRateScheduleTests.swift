@@ -110,7 +110,7 @@ import Testing
     let error = #expect(throws: ConfigurationError.self, "\(text)") {
       try LearningRateSchedule(parsing: text, initialLearningRate: 1, totalEpochs: 10)
     }
-    #expect(error?.option == "--lr-schedule", "\(text)")
+    #expect(error?.parameter == "schedule", "\(text)")
     #expect(error?.problem.contains(message) == true, "\(text): \(error?.problem ?? "")")
   }
 
@@ -118,20 +118,20 @@ import Testing
     let negative = #expect(throws: ConfigurationError.self) {
       try LearningRateSchedule(initialLearningRate: 0.1, warmupEpochs: -1, totalEpochs: 10)
     }
-    #expect(negative?.option == "--warmup")
+    #expect(negative?.parameter == "warmupEpochs")
     let long = #expect(throws: ConfigurationError.self) {
       try LearningRateSchedule(initialLearningRate: 0.1, warmupEpochs: 20, totalEpochs: 10)
     }
-    #expect(long?.option == "--warmup")
+    #expect(long?.parameter == "warmupEpochs")
     #expect(long?.problem == "20 epochs of warm-up is longer than the 10 epochs of training")
     let rate = #expect(throws: ConfigurationError.self) {
       try LearningRateSchedule(parsing: "cosine", initialLearningRate: 0, totalEpochs: 10)
     }
-    #expect(rate?.option == "--learning-rate")
+    #expect(rate?.parameter == "learningRate")
     let epochs = #expect(throws: ConfigurationError.self) {
       try LearningRateSchedule(initialLearningRate: 0.1, totalEpochs: -1)
     }
-    #expect(epochs?.option == "--epochs")
+    #expect(epochs?.parameter == "epochs")
   }
 
   /// The schedule drives an optimizer's settable rate between steps.

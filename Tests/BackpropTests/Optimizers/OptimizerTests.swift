@@ -4,35 +4,35 @@ import Testing
 
 /// Hyperparameter checks, choosing an optimizer by name, and a whole-network step.
 @Suite struct OptimizerTests {
-  /// Records an issue unless `make` throws a ``ConfigurationError`` naming `option`.
+  /// Records an issue unless `make` throws a ``ConfigurationError`` naming `parameter`.
   func expectRefused(
     _ option: String, sourceLocation: SourceLocation = #_sourceLocation, _ make: () throws -> Void
   ) {
     let error = #expect(throws: ConfigurationError.self, sourceLocation: sourceLocation) { try make() }
-    #expect(error?.option == option, sourceLocation: sourceLocation)
+    #expect(error?.parameter == option, sourceLocation: sourceLocation)
   }
 
   /// Each impossible value is refused with the option that set it.
   @Test func impossibleHyperparametersAreRefused() {
-    expectRefused("--momentum") { _ = try Momentum<Double>(learningRate: 0.1, beta: 1) }
-    expectRefused("--momentum") { _ = try Momentum<Double>(learningRate: 0.1, beta: -0.1) }
-    expectRefused("--learning-rate") { _ = try Momentum<Double>(learningRate: 0) }
-    expectRefused("--momentum") { _ = try Nesterov<Float>(learningRate: 0.1, momentum: .nan) }
-    expectRefused("--learning-rate") { _ = try Nesterov<Float>(learningRate: .infinity) }
-    expectRefused("--beta2") { _ = try RMSprop<Double>(learningRate: 0.01, beta2: 1) }
-    expectRefused("--epsilon") { _ = try RMSprop<Double>(learningRate: 0.01, epsilon: 0) }
-    expectRefused("--epsilon") { _ = try RMSprop<Float>(learningRate: 0.01, epsilon: -1e-8) }
-    expectRefused("--beta1") { _ = try Adam<Double>(learningRate: 0.001, beta1: 1) }
-    expectRefused("--beta1") { _ = try Adam<Double>(learningRate: 0.001, beta1: .nan) }
-    expectRefused("--beta2") { _ = try Adam<Float>(learningRate: 0.001, beta2: 1.5) }
-    expectRefused("--epsilon") { _ = try Adam<Double>(learningRate: 0.001, epsilon: .nan) }
-    expectRefused("--learning-rate") { _ = try Adam<Double>(learningRate: -0.001) }
-    expectRefused("--weight-decay") { _ = try AdamW<Double>(learningRate: 0.001, weightDecay: -0.01) }
-    expectRefused("--weight-decay") { _ = try AdamW<Double>(learningRate: 0.001, weightDecay: .nan) }
-    expectRefused("--weight-decay") { _ = try AdamW<Double>(learningRate: 0.5, weightDecay: 2) }
-    expectRefused("--epsilon") { _ = try AdamW<Double>(learningRate: 0.001, epsilon: .infinity) }
+    expectRefused("momentum") { _ = try Momentum<Double>(learningRate: 0.1, beta: 1) }
+    expectRefused("momentum") { _ = try Momentum<Double>(learningRate: 0.1, beta: -0.1) }
+    expectRefused("learningRate") { _ = try Momentum<Double>(learningRate: 0) }
+    expectRefused("momentum") { _ = try Nesterov<Float>(learningRate: 0.1, momentum: .nan) }
+    expectRefused("learningRate") { _ = try Nesterov<Float>(learningRate: .infinity) }
+    expectRefused("beta2") { _ = try RMSprop<Double>(learningRate: 0.01, beta2: 1) }
+    expectRefused("epsilon") { _ = try RMSprop<Double>(learningRate: 0.01, epsilon: 0) }
+    expectRefused("epsilon") { _ = try RMSprop<Float>(learningRate: 0.01, epsilon: -1e-8) }
+    expectRefused("beta1") { _ = try Adam<Double>(learningRate: 0.001, beta1: 1) }
+    expectRefused("beta1") { _ = try Adam<Double>(learningRate: 0.001, beta1: .nan) }
+    expectRefused("beta2") { _ = try Adam<Float>(learningRate: 0.001, beta2: 1.5) }
+    expectRefused("epsilon") { _ = try Adam<Double>(learningRate: 0.001, epsilon: .nan) }
+    expectRefused("learningRate") { _ = try Adam<Double>(learningRate: -0.001) }
+    expectRefused("weightDecay") { _ = try AdamW<Double>(learningRate: 0.001, weightDecay: -0.01) }
+    expectRefused("weightDecay") { _ = try AdamW<Double>(learningRate: 0.001, weightDecay: .nan) }
+    expectRefused("weightDecay") { _ = try AdamW<Double>(learningRate: 0.5, weightDecay: 2) }
+    expectRefused("epsilon") { _ = try AdamW<Double>(learningRate: 0.001, epsilon: .infinity) }
     let error = #expect(throws: ConfigurationError.self) { try Adam<Double>(learningRate: 0.001, beta1: 1) }
-    #expect(error?.description == "--beta1: 1.0 is not usable: β₁ must be at least 0 and below 1 (0.9 is usual)")
+    #expect(error?.description == "beta1: 1.0 is not usable: β₁ must be at least 0 and below 1 (0.9 is usual)")
   }
 
   /// β = 0 is allowed (momentum reduces to gradient descent), and PyTorch's defaults are the defaults.
@@ -70,7 +70,7 @@ import Testing
     #expect(try OptimizerKind(name: "gradient_descent") == .sgd)
     #expect(try OptimizerKind(name: "rmsprop") == .rmsprop)
     let error = #expect(throws: ConfigurationError.self) { try OptimizerKind(name: "adamax") }
-    #expect(error?.option == "--optimizer")
+    #expect(error?.parameter == "optimizer")
     #expect(error?.problem.contains("'adamax'") == true)
     #expect(error?.problem.contains("sgd, momentum, nesterov, rmsprop, adam or adamw") == true)
   }
@@ -85,16 +85,16 @@ import Testing
     #expect(try OptimizerSettings(name: "sgd", learningRate: 0.0075) == .sgd(learningRate: 0.0075))
 
     let beta1 = #expect(throws: ConfigurationError.self) { try OptimizerSettings(name: "sgd", beta1: 0.9) }
-    #expect(beta1?.option == "--beta1")
-    #expect(beta1?.problem == "sgd does not take --beta1; adam, adamw do")
+    #expect(beta1?.parameter == "beta1")
+    #expect(beta1?.problem == "sgd does not take it; adam, adamw do")
     let decay = #expect(throws: ConfigurationError.self) { try OptimizerSettings(name: "adam", weightDecay: 0.1) }
-    #expect(decay?.option == "--weight-decay")
+    #expect(decay?.parameter == "weightDecay")
     let momentum = #expect(throws: ConfigurationError.self) { try OptimizerSettings(name: "rmsprop", momentum: 0.9) }
-    #expect(momentum?.option == "--momentum")
+    #expect(momentum?.parameter == "momentum")
     let bad = #expect(throws: ConfigurationError.self) { try OptimizerSettings(name: "adam", beta2: 1) }
-    #expect(bad?.option == "--beta2")
+    #expect(bad?.parameter == "beta2")
     let rate = #expect(throws: ConfigurationError.self) { try OptimizerSettings(name: "nesterov", learningRate: -1) }
-    #expect(rate?.option == "--learning-rate")
+    #expect(rate?.parameter == "learningRate")
   }
 
   @Test func settingsDescribeThemselves() throws {
@@ -104,7 +104,7 @@ import Testing
     #expect(settings.hyperparameters.map(\.name) == ["learning_rate", "beta1", "beta2", "epsilon", "weight_decay"])
     #expect(
       settings.description == "adamw(learning_rate 0.01, beta1 0.9, beta2 0.999, epsilon 1e-08, weight_decay 0.1)")
-    #expect(OptimizerKind.allCases.map(\.options.count) == [0, 1, 1, 2, 3, 4])
+    #expect(OptimizerKind.allCases.map(\.parameters.count) == [0, 1, 1, 2, 3, 4])
   }
 
   struct Name<S: MatrixScalar>: OptimizerVisitor {
@@ -127,7 +127,7 @@ import Testing
   @Test func valuesAreCheckedInTheScalarType() throws {
     let settings = try OptimizerSettings(name: "adam", epsilon: 1e-50)
     let error = #expect(throws: ConfigurationError.self) { try settings.accept(Name<Float>()) }
-    #expect(error?.option == "--epsilon")
+    #expect(error?.parameter == "epsilon")
     #expect(try settings.accept(Name<Double>()) == "Adam<Double>")
   }
 

@@ -85,7 +85,7 @@ extension RandomTests {
         _ = try GeneratorKind.numpy.makeGenerator(seed: seed)
         Issue.record("seed \(seed) was accepted")
       } catch {
-        #expect(error.option == "--seed")
+        #expect(error.parameter == "seed")
         #expect(error.problem.contains("\(seed)"))
       }
     }

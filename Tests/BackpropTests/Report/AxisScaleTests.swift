@@ -1,4 +1,5 @@
 import Backprop
+import BackpropReport
 import Testing
 
 /// Nice ticks and their labels, against values worked out by hand from Heckbert's rule.

@@ -1,4 +1,5 @@
 import Backprop
+import BackpropReport
 import Foundation
 import Testing
 
@@ -94,6 +95,33 @@ import Testing
     let points = try #require(svg.root.all("g").first { $0.attributes["class"] == "points" })
     #expect(points.children.count == 90)
     for label in ["u", "v", "left", "right", "top <&>"] { #expect(svg.root.texts.contains(label), "missing \(label)") }
+  }
+
+  /// The grid `backprop demo` draws: 64 × 24 cells spanning the points exactly (no padding),
+  /// each cell the network's prediction at its centre.
+  @Test func decisionBoundaryGridOfAnyShapeAndPadding() throws {
+    var generator = DefaultGenerator(seed: 2)
+    let network = try Network<Double>(
+      layerSizes: [2, 5, 3], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
+    let x = Matrix<Double>(rowMajor: [[-1, 3, 0.5], [2, -2, 0]])
+    let y = Matrix<Double>(rowMajor: [[0, 1, 2]])
+    let boundary = try DecisionBoundary(
+      model: Model(network: network), x: x, labels: y, setName: "t", columns: 64, rows: 24, padding: 0)
+    #expect(boundary.columns == 64 && boundary.rows == 24 && boundary.classes.count == 24)
+    #expect(boundary.classes.allSatisfy { $0.count == 64 })
+    #expect([boundary.xMin, boundary.xMax, boundary.yMin, boundary.yMax] == [-1, 3, -2, 2])
+    for (row, column) in [(0, 0), (11, 40), (23, 63)] {
+      let centre = Matrix<Double>(rowMajor: [
+        [-1 + 4 * (Double(column) + 0.5) / 64], [2 - 4 * (Double(row) + 0.5) / 24],
+      ])
+      #expect(boundary.predictedClasses(row: row)[column] == Int(try network.predict(centre)[0, 0]))
+    }
+    let padded = try DecisionBoundary(
+      model: Model(network: network), x: x, labels: y, setName: "t", columns: 8, rows: 8)
+    #expect(Swift.abs(padded.xMin + 1.4) < 1e-12 && Swift.abs(padded.yMax - 2.4) < 1e-12)  // 10 % each side
+    #expect(throws: ConfigurationError.self) {
+      try DecisionBoundary(model: Model(network: network), x: x, labels: y, setName: "t", columns: 1)
+    }
   }
 
   @Test func decisionBoundaryNeedsTwoInputsAndClasses() throws {

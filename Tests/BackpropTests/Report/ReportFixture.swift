@@ -1,4 +1,5 @@
 import Backprop
+import BackpropReport
 import Foundation
 
 /// A small trained classifier and its report, for the report tests: three
@@ -49,7 +50,7 @@ enum ReportFixture {
       SetEvaluation(name: "validation", try model.evaluate(validation.x, labels: validation.y)),
     ]
     let boundary = try DecisionBoundary(
-      model: model, x: training.x, labels: training.y, setName: "training", resolution: 40)
+      model: model, x: training.x, labels: training.y, setName: "training", columns: 40, rows: 40)
     let report = TrainingReport(
       title: "Blobs <3 classes> & friends", model: model, history: history, progressUnit: .epoch, batchSize: 16,
       evaluations: evaluations, decisionBoundary: boundary, stamp: stamp, trainingSeconds: 1.5)

@@ -1,4 +1,5 @@
 import Backprop
+import BackpropReport
 import BackpropTestSupport
 import Foundation
 import Testing
@@ -64,7 +65,8 @@ import Testing
     let report = TrainingReport(
       title: "model on blobs", model: model, history: nil, progressUnit: .epoch, batchSize: 120,
       evaluations: [SetEvaluation(name: "blobs.csv", try model.evaluate(x, labels: y))],
-      decisionBoundary: try DecisionBoundary(model: model, x: x, labels: y, setName: "blobs.csv", resolution: 20),
+      decisionBoundary: try DecisionBoundary(
+        model: model, x: x, labels: y, setName: "blobs.csv", columns: 20, rows: 20),
       stamp: ReportFixture.stamp)
     #expect(report.charts().map(\.fileName) == ["confusion-matrix.svg", "decision-boundary.svg"])
     let html = report.html()

@@ -1,3 +1,4 @@
+import BackpropReport
 import Foundation
 
 #if canImport(FoundationXML)

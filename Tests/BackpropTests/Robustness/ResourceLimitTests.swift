@@ -17,11 +17,11 @@ import BackpropSweep
     #expect(estimate.optimizerState == 2 * parameters)
     #expect(estimate.workspace == parameters + 3 * (100_000_003 * 2) * 4)
     let error = #expect(throws: ConfigurationError.self) {
-      try estimate.check(option: "--layers 4,100000000,3", limit: MemoryLimit(bytes: 8_000_000_000))
+      try estimate.check(parameter: "layerSizes", value: "4,100000000,3", limit: MemoryLimit(bytes: 8_000_000_000))
     }
     #expect(error?.description.contains("parameters 3.2 GB, Adam state 6.4 GB") == true)
     #expect(error?.description.contains("8.0 GB") == true)
-    try estimate.check(option: "--layers", limit: MemoryLimit(bytes: 1 << 40))
+    try estimate.check(parameter: "layerSizes", limit: MemoryLimit(bytes: 1 << 40))
   }
 
   @Test func sizesWhoseProductOverflowsAreAnErrorNotATrap() {
@@ -102,7 +102,7 @@ import BackpropSweep
       try? SweepParameter(parsing: "seed=lin:1..1000:1000", integer: true),
     ].compactMap { $0 }
     let error = #expect(throws: ConfigurationError.self) { _ = try SweepSearch.grid.trials(parameters) }
-    #expect(error?.option == "--max-trials")
+    #expect(error?.parameter == "maxTrials")
     #expect(error?.description.contains("1000000000 combinations (1000 × 1000 × 1000)") == true)
     #expect(throws: ConfigurationError.self) {
       _ = try SweepSearch.random.trials(parameters, count: 100_000_000)

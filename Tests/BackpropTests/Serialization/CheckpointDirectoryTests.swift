@@ -31,10 +31,10 @@ import Testing
     }
     let second = try CheckpointDirectory(path: path, keep: 5, runID: "second")
     let error = #expect(throws: ConfigurationError.self) { try second.claim(overwrite: false) }
-    #expect(error?.option == "--checkpoint-dir")
+    #expect(error?.parameter == "checkpointDirectory")
     #expect(error?.problem.contains(path) == true)
     #expect(error?.problem.contains("run first") == true)
-    #expect(error?.problem.contains("--resume") == true && error?.problem.contains("--overwrite") == true)
+    #expect(error?.problem.contains("`resume`") == true && error?.problem.contains("`overwrite`") == true)
     #expect(first.checkpoints().count == 2)
     try second.claim(overwrite: true)
     #expect(second.checkpoints().isEmpty)

@@ -2,7 +2,7 @@ import BackpropTestSupport
 import Foundation
 import Testing
 
-@testable import Backprop
+@_spi(Fuzzing) @testable import Backprop
 @testable import BackpropRunFile
 import BackpropSweep
 
@@ -206,18 +206,19 @@ import BackpropSweep
           #expect(Set(values).count == values.count, "\(path): a grid value repeats: \(values)")
         }
       } catch {
-        #expect(error.option == "--vary", "\(path): \(error)")
+        #expect(error.parameter == "SweepParameter", "\(path): \(error)")
       }
     }
     #expect(
       throws: ConfigurationError(
-        option: "--vary", "'optimizer=sgd|adam|adam': 'adam' is listed more than once; list each value once")
+        parameter: "SweepParameter", "'optimizer=sgd|adam|adam': 'adam' is listed more than once; list each value once")
     ) {
       _ = try SweepParameter(parsing: "optimizer=sgd|adam|adam")
     }
     #expect(
       throws: ConfigurationError(
-        option: "--vary", "'epochs=lin:1..2e22:5': a whole-number option's range must lie within ±9007199254740992")
+        parameter: "SweepParameter",
+        "'epochs=lin:1..2e22:5': a whole-number option's range must lie within ±9007199254740992")
     ) {
       _ = try SweepParameter(parsing: "epochs=lin:1..2e22:5", integer: true)
     }

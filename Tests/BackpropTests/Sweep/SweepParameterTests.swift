@@ -45,7 +45,7 @@ import BackpropSweep
   ])
   func badSpecsAreNamed(spec: String, problem: String) throws {
     let error = #expect(throws: ConfigurationError.self) { try SweepParameter(parsing: spec) }
-    #expect(error?.option == "--vary")
+    #expect(error?.parameter == "SweepParameter")
     #expect(error?.problem.contains("'\(spec)'") == true, "\(String(describing: error))")
     #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
   }

@@ -24,7 +24,7 @@ import BackpropSweep
 
   @Test func aGridLargerThanTrialsIsAnError() throws {
     let error = #expect(throws: ConfigurationError.self) { try SweepSearch.grid.trials(parameters, count: 4) }
-    #expect(error?.option == "--trials")
+    #expect(error?.parameter == "count")
     #expect(error?.problem.contains("6 combinations (3 × 2)") == true, "\(String(describing: error))")
   }
 

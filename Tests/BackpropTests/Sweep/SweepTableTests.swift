@@ -67,7 +67,7 @@ import BackpropSweep
     #expect(try SweepMetric(parsing: "validation_macro-f1").description == "validation_macro_f1")
     #expect(try !SweepMetric(parsing: "mse").higherIsBetter)
     let error = #expect(throws: ConfigurationError.self) { try SweepMetric(parsing: "validation-speed") }
-    #expect(error?.option == "--rank-by")
+    #expect(error?.parameter == "SweepMetric")
   }
 
   @Test func noBestWhenEveryTrialFailed() {

@@ -6,15 +6,16 @@ import Testing
 @Suite struct ClassWeightsTests {
   @Test func aWeightForAClassThatDoesNotExistIsRefused() throws {
     #expect(
-      throws: ConfigurationError(option: "--class-weight", "class 5 does not exist: there are 3 classes, 0, 1, 2")
+      throws: ConfigurationError(parameter: "classWeights", "class 5 does not exist: there are 3 classes, 0, 1, 2")
     ) {
       try ClassWeights(parsing: "0=1,5=2").check(classCount: 3)
     }
-    #expect(throws: ConfigurationError(option: "--class-weight", "class 2 does not exist: there are 2 classes, 0, 1")) {
+    #expect(throws: ConfigurationError(parameter: "classWeights", "class 2 does not exist: there are 2 classes, 0, 1"))
+    {
       try ClassWeights(parsing: "2=1").check(classCount: 2)
     }
     #expect(
-      throws: ConfigurationError(option: "--class-weight", "class 40 does not exist: there are 12 classes, 0 to 11")
+      throws: ConfigurationError(parameter: "classWeights", "class 40 does not exist: there are 12 classes, 0 to 11")
     ) {
       try ClassWeights(parsing: "40=1").check(classCount: 12)
     }
@@ -29,7 +30,7 @@ import Testing
     var options = try FitOptions(epochs: 1)
     options.classWeights = try ClassWeights(parsing: "3=2")
     #expect(
-      throws: ConfigurationError(option: "--class-weight", "class 3 does not exist: there are 3 classes, 0, 1, 2")
+      throws: ConfigurationError(parameter: "classWeights", "class 3 does not exist: there are 3 classes, 0, 1, 2")
     ) {
       _ = try network.fit(x: x, y: y, optimizer: try GradientDescent<Double>(learningRate: 0.1), options: options)
     }
@@ -39,7 +40,7 @@ import Testing
   @Test func aNegativeWeightIsNamed() {
     #expect(
       throws: ConfigurationError(
-        option: "--class-weight", "class 0's weight -1 in '0=-1' must be a finite number, 0 or more")
+        parameter: "classWeights", "class 0's weight -1 in '0=-1' must be a finite number, 0 or more")
     ) { try ClassWeights(parsing: "0=-1") }
   }
 }

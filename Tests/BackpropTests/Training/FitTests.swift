@@ -251,13 +251,13 @@ import Testing
       let error = #expect(throws: ConfigurationError.self) {
         try network.fit(x: x, y: y, optimizer: GradientDescent(learningRate: 0.1), options: options)
       }
-      #expect(error?.option == option)
+      #expect(error?.parameter == option)
     }
     #expect(throws: ConfigurationError.self) { try FitOptions(epochs: -1) }
     #expect(throws: ConfigurationError.self) { try FitOptions(epochs: 1, batchSize: 0) }
-    try fails("--l2") { $0.l2 = -1 }
-    try fails("--dropout") { $0.dropout = [1.5] }
-    try fails("--dropout") { $0.dropout = [0.1, 0.2, 0.3] }
+    try fails("l2") { $0.l2 = -1 }
+    try fails("dropout") { $0.dropout = [1.5] }
+    try fails("dropout") { $0.dropout = [0.1, 0.2, 0.3] }
     #expect(throws: ConfigurationError.self) { try EarlyStopping(patience: 0) }
     #expect(throws: ConfigurationError.self) { try EarlyStopping(patience: 2, minDelta: -1) }
     // Shapes and labels.

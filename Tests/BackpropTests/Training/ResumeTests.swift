@@ -163,7 +163,7 @@ import Testing
       try network.fit(x: x, y: y, optimizer: GradientDescent(learningRate: 0.1), options: FitOptions(epochs: 3))
     }
     #expect(error?.layer == 2, "\(String(describing: error))")
-    #expect(error?.description.contains("layer 2") == true && error?.description.contains("--clip-norm") == true)
+    #expect(error?.description.contains("layer 2") == true && error?.description.contains("`clipNorm`") == true)
   }
 
   @Test func clippingBoundsTheUpdate() throws {

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// A line chart as SVG text: series over a shared x axis, with axes, nice
@@ -10,9 +11,9 @@ import Foundation
 /// let svg = chart.svg(id: "cost")      // <svg …>…</svg>, inline in HTML or a file of its own
 /// ```
 ///
-/// Series of more than ``maximumPoints`` points are thinned to the smallest and
+/// Series of more than `maximumPoints` points are thinned to the smallest and
 /// largest value of each run of consecutive points, which keeps spikes; with
-/// few points (``markerLimit``) each point gets a dot whose tooltip gives its value.
+/// few points (`markerLimit`) each point gets a dot whose tooltip gives its value.
 public struct LineChart: Sendable, Hashable {
   /// One line: a name for the legend and its points, in order.
   public struct Series: Sendable, Hashable {
@@ -79,7 +80,7 @@ public struct LineChart: Sendable, Hashable {
   /// The `viewBox`'s height.
   public var height = 360.0
 
-  /// An empty chart: add ``series``.
+  /// An empty chart: add `series`.
   public init(title: String, xLabel: String, yLabel: String) {
     self.title = title
     self.xLabel = xLabel
@@ -190,7 +191,7 @@ public struct LineChart: Sendable, Hashable {
     return SVG.document(id: id, kind: "line-chart", width: width, height: height, title: title, body: body)
   }
 
-  /// At most ``maximumPoints`` of `points`: the first and last, and each run's smallest and largest y.
+  /// At most `maximumPoints` of `points`: the first and last, and each run's smallest and largest y.
   static func thinned(_ points: [(Double, Double)]) -> [(Double, Double)] {
     guard points.count > maximumPoints else { return points }
     let run = Int((Double(points.count - 2) / Double((maximumPoints - 2) / 2)).rounded(.up))

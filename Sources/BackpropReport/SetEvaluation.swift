@@ -1,3 +1,5 @@
+import Backprop
+
 /// A trained model's scores on one labelled set (training, validation or
 /// test), as a report keeps them: the loss, and the classification report
 /// (precision, recall, F1 per class, the confusion matrix, log loss, ROC AUC)
@@ -38,7 +40,7 @@ public struct SetEvaluation: Sendable, Hashable, Codable {
 
   private static func isUsual(_ name: String) -> Bool { ["training", "validation", "test"].contains(name) }
 
-  /// The scores of ``Model/evaluate(_:labels:)`` under a set's name.
+  /// The scores of `Model/evaluate(_:labels:)` under a set's name.
   public init<Scalar>(name: String, _ evaluation: Model<Scalar>.Evaluation) {
     self.name = name
     examples = evaluation.examples

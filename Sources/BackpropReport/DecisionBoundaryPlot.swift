@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// A ``DecisionBoundary`` as SVG: the input plane filled with the predicted

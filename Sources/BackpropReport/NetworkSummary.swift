@@ -1,3 +1,5 @@
+import Backprop
+
 /// A network described as the notes' "getting your matrix dimensions right"
 /// table, for a batch of m examples: per layer l, n[l], g[l], the shapes of
 /// W[l] (n[l], n[l−1]), b[l] (n[l], 1), Z[l] and A[l] (n[l], m), and the

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// One chart of a ``TrainingReport``: the page shows it inline and the report's

@@ -1,3 +1,5 @@
+import Backprop
+
 /// The CSS inlined in a report's `index.html`: a centred column of cards on a
 /// light background, charts that fill their card's width, two charts a row on
 /// wide screens and one on narrow ones, tables with tabular figures.

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// What it takes to reproduce a run: the seed, the data files' SHA-256, the
@@ -34,16 +35,16 @@ public struct ReproducibilityStamp: Sendable, Hashable, Codable {
   public var seed: UInt64?
   /// The files the examples came from.
   public var dataFiles: [DataFile]
-  /// ``backpropVersion``.
+  /// `backpropVersion`.
   public var version: String
   /// `debug` or `release`: how the library was compiled.
   public var buildConfiguration: String
   /// The matrix-product backend per precision (`float32`, `float64`): the system BLAS
   /// by name, or the built-in kernel and its micro-kernel.
   public var backends: [String: String]
-  /// Why these backends (``Kernels/BackendChoice/reason``).
+  /// Why these backends (`Kernels/BackendChoice/reason`).
   public var backendReason: String
-  /// ``Kernels/threadCount``.
+  /// `Kernels/threadCount`.
   public var threads: Int
   /// The CPU's model name, when the system reports it.
   public var cpu: String?
@@ -52,7 +53,7 @@ public struct ReproducibilityStamp: Sendable, Hashable, Codable {
   /// The command line, when known.
   public var command: [String]?
 
-  /// A stamp from its values (``current(seed:dataFiles:command:date:)`` gathers this process's).
+  /// A stamp from its values (`current(seed:dataFiles:command:date:)` gathers this process's).
   public init(
     seed: UInt64?, dataFiles: [DataFile], version: String, buildConfiguration: String, backends: [String: String],
     backendReason: String, threads: Int, cpu: String?, date: String, command: [String]?
@@ -75,7 +76,7 @@ public struct ReproducibilityStamp: Sendable, Hashable, Codable {
   ///   - dataFiles: (option, path) of each file read.
   ///   - command: the command line.
   ///   - date: the date to record.
-  /// - Throws: ``FileFormatError`` naming a data file that cannot be read.
+  /// - Throws: `FileFormatError` naming a data file that cannot be read.
   public static func current(
     seed: UInt64?, dataFiles: [(role: String, path: String)], command: [String]?, date: Date = Date()
   ) throws(FileFormatError) -> ReproducibilityStamp {

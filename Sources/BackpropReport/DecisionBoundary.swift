@@ -1,3 +1,5 @@
+import Backprop
+
 /// A classifier's predictions over a grid covering its two inputs, with the
 /// labelled points: what the course's `plot_decision_boundary` draws for the
 /// planar data (a filled contour of the prediction, the points on top).
@@ -10,7 +12,8 @@
 /// The grid is stored compactly for `run.json`: each row (top, the largest
 /// second input, first) is a string with a character per cell.
 public struct DecisionBoundary: Sendable, Hashable, Codable {
-  /// The first input's range (the horizontal axis), the points' range widened by 10 % each side: its start …
+  /// The first input's range (the horizontal axis), the points' range widened by the padding (10 % by
+  /// default) each side: its start …
   public var xMin: Double
   /// … and its end.
   public var xMax: Double
@@ -49,40 +52,48 @@ public struct DecisionBoundary: Sendable, Hashable, Codable {
     return sizes[0] == 2 && ((network.output == .softmax && units <= 36) || (network.output == .sigmoid && units == 1))
   }
 
-  /// Predicts every cell of a `resolution` × `resolution` grid over the points' range.
+  /// Predicts every cell of a `columns` × `rows` grid over the points' range: the course's
+  /// `plot_decision_boundary`, drawn by the report (``DecisionBoundaryPlot``) and in text by `backprop demo`.
   /// - Parameters:
   ///   - model: the classifier (its preprocessing is applied to the grid, as to raw inputs).
   ///   - x: the raw inputs, (2, m).
   ///   - y: their class indices, (1, m).
   ///   - setName: which set the points are from.
-  ///   - resolution: cells along each axis.
+  ///   - columns: cells along the first input's axis (at least 2).
+  ///   - rows: cells along the second input's axis (at least 2).
+  ///   - padding: how far the grid reaches past the points, as a fraction of their range each side.
   ///   - maximumPoints: the most points stored.
-  /// - Throws: ``DataError`` when the model has not two inputs and a class output (see
-  ///   ``canPlot(_:)``), or X and Y do not fit; ``ShapeError`` from the prediction.
+  /// - Throws: `DataError` when the model has not two inputs and a class output (see
+  ///   `canPlot(_:)`), or X and Y do not fit; `ShapeError` from the prediction.
   public init<Scalar: MatrixScalar>(
-    model: Model<Scalar>, x: Matrix<Double>, labels y: Matrix<Double>, setName: String, resolution: Int = 200,
-    maximumPoints: Int = 1_500
+    model: Model<Scalar>, x: Matrix<Double>, labels y: Matrix<Double>, setName: String, columns: Int = 200,
+    rows: Int = 200, padding: Double = 0.1, maximumPoints: Int = 1_500
   ) throws {
     guard Self.canPlot(model.network) else {
       throw DataError(
         "a decision boundary needs a classifier of two inputs (softmax of at most 36 classes, or sigmoid with one unit)"
       )
     }
-    guard x.rows == 2, y.rows == 1, y.columns == x.columns, x.columns > 0, resolution >= 2 else {
+    guard x.rows == 2, y.rows == 1, y.columns == x.columns, x.columns > 0 else {
       throw DataError("the decision boundary's points must be X (2, m) and Y (1, m); got X \(x.shape) and Y \(y.shape)")
+    }
+    guard columns >= 2, rows >= 2, padding >= 0, padding.isFinite else {
+      throw ConfigurationError(
+        parameter: "columns", "a \(columns) × \(rows) grid padded by \(padding): give at least 2 × 2 cells, padding ≥ 0"
+      )
     }
     let m = x.columns
     func range(_ row: Int) -> (Double, Double) {
       let values = (0..<m).map { x[row, $0] }.filter(\.isFinite)
       let low = values.min() ?? 0
       let high = values.max() ?? 0
-      let pad = high > low ? (high - low) * 0.1 : 1
+      let pad = high > low ? (high - low) * padding : 1
       return (low - pad, high + pad)
     }
     (xMin, xMax) = range(0)
     (yMin, yMax) = range(1)
-    columns = resolution
-    rows = resolution
+    self.columns = columns
+    self.rows = rows
 
     // Cell centres, row by row from the top.
     var grid = Matrix<Scalar>(rows: 2, columns: rows * columns)

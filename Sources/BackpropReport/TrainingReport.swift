@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// Everything a run's report shows, kept as `run.json` so the report can be
@@ -14,13 +15,13 @@ import Foundation
 /// let again = try TrainingReport.read(directory: "runs/digits")
 /// ```
 ///
-/// The page (``html()``) is one self-contained `index.html`: inline CSS and
-/// SVG, no script, nothing fetched. Each chart (``charts()``) is also written
+/// The page (`html()`) is one self-contained `index.html`: inline CSS and
+/// SVG, no script, nothing fetched. Each chart (`charts()`) is also written
 /// as an `.svg` file of its own.
 public struct TrainingReport: Sendable, Hashable, Codable {
   /// What a point of the training curves is.
   public enum ProgressUnit: String, Sendable, Hashable, Codable {
-    /// A pass over the training set in mini-batches (``EpochRecord/epoch``, from 1).
+    /// A pass over the training set in mini-batches (`EpochRecord/epoch`, from 1).
     case epoch
     /// A step of full-batch gradient descent, numbered from 0 as the course prints them.
     case iteration
@@ -31,9 +32,9 @@ public struct TrainingReport: Sendable, Hashable, Codable {
   /// The newest `format_version` this code writes and reads.
   public static let currentFormatVersion = 1
 
-  /// ``formatName``.
+  /// `formatName`.
   public var format = Self.formatName
-  /// ``currentFormatVersion`` when written.
+  /// `currentFormatVersion` when written.
   public var formatVersion = Self.currentFormatVersion
   /// The page's heading, e.g. the data file and the layer sizes.
   public var title: String
@@ -58,7 +59,7 @@ public struct TrainingReport: Sendable, Hashable, Codable {
   /// - Parameters:
   ///   - title: the page's heading.
   ///   - model: the trained model (its network for the layer table, its hyperparameters).
-  ///   - history: ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``'s, or nil.
+  ///   - history: `Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)`'s, or nil.
   ///   - progressUnit: epochs, or the course's iterations.
   ///   - batchSize: m for the shapes of Z[l] and A[l] in the layer table.
   ///   - evaluations: the scores per set, training first.
@@ -100,11 +101,11 @@ public struct TrainingReport: Sendable, Hashable, Codable {
     return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
   }
 
-  /// Reads a report from ``json()``'s text.
+  /// Reads a report from `json()`'s text.
   /// - Parameters:
   ///   - data: the JSON.
   ///   - path: the file's path, for errors.
-  /// - Throws: ``FileFormatError`` naming `path` and, for JSON that is valid but not a
+  /// - Throws: `FileFormatError` naming `path` and, for JSON that is valid but not a
   ///   report, the key where it goes wrong.
   public static func decode(_ data: Data, path: String) throws(FileFormatError) -> TrainingReport {
     let decoder = JSONDecoder()

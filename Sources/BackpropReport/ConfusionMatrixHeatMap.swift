@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// A confusion matrix as an SVG heat map: a cell per (true, predicted) pair

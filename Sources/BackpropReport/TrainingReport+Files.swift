@@ -1,14 +1,15 @@
+import Backprop
 import Foundation
 
 extension TrainingReport {
   /// The page's file name in a report's folder.
   public static let pageFileName = "index.html"
-  /// The JSON's file name in a report's folder, what ``read(directory:)`` reads.
+  /// The JSON's file name in a report's folder, what `read(directory:)` reads.
   public static let jsonFileName = "run.json"
 
   /// Checks, before long work, that `directory` can take a report: a writable
   /// folder, or a name that does not exist yet in a writable folder.
-  /// - Throws: ``FileFormatError`` naming `directory` and what is wrong.
+  /// - Throws: `FileFormatError` naming `directory` and what is wrong.
   public static func checkWritable(directory: String) throws(FileFormatError) {
     let manager = FileManager.default
     var isDirectory: ObjCBool = false
@@ -33,7 +34,7 @@ extension TrainingReport {
   /// is rendered, and every destination checked, before the first write, and
   /// each file is written atomically, so a failure never leaves a half-written file.
   /// - Returns: the paths written, `index.html` last.
-  /// - Throws: ``FileFormatError`` naming the folder or file that cannot be written.
+  /// - Throws: `FileFormatError` naming the folder or file that cannot be written.
   @discardableResult
   public func write(to directory: String) throws -> [String] {
     let files = try renderedFiles()
@@ -58,7 +59,7 @@ extension TrainingReport {
   }
 
   /// Reads the `run.json` of a report's folder (or that file itself).
-  /// - Throws: ``FileFormatError`` naming the folder or the file: missing, unreadable,
+  /// - Throws: `FileFormatError` naming the folder or the file: missing, unreadable,
   ///   not JSON, or not a report.
   public static func read(directory: String) throws(FileFormatError) -> TrainingReport {
     var isDirectory: ObjCBool = false

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// A chart axis: where a value lies along it, and which values get a tick and a label.

@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// The charts' look: font, text and grid colours, the series and class

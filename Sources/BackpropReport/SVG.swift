@@ -1,9 +1,10 @@
+import Backprop
 import Foundation
 
 /// The few pieces of SVG text the charts are made of: escaped text, compact
 /// coordinates, the root element, and text and lines in the charts' style.
 ///
-/// Every chart is a standalone document (``document(id:kind:width:height:title:body:)``)
+/// Every chart is a standalone document (`document(id:kind:width:height:title:body:)`)
 /// whose root `<svg>` also works inline in HTML: ids are prefixed with the
 /// chart's id so several charts can share a page, and the `viewBox` lets CSS
 /// scale it (`width: 100%; height: auto`).
