@@ -182,8 +182,8 @@ struct RunSafetyTests {
     #expect(throws: Never.self) { try ModelFile.read(path: model, as: Float.self) }
   }
 
-  /// A second Ctrl-C while the interrupt checkpoint is written: the checkpoint is finished (or the exit says
-  /// nothing is being written), exit 130, no temporary file left, every checkpoint readable.
+  /// A second signal while the interrupt checkpoint is written: the checkpoint is finished (or the exit says
+  /// nothing is being written), exit 128 + a signal's number, no temporary file left, every checkpoint readable.
   /// Baseline: the second signal exited at once, saying nothing.
   @Test func aSecondInterruptSaysWhatHappenedAndLeavesNoTemporaryFile() throws {
     guard let url = BackpropExecutable.url else { return }
@@ -208,9 +208,11 @@ struct RunSafetyTests {
     while names(checkpoints).filter({ $0.hasPrefix("checkpoint-") }).isEmpty && Date() < deadline {
       Thread.sleep(forTimeInterval: 0.01)
     }
+    // Two different signals: two SIGINTs sent while the process waits for a core (a loaded
+    // machine) are merged into one pending signal by the kernel, and the test saw one interrupt.
     kill(process.processIdentifier, SIGINT)
     Thread.sleep(forTimeInterval: 0.002)
-    kill(process.processIdentifier, SIGINT)
+    kill(process.processIdentifier, SIGTERM)
     // Never hang: a process that ignored the signals is killed after 60 s (and the test fails).
     let pid = process.processIdentifier
     let watchdog = Thread {
@@ -220,7 +222,8 @@ struct RunSafetyTests {
     watchdog.start()
     let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    #expect(process.terminationStatus == 130, "\(message)")
+    // 128 + the signal handled last (two pending signals may be delivered in either order).
+    #expect([128 + SIGINT, 128 + SIGTERM].contains(process.terminationStatus), "\(message)")
     #expect(
       message.contains("stopped at once by a second signal")
         || message.contains("after finishing the checkpoint"), "\(message)")
