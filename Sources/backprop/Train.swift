@@ -207,14 +207,9 @@ struct Train: ParsableCommand {
 
     // Fitted on the training examples only, then applied to every set, in the inputs' own precision
     // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself).
-    let preprocessing = try fitPreprocessing(to: sets.training)
+    let preprocessing = try sets.training.fitPreprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
     func prepared(_ set: Dataset) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
-      let x: Matrix<Scalar>
-      switch set.storage {
-      case .float32(let stored): x = try preprocessing.apply(stored).converted(to: Scalar.self)
-      case .float64(let stored): x = try preprocessing.apply(stored).converted(to: Scalar.self)
-      }
-      return (x, set.y.converted(to: Scalar.self))
+      try set.prepared(by: preprocessing, as: Scalar.self)
     }
     let trainData = try prepared(sets.training)
 
@@ -436,16 +431,6 @@ struct Train: ParsableCommand {
         parameter: "--layers",
         "n0 is \(sizes[0]) but \(file) has \(set.featureCount) features per example; "
           + "the first size must equal the number of features")
-    }
-  }
-
-  /// The preprocessing the flags ask for, fitted on the training inputs in their own precision.
-  private func fitPreprocessing(to training: Dataset) throws -> Preprocessing {
-    let method = data.preprocessingMethod
-    let divisor = data.scale ?? 1
-    switch training.storage {
-    case .float32(let x): return try Preprocessing.fit(method, to: x, divisor: divisor)
-    case .float64(let x): return try Preprocessing.fit(method, to: x, divisor: divisor)
     }
   }
 

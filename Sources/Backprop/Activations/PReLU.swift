@@ -7,8 +7,8 @@
 /// α is a parameter of the ``Dense`` layer (shape (n[l], 1), named
 /// `alpha`, 0.25 at initialisation as in PyTorch's `PReLU`), updated by the
 /// optimizer with its gradient dα like W and b. Row i of Z uses αᵢ, so this
-/// is applied per row by ``Kernels/biasPReLU(z:bias:alpha:into:)`` (and
-/// differentiated by ``Kernels/preluGradient(dA:z:alpha:scale:into:dAlpha:)``)
+/// is applied per row by `Kernels.biasPReLU(z:bias:alpha:into:)` (and
+/// differentiated by `Kernels.preluGradient(dA:z:alpha:scale:into:dAlpha:)`)
 /// rather than through the elementwise ``Activation`` protocol.
 public enum PReLU {
   /// The slope PyTorch starts α at.

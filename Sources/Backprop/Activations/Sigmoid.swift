@@ -6,7 +6,7 @@ import RealModule
 ///
 /// Computed without overflow for large |z|: for z < 0 as e^z / (1 + e^z),
 /// so e^(−z) is never formed for very negative z. Float uses
-/// ``Kernels/sigmoidFloat(_:)`` (the vectorised kernel, within 2.5 ulp).
+/// `Kernels.sigmoidFloat(_:)` (the vectorised kernel, within 2.5 ulp).
 public struct Sigmoid: Activation {
   public init() {}
   @inlinable public func callAsFunction<Scalar: MatrixScalar>(_ z: Scalar) -> Scalar {

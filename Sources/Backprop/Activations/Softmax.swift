@@ -25,7 +25,7 @@ public enum Softmax {
   ///
   ///     aₖ = e^(zₖ − max z) / Σⱼ e^(zⱼ − max z)
   ///
-  /// ``Kernels/biasSoftmax(z:bias:into:)`` runs it on every column, after
+  /// `Kernels.biasSoftmax(z:bias:into:)` runs it on every column, after
   /// adding b[L], over the worker pool.
   @inlinable @inline(__always)
   static func forward<Scalar: MatrixScalar>(

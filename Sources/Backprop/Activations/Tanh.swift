@@ -4,7 +4,7 @@ import RealModule
 ///
 ///     g(z) = tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))        g'(z) = 1 − tanh²(z) = 1 − a²
 ///
-/// Float uses ``Kernels/tanhFloat(_:)`` (the vectorised kernel, within 2.5 ulp);
+/// Float uses `Kernels.tanhFloat(_:)` (the vectorised kernel, within 2.5 ulp);
 /// Double uses the C library's `tanh`.
 public struct Tanh: Activation {
   public init() {}

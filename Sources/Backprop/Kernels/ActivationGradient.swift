@@ -6,7 +6,7 @@ extension Kernels {
   /// `a` is g(Z) from the forward pass, for derivatives written in terms of it.
   /// Float tanh and sigmoid run vectorised C kernels.
   @inlinable
-  public static func activationGradient<Scalar: MatrixScalar, G: Activation>(
+  package static func activationGradient<Scalar: MatrixScalar, G: Activation>(
     dA: Matrix<Scalar>, z: Matrix<Scalar>, a: Matrix<Scalar>, activation g: G, into dZ: inout Matrix<Scalar>
   ) {
     precondition(dA.shape == z.shape && a.shape == z.shape, "dA \(dA.shape), Z \(z.shape), A \(a.shape) differ")
@@ -49,7 +49,7 @@ extension Kernels {
   ///     dZᵢⱼ = dAᵢⱼ · (Zᵢⱼ > 0 ? 1 : αᵢ)
   ///     dαᵢ = scale · Σⱼ dAᵢⱼ · (Zᵢⱼ > 0 ? 0 : Zᵢⱼ)      (scale = 1/m)
   @inlinable
-  public static func preluGradient<Scalar: MatrixScalar>(
+  package static func preluGradient<Scalar: MatrixScalar>(
     dA: Matrix<Scalar>, z: Matrix<Scalar>, alpha: Matrix<Scalar>, scale: Scalar,
     into dZ: inout Matrix<Scalar>, dAlpha: inout Matrix<Scalar>
   ) {

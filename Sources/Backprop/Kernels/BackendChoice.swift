@@ -19,37 +19,37 @@ extension Kernels {
   /// on a Xeon with AVX-512 runs at a third of the built-in speed), and the
   /// margin keeps two backends of equal speed from trading places between
   /// runs. `backprop info` prints the figures.
-  public struct BackendChoice: Sendable, Hashable {
+  package struct BackendChoice: Sendable, Hashable {
     /// The backend of Float products.
-    public var float: Backend
+    package var float: Backend
     /// The backend of Double products.
-    public var double: Backend
+    package var double: Backend
     /// One sentence: why these backends.
-    public var reason: String
+    package var reason: String
     /// The calibration's figures, when one ran.
-    public var measurements: [Measurement]
+    package var measurements: [Measurement]
 
     /// One precision's calibration, in GFLOP/s (2n³ per product).
-    public struct Measurement: Sendable, Hashable {
+    package struct Measurement: Sendable, Hashable {
       /// "float32" or "float64".
-      public var dtype: String
+      package var dtype: String
       /// The square size measured.
-      public var size: Int
+      package var size: Int
       /// The built-in kernel's best.
-      public var builtinGFLOPS: Double
+      package var builtinGFLOPS: Double
       /// The library's best.
-      public var libraryGFLOPS: Double
+      package var libraryGFLOPS: Double
     }
 
     /// The side of the square products timed.
-    public static let calibrationSize = 256
+    package static let calibrationSize = 256
     /// Timed runs per backend and precision, after one warm-up each.
-    public static let calibrationRuns = 5
+    package static let calibrationRuns = 5
     /// How much faster than the built-in kernel a found library must be to be used.
-    public static let requiredSpeedup = 1.1
+    package static let requiredSpeedup = 1.1
 
     /// The backend for `Scalar`'s products (other scalar types: always built-in).
-    public func backend<Scalar>(for _: Scalar.Type) -> Backend {
+    package func backend<Scalar>(for _: Scalar.Type) -> Backend {
       if Scalar.self == Float.self { return float }
       if Scalar.self == Double.self { return double }
       return .builtin
@@ -57,7 +57,7 @@ extension Kernels {
   }
 
   /// The process's choice, made once (see ``BackendChoice``).
-  public static var backendChoice: BackendChoice { chosenBackends }
+  package static var backendChoice: BackendChoice { chosenBackends }
 
   private static let chosenBackends: BackendChoice = {
     guard let blas = SystemBLAS.current else {

@@ -9,7 +9,7 @@ extension Kernels {
   /// vectorised C kernel for both steps (``tanhFloat(_:)``, ``sigmoidFloat(_:)``).
   /// - Precondition: `bias` is (rows of Z, 1).
   @inlinable
-  public static func biasActivation<Scalar: MatrixScalar, G: Activation>(
+  package static func biasActivation<Scalar: MatrixScalar, G: Activation>(
     z: inout Matrix<Scalar>, bias: Matrix<Scalar>, activation g: G, into a: inout Matrix<Scalar>
   ) {
     precondition(bias.rows == z.rows && bias.columns == 1, "bias \(bias.shape) does not fit Z \(z.shape)")
@@ -68,7 +68,7 @@ extension Kernels {
   ///
   ///     Z ← Z + b        Aᵢⱼ = Zᵢⱼ for Zᵢⱼ > 0, αᵢ·Zᵢⱼ otherwise
   @inlinable
-  public static func biasPReLU<Scalar: MatrixScalar>(
+  package static func biasPReLU<Scalar: MatrixScalar>(
     z: inout Matrix<Scalar>, bias: Matrix<Scalar>, alpha: Matrix<Scalar>, into a: inout Matrix<Scalar>
   ) {
     precondition(bias.rows == z.rows && alpha.rows == z.rows, "bias/alpha do not fit Z \(z.shape)")
@@ -99,7 +99,7 @@ extension Kernels {
   ///
   /// The second formula is ``Softmax``'s `forward`, run here on each column.
   @inlinable
-  public static func biasSoftmax<Scalar: MatrixScalar>(
+  package static func biasSoftmax<Scalar: MatrixScalar>(
     z: inout Matrix<Scalar>, bias: Matrix<Scalar>, into a: inout Matrix<Scalar>
   ) {
     precondition(bias.rows == z.rows && bias.columns == 1, "bias \(bias.shape) does not fit Z \(z.shape)")

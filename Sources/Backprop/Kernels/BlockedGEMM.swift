@@ -39,7 +39,7 @@ protocol GEMMMicroKernel: SendableMetatype {
 
 extension Kernels {
   /// The packed, cache-blocked matrix product (BLIS / GotoBLAS structure)
-  /// behind ``Kernels/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+  /// behind `Kernels.gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`
   /// for Float and Double:
   ///
   ///     C ← α · op(A) · op(B) + β · C        op(X) = X or Xᵀ

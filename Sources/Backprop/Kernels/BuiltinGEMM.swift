@@ -33,11 +33,11 @@ extension Kernels {
   /// and a product of at most `Kernels.directProductLimit` (2¹⁸)
   /// multiply-adds runs the direct kernel, which reads A and B in place.
   ///
-  /// When a system BLAS is loaded (``SystemBLAS``, ``Kernels/backend``), it
+  /// When a system BLAS is loaded (`SystemBLAS`, ``Kernels/backend``), it
   /// computes the non-degenerate Float and Double products instead, with the
   /// same semantics, except those two cases, which the built-in kernels do
   /// faster (unless the library is forced for every product, as tests do).
-  public static func gemm<Scalar: MatrixScalar>(
+  package static func gemm<Scalar: MatrixScalar>(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Scalar, a: UnsafePointer<Scalar>?, lda: Int,
     b: UnsafePointer<Scalar>?, ldb: Int,

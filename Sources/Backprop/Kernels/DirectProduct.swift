@@ -1,7 +1,7 @@
 import CBackpropKernels
 
 extension Kernels {
-  /// The size (m·n·k multiply-adds) up to which ``Kernels/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+  /// The size (m·n·k multiply-adds) up to which `Kernels.gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`
   /// runs the direct kernel rather than the packed one: about 10 µs of work,
   /// where packing, blocking and the pool's buffer cost more than they save
   /// (the tiny network's products, 12,800 to 102,400, are all below it).

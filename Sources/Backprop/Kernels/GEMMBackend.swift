@@ -1,11 +1,11 @@
 extension Kernels {
   /// What computes the Float and Double products of
-  /// ``Kernels/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+  /// `Kernels.gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`.
   public enum Backend: String, Sendable, CaseIterable {
     /// The project's own kernels: the packed SIMD product, the direct small
     /// product and the matrix-vector product.
     case builtin = "built-in kernel"
-    /// A CBLAS library loaded at run time: ``SystemBLAS/current``. Chosen by
+    /// A CBLAS library loaded at run time: `SystemBLAS.current`. Chosen by
     /// default, it leaves small and matrix-vector products to the built-in
     /// kernels (see `Kernels.builtinIsFaster(m:n:k:)`); forced with
     /// `withBackend`, it computes them all.
@@ -16,7 +16,7 @@ extension Kernels {
   public static var backend: Backend { backend(for: Float.self) }
 
   /// The backend that computes `Scalar`'s products: the system BLAS where
-  /// ``backendChoice`` chose it (see ``SystemBLAS`` for how `BACKPROP_BLAS`
+  /// `backendChoice` chose it (see `SystemBLAS` for how `BACKPROP_BLAS`
   /// finds one), else the built-in kernel. Scalar types other than Float and
   /// Double always use the built-in code.
   public static func backend<Scalar>(for _: Scalar.Type) -> Backend {

@@ -13,7 +13,7 @@ extension Kernels {
   /// positive integer, otherwise to the number of processors this process may
   /// run on (its CPU affinity on Linux). Setting it affects the calls that
   /// start afterwards, and sets the system BLAS's thread count too (see
-  /// ``SystemBLAS``). Products too small to pay for threads run on the calling
+  /// `SystemBLAS`). Products too small to pay for threads run on the calling
   /// thread whatever this says.
   public static var threadCount: Int {
     get { threadSetting.value }
@@ -24,9 +24,9 @@ extension Kernels {
   }
 
   /// The thread count from the environment: `BACKPROP_THREADS`, else
-  /// ``Kernels/availableProcessorCount`` (also when the variable holds no
+  /// `Kernels.availableProcessorCount` (also when the variable holds no
   /// positive integer: a program that must not run on with a mistyped value
-  /// checks ``environmentThreadCount()`` first, as the `backprop` commands do).
+  /// checks `environmentThreadCount()` first, as the `backprop` commands do).
   public static func defaultThreadCount() -> Int {
     (try? environmentThreadCount()).flatMap { $0 } ?? availableProcessorCount
   }
@@ -34,13 +34,13 @@ extension Kernels {
   /// `BACKPROP_THREADS`: nil when it is not set (or empty), else the positive
   /// integer it holds.
   /// - Throws: ``ConfigurationError`` naming the variable when it holds anything else (`abc`, `0`, `-3`).
-  public static func environmentThreadCount() throws(ConfigurationError) -> Int? {
+  package static func environmentThreadCount() throws(ConfigurationError) -> Int? {
     try threadCount(environmentValue: ProcessInfo.processInfo.environment["BACKPROP_THREADS"])
   }
 
   /// The thread count a `BACKPROP_THREADS` value asks for: nil for no value.
   /// - Throws: ``ConfigurationError`` naming the variable when `text` is not a positive integer.
-  public static func threadCount(environmentValue text: String?) throws(ConfigurationError) -> Int? {
+  package static func threadCount(environmentValue text: String?) throws(ConfigurationError) -> Int? {
     guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
     guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
       throw ConfigurationError(
@@ -53,7 +53,7 @@ extension Kernels {
   /// The processors this process may run on: the CPUs in its affinity mask
   /// on Linux (`taskset`, container CPU sets), else the active processor
   /// count.
-  public static var availableProcessorCount: Int {
+  package static var availableProcessorCount: Int {
     processorsInAffinityMask(active: ProcessInfo.processInfo.activeProcessorCount)
   }
 

@@ -94,7 +94,7 @@ extension Kernels {
   /// as CPUID reports them and XGETBV confirms: some of `sse2`, `avx`,
   /// `avx2`, `fma`, `avx512f`, `avx512dq`, `avx512bw`, `avx512vl` on x86-64;
   /// empty elsewhere.
-  public static var simdFeatures: [String] {
+  package static var simdFeatures: [String] {
     let names: [(UInt32, String)] = [
       (BP_SIMD_SSE2, "sse2"), (BP_SIMD_AVX, "avx"), (BP_SIMD_AVX2, "avx2"),
       (BP_SIMD_FMA, "fma"), (BP_SIMD_AVX512F, "avx512f"), (BP_SIMD_AVX512DQ, "avx512dq"),
@@ -108,7 +108,7 @@ extension Kernels {
   /// `avx2+fma` on one with AVX2 and FMA (or with `BACKPROP_SIMD=avx2`),
   /// otherwise the portable Swift SIMD kernel's `sse2` (x86-64) or `neon`
   /// (arm64), which `BACKPROP_SIMD=portable` forces.
-  public static var microKernelName: String { activeMicroKernel.instructionSet }
+  package static var microKernelName: String { activeMicroKernel.instructionSet }
 
   /// `bp_simd_features()`, read once.
   static let simdFeatureBits: UInt32 = bp_simd_features()

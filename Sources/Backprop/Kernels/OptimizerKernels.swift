@@ -11,7 +11,7 @@ extension Kernels {
   ///
   ///     v = β·v + (1 − β)·dW        W = W − α·v
   @inlinable
-  public static func momentumStep<Scalar: MatrixScalar>(
+  package static func momentumStep<Scalar: MatrixScalar>(
     _ w: inout Matrix<Scalar>, gradient dW: Matrix<Scalar>, velocity v: inout Matrix<Scalar>,
     learningRate alpha: Scalar, beta: Scalar
   ) {
@@ -40,7 +40,7 @@ extension Kernels {
   ///
   ///     v = μ·v + dW        W = W − α·(dW + μ·v)
   @inlinable
-  public static func nesterovStep<Scalar: MatrixScalar>(
+  package static func nesterovStep<Scalar: MatrixScalar>(
     _ w: inout Matrix<Scalar>, gradient dW: Matrix<Scalar>, velocity v: inout Matrix<Scalar>,
     learningRate alpha: Scalar, momentum mu: Scalar
   ) {
@@ -68,7 +68,7 @@ extension Kernels {
   ///
   ///     s = β₂·s + (1 − β₂)·dW²        W = W − α·dW / (√s + ε)
   @inlinable
-  public static func rmspropStep<Scalar: MatrixScalar>(
+  package static func rmspropStep<Scalar: MatrixScalar>(
     _ w: inout Matrix<Scalar>, gradient dW: Matrix<Scalar>, squaredAverage s: inout Matrix<Scalar>,
     learningRate alpha: Scalar, beta2: Scalar, epsilon: Scalar
   ) {
@@ -119,7 +119,7 @@ extension Kernels {
   ///   - correction2: 1 − β₂ᵗ.
   ///   - decay: 1 − α·λ, the factor W is multiplied by first (1 for Adam).
   @inlinable
-  public static func adamStep<Scalar: MatrixScalar>(
+  package static func adamStep<Scalar: MatrixScalar>(
     _ w: inout Matrix<Scalar>, gradient dW: Matrix<Scalar>, firstMoment v: inout Matrix<Scalar>,
     secondMoment s: inout Matrix<Scalar>, learningRate alpha: Scalar, beta1: Scalar, beta2: Scalar,
     epsilon: Scalar, correction1: Scalar, correction2: Scalar, decay: Scalar

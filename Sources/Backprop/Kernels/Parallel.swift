@@ -2,7 +2,7 @@ extension Kernels {
   /// The elementwise work (in elements) below which a kernel stays on the
   /// calling thread: handing a range to a spinning worker costs about a
   /// microsecond, as much as this much work.
-  public static let elementwiseParallelThreshold = 1 << 15
+  package static let elementwiseParallelThreshold = 1 << 15
 
   /// Runs `body` over `0..<count` split into contiguous ranges, on up to
   /// ``threadCount`` threads of the ``WorkerPool`` when `count × cost` reaches

@@ -6,7 +6,7 @@ extension Kernels {
   ///
   ///     db = scale · Σ_columns dZ        (scale = 1/m; result (rows, 1))
   @inlinable
-  public static func sumColumns<Scalar: MatrixScalar>(
+  package static func sumColumns<Scalar: MatrixScalar>(
     _ x: Matrix<Scalar>, scale: Scalar, into result: inout Matrix<Scalar>
   ) {
     result.reshape(to: Shape(x.rows, 1))
@@ -40,7 +40,7 @@ extension Kernels {
   /// y ← y + α·x, the BLAS `axpy`; the gradient-descent update is
   /// `axpy(-learningRate, dW, &W)`.
   @inlinable
-  public static func axpy<Scalar: MatrixScalar>(_ alpha: Scalar, _ x: Matrix<Scalar>, _ y: inout Matrix<Scalar>) {
+  package static func axpy<Scalar: MatrixScalar>(_ alpha: Scalar, _ x: Matrix<Scalar>, _ y: inout Matrix<Scalar>) {
     precondition(x.shape == y.shape, "axpy: x \(x.shape) and y \(y.shape) differ")
     let count = x.count
     x.withUnsafeBufferPointer { xp in
@@ -57,7 +57,7 @@ extension Kernels {
 
   /// C ← A − B, elementwise, into C's existing buffer (the notes' dZ[L] = A[L] − Y).
   @inlinable
-  public static func difference<Scalar: MatrixScalar>(
+  package static func difference<Scalar: MatrixScalar>(
     _ a: Matrix<Scalar>, _ b: Matrix<Scalar>, into c: inout Matrix<Scalar>
   ) {
     precondition(a.shape == b.shape, "difference: \(a.shape) and \(b.shape) differ")
@@ -73,7 +73,7 @@ extension Kernels {
 
   /// B ← A, into B's existing buffer (no new allocation when the sizes match).
   @inlinable
-  public static func copy<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, into b: inout Matrix<Scalar>) {
+  package static func copy<Scalar: MatrixScalar>(_ a: Matrix<Scalar>, into b: inout Matrix<Scalar>) {
     b.reshape(to: a.shape)
     a.withUnsafeBufferPointer { ap in
       b.withUnsafeMutableBufferPointer { bp in
@@ -85,7 +85,7 @@ extension Kernels {
   /// The number of elements outside [lower, upper], NaN included: one
   /// branch-free (vectorised) pass, for validating labels.
   @inlinable
-  public static func countOutside<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, lower: Scalar, upper: Scalar) -> Int {
+  package static func countOutside<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, lower: Scalar, upper: Scalar) -> Int {
     x.withUnsafeBufferPointer { xp in
       guard let x = xp.baseAddress else { return 0 }
       var outside = 0
@@ -107,7 +107,8 @@ extension Kernels {
   /// ``squaredNormBlock`` elements, on the worker pool when there are several,
   /// whose sums are then added in order. The blocks depend on the element
   /// count only, so the result is the same on any thread count.
-  public static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures) -> Double
+  package static func squaredNorm<Scalar: MatrixScalar>(_ x: Matrix<Scalar>, features: UInt32 = vectorFeatures)
+    -> Double
   {
     x.withUnsafeBufferPointer { xp in
       guard let base = xp.baseAddress else { return 0 }
@@ -138,7 +139,7 @@ extension Kernels {
   }
 
   /// The smallest block of ``squaredNorm(_:features:)``: 2¹⁴ elements.
-  public static let squaredNormBlock = 1 << 14
+  package static let squaredNormBlock = 1 << 14
 
   /// The binary cross-entropy of a sigmoid output, from its logits Z, summed
   /// over the elements and accumulated in Double:

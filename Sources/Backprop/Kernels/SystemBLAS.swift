@@ -13,18 +13,18 @@
 #endif
 
 /// A CBLAS library found at run time (`dlopen`), which
-/// ``Kernels/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+/// `Kernels.gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`
 /// uses for Float and Double instead of the built-in kernel.
 ///
 /// Nothing is linked at build time: the library is looked for once, on first
 /// use, by the environment variable `BACKPROP_BLAS`:
 ///
-/// - unset, empty or `auto`: the first of ``SystemBLAS/candidates`` that the
+/// - unset, empty or `auto`: the first of `SystemBLAS.candidates` that the
 ///   dynamic linker finds and that exports `cblas_sgemm` and `cblas_dgemm`
 ///   (OpenBLAS, BLIS, oneMKL, a distribution's CBLAS; Accelerate first on
 ///   macOS). None found: the built-in kernel, silently. A library found this
 ///   way is *used* only for the precisions where it is measurably faster than
-///   the built-in kernel on this CPU (``Kernels/BackendChoice``): a
+///   the built-in kernel on this CPU (`Kernels.BackendChoice`): a
 ///   distribution's build can predate the CPU and run a generic kernel.
 /// - `system`: the same search, and the library found computes every product,
 ///   unmeasured.
@@ -39,21 +39,21 @@
 /// The library's own thread count is set to ``Kernels/threadCount`` when it
 /// is loaded and whenever that changes (OpenBLAS, BLIS and oneMKL have the
 /// calls; Accelerate chooses for itself).
-public final class SystemBLAS: @unchecked Sendable {
+package final class SystemBLAS: @unchecked Sendable {
   /// The library's family: "OpenBLAS", "BLIS", "oneMKL", "Accelerate", or
   /// "CBLAS" when it does not say.
-  public let name: String
+  package let name: String
   /// The file the `cblas_sgemm` in use lives in, symbolic links resolved.
-  public let path: String
+  package let path: String
   /// The library's own description of itself (OpenBLAS's
   /// `openblas_get_config()`, BLIS's version string, oneMKL's version
   /// string), or nil when it has none.
-  public let version: String?
+  package let version: String?
   /// What `BACKPROP_BLAS` asked for, or the search's candidate that was found.
-  public let requested: String
+  package let requested: String
   /// Whether `BACKPROP_BLAS` named this library (or said `system`), so that it
   /// is used unmeasured; false when an automatic search found it.
-  public private(set) var isExplicitRequest = false
+  package private(set) var isExplicitRequest = false
 
   typealias SGEMM =
     @convention(c) (
@@ -95,21 +95,21 @@ public final class SystemBLAS: @unchecked Sendable {
   }
 
   /// The library's current thread count, when it can tell.
-  public var threadCount: Int? { getThreads?() }
+  package var threadCount: Int? { getThreads?() }
 
   /// Sets the library's thread count (no-op for a library without the call).
   func setThreadCount(_ count: Int) { setThreads?(max(1, count)) }
 
   /// The library in use, or nil: the built-in kernel computes every product.
-  public static var current: SystemBLAS? { loaded.library }
+  package static var current: SystemBLAS? { loaded.library }
 
   /// How the search went, in a sentence: which library was chosen and why,
   /// or why none was.
-  public static var status: String { loaded.status }
+  package static var status: String { loaded.status }
 
   /// The libraries tried, in order, when `BACKPROP_BLAS` does not name one:
   /// file names only, searched for by the dynamic linker.
-  public static let candidates: [String] = {
+  package static let candidates: [String] = {
     #if canImport(Darwin)
       return [
         "/System/Library/Frameworks/Accelerate.framework/Accelerate",

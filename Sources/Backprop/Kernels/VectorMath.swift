@@ -11,7 +11,7 @@ extension Kernels {
   /// Within 2.5 ulp of the correctly rounded value over all Floats (tested);
   /// exact ±1 beyond |x| ≈ 9.01, −0 stays −0 and NaN stays NaN. Layers call
   /// the array form, the internal `tanh(_:into:count:features:)`, once per batch.
-  public static func tanhFloat(_ x: Float) -> Float {
+  @usableFromInline package static func tanhFloat(_ x: Float) -> Float {
     var y: Float = 0
     withUnsafePointer(to: x) { bp_tanh_f32($0, &y, 1, vectorFeatures) }
     return y
@@ -24,7 +24,7 @@ extension Kernels {
   ///     e^y = e^r · 2^⌊n/2⌋ · 2^(n − ⌊n/2⌋)
   ///
   /// Within 1.01 ulp (tested); +∞ above 88.72, gradual underflow to 0 below −87.34.
-  public static func exponentFloat(_ y: Float) -> Float {
+  @usableFromInline package static func exponentFloat(_ y: Float) -> Float {
     var e: Float = 0
     withUnsafePointer(to: y) { bp_exp_f32($0, &e, 1, vectorFeatures) }
     return e
@@ -33,7 +33,7 @@ extension Kernels {
   /// σ(x) = 1 / (1 + e^(−x)) for Float, by the vectorised kernel
   /// `bp_sigmoid_f32`: 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0, with
   /// e = e^(−|x|) ≤ 1 (nothing overflows). Within 2.5 ulp (tested).
-  public static func sigmoidFloat(_ x: Float) -> Float {
+  @usableFromInline package static func sigmoidFloat(_ x: Float) -> Float {
     var y: Float = 0
     withUnsafePointer(to: x) { bp_sigmoid_f32($0, &y, 1, vectorFeatures) }
     return y

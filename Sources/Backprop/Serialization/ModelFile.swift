@@ -164,38 +164,46 @@ public enum ModelFile {
       do { activation = try ActivationFunction(name: activationNames[l - 1], parameter: "activations") } catch {
         throw FileFormatError(path: path, "layer \(l): \(error.problem)")
       }
-      let tensorPrefix = "\(prefix)layers.\(l - 1)"
-      let weight: Matrix<Scalar> = try tensor(
-        file, "\(tensorPrefix).weight", shape: [sizes[l], sizes[l - 1]], path: path)
-      let bias: Matrix<Scalar> = try tensor(file, "\(tensorPrefix).bias", shape: [sizes[l]], path: path)
-      var alpha: Matrix<Scalar>?
-      if activation.hasLearnedSlope {
-        alpha = try tensor(file, "\(tensorPrefix).alpha", shape: [sizes[l]], path: path)
-      }
+      // The layer's structure: PReLU's α when its activation learns one, batch normalisation (with
+      // the file's running statistics, ε and momentum, checked) when the file has its γ.
+      let index = l - 1
+      let units = [sizes[l]]
       var normalization: BatchNormalization<Scalar>?
-      if file.tensor(named: "\(prefix)norms.\(l - 1).weight") != nil {
+      if file.tensor(named: prefix + Parameter.gamma.tensorName(layer: index)) != nil {
         let settings: [String: Double] = try decode(metadata, "batch_norm", path: path)
-        let shape = [sizes[l]]
+        // The statistics first: their shapes are checked against the file before anything is made.
+        let mean: Matrix<Scalar> = try tensor(file, "\(prefix)norms.\(index).running_mean", shape: units, path: path)
+        let variance: Matrix<Scalar> = try tensor(file, "\(prefix)norms.\(index).running_var", shape: units, path: path)
         do {
           normalization = try BatchNormalization(
-            gamma: tensor(file, "\(prefix)norms.\(l - 1).weight", shape: shape, path: path),
-            beta: tensor(file, "\(prefix)norms.\(l - 1).bias", shape: shape, path: path),
-            runningMean: tensor(file, "\(prefix)norms.\(l - 1).running_mean", shape: shape, path: path),
-            runningVariance: tensor(file, "\(prefix)norms.\(l - 1).running_var", shape: shape, path: path),
-            epsilon: Scalar(settings["epsilon"] ?? 1e-5), momentum: Scalar(1 - (settings["momentum"] ?? 0.1)), layer: l)
-        } catch let error as FileFormatError {
-          throw error
+            gamma: Matrix(rows: sizes[l], columns: 1, repeating: 1), beta: Matrix(rows: sizes[l], columns: 1),
+            runningMean: mean, runningVariance: variance, epsilon: Scalar(settings["epsilon"] ?? 1e-5),
+            momentum: Scalar(1 - (settings["momentum"] ?? 0.1)), layer: l)
         } catch {
           throw FileFormatError(path: path, "layer \(l): \(error)")
         }
       }
-      do {
-        layers.append(
-          try Dense(
-            weight: weight, bias: bias, alpha: alpha, activation: activation, normalization: normalization, layer: l))
-      } catch {
-        throw FileFormatError(path: path, error.message)
+      // Every parameter the layer has (``Parameter``), from the tensor addTensors wrote for it: W as
+      // its (n[l], n[l-1]) matrix, the others as (n[l],) vectors. W and b first (every layer has them).
+      func read(_ parameter: Parameter) throws -> Matrix<Scalar> {
+        try tensor(
+          file, prefix + parameter.tensorName(layer: index),
+          shape: parameter == .weight ? [sizes[l], sizes[l - 1]] : units, path: path)
       }
+      var layer: Dense<Scalar>
+      do {
+        layer = try Dense(
+          weight: read(.weight), bias: read(.bias), activation: activation, normalization: normalization, layer: l)
+      } catch let error as FileFormatError {
+        throw error
+      } catch {
+        throw FileFormatError(path: path, "\(error)")
+      }
+      for parameter in Parameter.all where parameter != .weight && parameter != .bias && layer[parameter] != nil {
+        let value = try read(parameter)
+        layer.modify(parameter) { $0 = value }
+      }
+      layers.append(layer)
     }
     let network: Network<Scalar>
     do { network = try Network(layers: layers, output: output) } catch {

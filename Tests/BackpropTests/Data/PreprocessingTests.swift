@@ -19,6 +19,20 @@ import Testing
     #expect((0..<4).allSatisfy { z[1, $0] == 0 })
   }
 
+  /// A float32 set is fitted in float32 (as `Preprocessing.fit` on its own storage) and prepared
+  /// in any precision: the same X as applying the preprocessing, then converting.
+  @Test func datasetFitsAndPreparesInItsOwnPrecision() throws {
+    let single = x.converted(to: Float.self)
+    let set = try Dataset(storage: .float32(single), y: Matrix(rowMajor: [[0, 1, 0, 1]]))
+    let fitted = try set.fitPreprocessing(.standardize, divisor: 2)
+    #expect(fitted == (try Preprocessing.fit(.standardize, to: single, divisor: 2)))
+    let (x32, y32) = try set.prepared(by: fitted, as: Float.self)
+    #expect(x32 == (try fitted.apply(single)) && y32.scalars == [0, 1, 0, 1])
+    let (x64, _) = try set.prepared(by: fitted, as: Double.self)
+    #expect(x64 == (try fitted.apply(single)).converted(to: Double.self))
+    #expect(throws: ConfigurationError.self) { try set.fitPreprocessing(.minMax, divisor: 0) }
+  }
+
   @Test func minMaxAndDivisor() throws {
     let p = try Preprocessing.fit(.minMax, to: x, divisor: 2)
     let scaled = try p.apply(x)

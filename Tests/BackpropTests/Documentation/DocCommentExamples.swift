@@ -59,6 +59,12 @@ func docExample_ColumnMatch_1(model: Model<Float>) throws {
   print(match)   // "Matched 4 columns by name"
 }
 
+/// Sources/Backprop/Data/Dataset+Preprocessing.swift, Swift block 1.
+func docExample_Dataset_Preprocessing_1(sets: (training: Dataset, validation: Dataset?, test: Dataset?)) throws {
+  let preprocessing = try sets.training.fitPreprocessing(.standardize)
+  let (x, y) = try sets.training.prepared(by: preprocessing, as: Float.self)
+}
+
 /// Sources/Backprop/Data/Dataset.swift, Swift block 1.
 func docExample_Dataset_1() throws {
   let sets = try Dataset.csv(path: "iris.csv").fitted(to: .softmax, file: "iris.csv")
