@@ -59,7 +59,7 @@ public struct TrainingReport: Sendable, Hashable, Codable {
   /// - Parameters:
   ///   - title: the page's heading.
   ///   - model: the trained model (its network for the layer table, its hyperparameters).
-  ///   - history: `Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)`'s, or nil.
+  ///   - history: `Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)`'s, or nil.
   ///   - progressUnit: epochs, or the course's iterations.
   ///   - batchSize: m for the shapes of Z[l] and A[l] in the layer table.
   ///   - evaluations: the scores per set, training first.

@@ -72,12 +72,18 @@ struct BackpropCommand: ParsableCommand {
       var command = try root.parseAsRoot(arguments)
       try command.run()
       try StandardOutput.flush()
+      Distributed.finish()
       Foundation.exit(0)
     } catch {
       let code = root.exitCode(for: error)
       if code == .success { root.exit(withError: error) }  // --help, --version, completion scripts
       // Library names as flags (FlagNames), then the run file that gave the value.
-      let message = RunFile.locating(FlagNames.message(root.fullMessage(for: error), for: error))
+      var message = RunFile.locating(FlagNames.message(root.fullMessage(for: error), for: error))
+      // Under a launcher, the ranks other than 0 keep quiet about usage errors (every rank has the
+      // same arguments, so rank 0 says it once) and name themselves in any other.
+      if let rank = Distributed.launcherRank, rank > 0, MPICommunicator.launcherSize ?? 1 > 1 {
+        message = exitStatus(for: error, parserCode: code.rawValue) == 2 ? "" : "rank \(rank): " + message
+      }
       if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
       Foundation.exit(exitStatus(for: error, parserCode: code.rawValue))
     }

@@ -16,6 +16,9 @@ struct Info: ParsableCommand {
 
       Threads: --threads, else BACKPROP_THREADS, else the processors available to the process.
 
+      MPI (for `mpirun -np N backprop train …`, data-parallel training) is found at run time too: \
+      BACKPROP_MPI names the library, else Open MPI's libmpi.so.40, then MPICH's libmpi.so.12.
+
         backprop info
         BACKPROP_BLAS=none backprop info --json
       """
@@ -46,6 +49,9 @@ struct InfoReport {
   var cpuModel = CPUFeatures.modelName
   var cpuSIMD = CPUFeatures.simd
   var kernel = builtinKernelSIMD()
+  var mpi = MPICommunicator.library
+  var mpiProblem = MPICommunicator.loadProblem
+  var launcherSize = MPICommunicator.launcherSize
 
   init(threadsOption: Int?) {
     if threadsOption != nil {
@@ -86,6 +92,13 @@ struct InfoReport {
     row(
       "Built-in kernel:",
       kernel.description + (kernel.features.isEmpty ? "" : " — " + kernel.features.joined(separator: " ")))
+    if let mpi {
+      row("MPI:", "\(mpi.version.isEmpty ? mpi.abi.rawValue : mpi.version) (\(mpi.abi.rawValue) ABI)")
+      row("  Library:", mpi.path)
+    } else {
+      row("MPI:", "none (train runs in one process): \(mpiProblem ?? "not found")")
+    }
+    if let launcherSize { row("  Launched:", "\(launcherSize) processes (mpirun, mpiexec or srun)") }
     return lines.joined(separator: "\n")
   }
 
@@ -111,6 +124,10 @@ struct InfoReport {
       "processors_available": processors,
       "cpu": ["model": orNull(cpuModel), "simd": cpuSIMD],
       "builtin_kernel": ["description": kernel.description, "simd": kernel.features],
+      "mpi": orNull(
+        mpi.map { mpi -> [String: Any] in ["path": mpi.path, "version": mpi.version, "abi": mpi.abi.rawValue] }),
+      "mpi_status": orNull(mpiProblem),
+      "launcher_processes": orNull(launcherSize),
     ]
     let data = try JSONSerialization.data(
       withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

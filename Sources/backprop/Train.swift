@@ -72,6 +72,13 @@ struct Train: ParsableCommand {
       valueName: "model.safetensors"))
   var configFrom: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Under mpirun, mpiexec or srun with several processes: auto trains one model data-parallel over MPI "
+        + "(each rank takes its part of every batch; rank 0 prints and writes); off trains one independent "
+        + "model per process.", valueName: "auto|off"))
+  var distributed: DistributedMode = .auto
+
   @OptionGroup(title: "Training (hyperparameters)") var training: TrainingOptions
 
   @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
@@ -99,10 +106,26 @@ struct Train: ParsableCommand {
       return
     }
     runtime.apply()
+    let communicator = try Distributed.start(distributed)
+    // Every rank trains; rank 0 alone prints progress and writes the model, history, report and checkpoints.
+    let command = communicator.map { $0.rank == 0 ? self : follower() } ?? self
     switch dtype {
-    case .float32: try run(as: Float.self, resumingFrom: nil, configuration: nil)
-    case .float64: try run(as: Double.self, resumingFrom: nil, configuration: nil)
+    case .float32: try command.run(as: Float.self, resumingFrom: nil, configuration: nil, communicator: communicator)
+    case .float64: try command.run(as: Double.self, resumingFrom: nil, configuration: nil, communicator: communicator)
     }
+  }
+
+  /// This command as a rank other than 0 runs it: the same training, no output and no file.
+  private func follower() -> Train {
+    var command = self
+    command.save = nil
+    command.training.history = nil
+    command.training.scores = nil
+    command.training.events = nil
+    command.training.report = nil
+    command.training.quiet = true
+    command.safety.checkpointDir = nil
+    return command
   }
 
   /// `--resume`: the checkpoint's recorded command, run again from its state,
@@ -177,7 +200,8 @@ struct Train: ParsableCommand {
   /// Trains, from scratch or from a resumed state; `configuration` is what the
   /// checkpoints record (the working folder and the arguments), by default this command's.
   private func run<Scalar: MatrixScalar>(
-    as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?, configuration recorded: [String]?
+    as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?, configuration recorded: [String]?,
+    communicator: MPICommunicator? = nil
   ) throws {
     // Every output is checked before training, so that a finished run is never lost to a bad path.
     var outputs = OutputPreflight()
@@ -270,22 +294,27 @@ struct Train: ParsableCommand {
         progress: {
           printer.epoch($0)
           return true
-        })
+        }, distributed: communicator)
     }
     let history: History
-    if checkpoints != nil { Interruption.install() }
+    // A data-parallel rank without checkpoints still stops with the others (the stop is agreed each step).
+    if checkpoints != nil || communicator != nil { Interruption.install() }
     do {
       history = try safety.deterministic ? Kernels.withBackend(.builtin) { try fit() } : fit()
     } catch let interrupted as TrainingInterrupted {
-      FileHandleOutput.standardError(
-        "Interrupted (\(interrupted)); saved \(lastCheckpoint ?? "a checkpoint"). "
-          + "Resume with: backprop train --resume \(safety.checkpointDir ?? "DIR")")
+      if communicator.map({ $0.rank == 0 }) ?? true {
+        FileHandleOutput.standardError(
+          "Interrupted (\(interrupted)); saved \(lastCheckpoint ?? "a checkpoint"). "
+            + "Resume with: backprop train --resume \(safety.checkpointDir ?? "DIR")")
+      }
+      Distributed.finish()  // every rank stopped at the same step
       throw ExitCode(Interruption.exitStatus)
     } catch let diverged as DivergenceError {
       var message = FlagNames.commandLine("\(diverged)")
       if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
       if let save { message += "; \(save) was not written" }
-      FileHandleOutput.standardError("Error: " + message)
+      if communicator.map({ $0.rank == 0 }) ?? true { FileHandleOutput.standardError("Error: " + message) }
+      Distributed.finish()  // every rank saw the same (summed) cost
       throw ExitCode.failure
     }
     let seconds = Date().timeIntervalSince(start)
@@ -356,8 +385,10 @@ struct Train: ParsableCommand {
           network: network, preprocessing: preprocessing, settings: settings, options: options,
           resumed: recorded ?? resumed?.configuration))
     }
+    if communicator.map({ $0.rank != 0 }) ?? false { return }
     FileHandleOutput.standardError(
-      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples, "
+      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples"
+        + (communicator.map { " on \($0.size) ranks" } ?? "") + ", "
         + (training.usesEpochs ? "\(history.epochCount) epochs" : "\(history.epochCount) iterations")
         + " in \(fixed(seconds, 2)) s")
   }

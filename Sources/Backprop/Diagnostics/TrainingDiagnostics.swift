@@ -1,7 +1,7 @@
 import RealModule
 
 /// What a teacher would say on seeing a training run's numbers: warnings with a
-/// hint, from the epoch records of ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``.
+/// hint, from the epoch records of ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``.
 ///
 /// | finding | rule | hint |
 /// |---|---|---|

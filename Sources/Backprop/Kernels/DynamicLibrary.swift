@@ -17,9 +17,10 @@ struct DynamicLibrary: @unchecked Sendable {
   /// Opens `name`: a path (with a `/`) is opened as it is; a bare file name
   /// (`libopenblas.so.0`) is searched for by the dynamic linker
   /// (`LD_LIBRARY_PATH`, the `ldconfig` cache, the default directories).
-  static func open(_ name: String) -> Result<DynamicLibrary, LoadError> {
+  /// With `global`, its symbols resolve the libraries it opens in turn (MPI's plug-ins need it).
+  static func open(_ name: String, global: Bool = false) -> Result<DynamicLibrary, LoadError> {
     _ = dlerror()
-    guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+    guard let handle = dlopen(name, RTLD_NOW | (global ? RTLD_GLOBAL : RTLD_LOCAL)) else {
       return .failure(LoadError(message: lastError() ?? "dlopen failed"))
     }
     return .success(DynamicLibrary(handle: handle))

@@ -25,6 +25,28 @@ public enum Dropout {
     }
   }
 
+  /// The masks of a whole batch of `columns` examples, drawn as ``fillMask(_:rows:columns:rate:using:)``
+  /// draws them, of which only the columns in `kept` are stored: a data-parallel rank's part of
+  /// the batch gets the masks one process would give those examples.
+  public static func fillMask<Scalar: MatrixScalar>(
+    _ mask: inout Matrix<Scalar>, rows: Int, columns: Int, keeping kept: Range<Int>, rate p: Double,
+    using generator: inout some RandomGenerator
+  ) {
+    precondition(p >= 0 && p < 1, "dropout rate \(p) outside [0, 1)")
+    precondition(kept.lowerBound >= 0 && kept.upperBound <= columns, "columns \(kept) outside 0..<\(columns)")
+    mask.reshape(to: Shape(rows, kept.count))
+    let keep = 1 - p
+    let kept1 = Scalar(1 / keep)
+    let first = kept.lowerBound * rows
+    let last = kept.upperBound * rows
+    mask.withUnsafeMutableBufferPointer { d in
+      for k in 0..<(rows * columns) {
+        let u = generator.nextUniform()
+        if k >= first && k < last { d[k - first] = u < keep ? kept1 : 0 }
+      }
+    }
+  }
+
   /// Checks a rate given on the command line or to ``FitOptions``.
   /// - Throws: ``ConfigurationError`` naming `dropout` unless 0 ≤ p < 1.
   public static func validate(rate p: Double, layer l: Int? = nil) throws(ConfigurationError) {

@@ -22,7 +22,7 @@ public enum CheckpointFile {
   /// What a checkpoint holds besides the state.
   public struct Contents<Scalar: MatrixScalar>: Sendable {
     /// The training state, ready for the `resumingFrom` of
-    /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``.
+    /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``.
     public var state: FitState<Scalar>
     /// The model: the state's network with its preprocessing, class names and hyperparameters.
     public var model: Model<Scalar>

@@ -48,6 +48,17 @@ extension Network {
   ///     `checkpoint` and throws ``TrainingInterrupted`` (a signal handler sets it).
   ///   - afterBatch: called after every step with the epoch's progress (for a live display).
   ///   - progress: called after each epoch; return false to stop.
+  ///   - communicator: the ranks of a data-parallel run (``MPICommunicator``, ``ThreadCommunicator``),
+  ///     or nil for one process. Every rank calls `fit` with the same data, network, options and seed;
+  ///     each step's global batch (`batchSize` examples, the same ones as in one process) is cut into
+  ///     one contiguous part per rank, each rank computes the gradients of its part, and one
+  ///     all-reduce sums them, weighted by the part's size, so every rank makes the same update and
+  ///     holds the same parameters: the trained network is one process's, up to the order of the
+  ///     sums. Dropout masks are drawn for the whole batch and each rank takes its columns; the
+  ///     L2 term is added once, after the sum; the cost and a stop request are summed with the
+  ///     gradients, so a signal on any rank stops every rank at the same step. The training
+  ///     metrics take the exact pass (every rank holds the whole set). Batch normalisation is
+  ///     not supported yet (each rank's batch statistics would differ from the whole batch's).
   /// - Returns: the history; the network ends with the best epoch's parameters
   ///   when early stopping is on, else the last.
   /// - Throws: ``ConfigurationError`` for bad options, ``ShapeError``/``DataError``
@@ -71,10 +82,11 @@ extension Network {
     validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
     resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
     shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
-    progress: (EpochRecord) -> Bool = { _ in true }
+    progress: (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
   ) throws -> History where O.Scalar == Scalar {
     var fitter = try Fitter(
-      network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options)
+      network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options,
+      communicator: communicator)
     defer { self = fitter.network }
     return try fitter.run(
       validation: validation, optimizer: optimizer, resume: resume, checkpoint: checkpoint, shouldStop: shouldStop,
@@ -98,7 +110,7 @@ extension Network {
   /// Mini-batch training with the optimizer given as settings (`.adam()`,
   /// `.momentum(learningRate: 0.1)`), the form ``Model`` and the command line take;
   /// the concrete optimizer is built for `Scalar` and the loop specialised for it.
-  /// See ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``
+  /// See ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``
   /// for the parameters and what each epoch does.
   ///
   /// ```swift
@@ -118,6 +130,7 @@ extension Network {
   ///   - shouldStop: asked after every step; true checkpoints and throws ``TrainingInterrupted``.
   ///   - afterBatch: called after every step with the epoch's progress.
   ///   - progress: called after each epoch; return false to stop.
+  ///   - communicator: the ranks of a data-parallel run, or nil (see the generic `fit`).
   /// - Returns: the history. The network is left as it was when training throws.
   /// - Throws: ``ConfigurationError`` for impossible hyperparameters, and what the generic `fit` throws.
   @discardableResult
@@ -126,11 +139,12 @@ extension Network {
     validation: LabeledBatch<Scalar>? = nil, optimizer settings: OptimizerSettings, options: FitOptions,
     resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
     shouldStop: @escaping () -> Bool = { false }, afterBatch: @escaping (BatchProgress) -> Void = { _ in },
-    progress: @escaping (EpochRecord) -> Bool = { _ in true }
+    progress: @escaping (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
   ) throws -> History {
     let run = NetworkFitRun(
       network: self, x: x, y: y, sampleWeights: sampleWeights, validation: validation, options: options,
-      resume: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch, progress: progress)
+      resume: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch, progress: progress,
+      communicator: communicator)
     let history: History
     (self, history) = try settings.accept(run)
     return history
@@ -150,13 +164,14 @@ struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var shouldStop: () -> Bool
   var afterBatch: (BatchProgress) -> Void
   var progress: (EpochRecord) -> Bool
+  var communicator: (any Communicator)?
 
   func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
     var network = network
     let history = try network.fit(
       x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
       resumingFrom: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch,
-      progress: progress)
+      progress: progress, distributed: communicator)
     return (network, history)
   }
 }
@@ -175,12 +190,20 @@ struct Fitter<Scalar: MatrixScalar> {
   /// (``FitOptions/exactTrainingMetrics``): sized on the first epoch, reused after.
   var validationPass: Network<Scalar>.ForwardPass
   var trainingPass: Network<Scalar>.ForwardPass
+  /// The ranks of a data-parallel run, nil for one process.
+  let communicator: (any Communicator)?
+  /// Every gradient of a step, one after another, for one all-reduce (data-parallel runs).
+  var flatGradients: [Scalar] = []
 
   init(
     network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
-    options: FitOptions
+    options: FitOptions, communicator: (any Communicator)? = nil
   ) throws {
     try options.validate(hiddenLayers: network.depth - 1)
+    if let communicator, communicator.size > 1 {
+      try Self.checkDataParallel(network: network, examples: x.columns, options: options, ranks: communicator.size)
+    }
+    self.communicator = communicator
     guard x.rows == network.layers[0].inputSize else {
       throw ShapeError("X has \(x.rows) features (rows) but the network's n[0] is \(network.layers[0].inputSize)")
     }
@@ -288,6 +311,11 @@ struct Fitter<Scalar: MatrixScalar> {
         epochsWithoutImprovement: epochsWithoutImprovement, isFinished: finished)
     }
 
+    // A data-parallel run: this rank's part of every batch, and a stop agreed by every rank.
+    let ranks = communicator?.size ?? 1
+    let rank = communicator?.rank ?? 0
+    let parallel = ranks > 1
+    var stopAgreed = false
     var epoch = firstEpoch
     var finished = firstEpoch > options.epochs
     while epoch <= options.epochs {
@@ -300,14 +328,18 @@ struct Fitter<Scalar: MatrixScalar> {
       var costSum = epoch == firstEpoch ? resumeCostSum : 0
       if start == 0 && shuffles { generator.shuffle(&order) }
       // An epoch resumed part-way has lost the running sums of its first batches: it takes the exact pass.
-      let exactMetrics = options.exactTrainingMetrics || start > 0
+      // (A data-parallel rank holds only its part of each batch's outputs: it takes the exact pass too.)
+      let exactMetrics = options.exactTrainingMetrics || start > 0 || parallel
       trainingMetrics.reset()
       var normSums = [Double](repeating: 0, count: network.depth)
       var steps = 0
       while start < m {
         let end = min(start + batchSize, m)
-        let useWhole = batchSize == m && !shuffles
-        if !useWhole { gather(order[start..<end]) }
+        // This rank's contiguous part of the global batch (all of it in one process).
+        let lo = parallel ? start + (end - start) * rank / ranks : start
+        let hi = parallel ? start + (end - start) * (rank + 1) / ranks : end
+        let useWhole = batchSize == m && !shuffles && !parallel
+        if !useWhole { gather(order[lo..<hi]) }
         let bx = useWhole ? x : batch.x
         let by = useWhole ? y : batch.y
         let bw = useWhole ? weights : batch.weights
@@ -317,18 +349,30 @@ struct Fitter<Scalar: MatrixScalar> {
           if p > 0 {
             Dropout.fillMask(
               &workspace.pass.caches[l - 1].mask, rows: network.layers[l - 1].outputSize, columns: end - start,
-              rate: p, using: &generator)
+              keeping: (lo - start)..<(hi - start), rate: p, using: &generator)
           }
         }
         try network.forward(bx, into: &workspace.pass, training: true)
-        let cost = try network.cost(workspace.pass, labels: by, weights: bw, l2: options.l2)
-        guard cost.isFinite else {
-          throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
+        let cost: Double
+        if parallel {
+          // This part's cost and gradients, then their sum over the ranks (every rank checks the same sum).
+          let local = try network.cost(workspace.pass, labels: by, weights: bw)
+          try network.backward(labels: by, weights: bw, workspace: &workspace)
+          (cost, stopAgreed) = try reduceStep(
+            localCost: local, examples: hi - lo, batch: end - start, l2: options.l2, stop: shouldStop())
+          guard cost.isFinite else {
+            throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
+          }
+        } else {
+          cost = try network.cost(workspace.pass, labels: by, weights: bw, l2: options.l2)
+          guard cost.isFinite else {
+            throw DivergenceError(iteration: epoch - 1, cost: cost, batch: batchSize < m ? steps + 1 : nil)
+          }
+          if !exactMetrics && !trainingMetrics.isEmpty {
+            trainingMetrics.add(outputs: workspace.pass.caches[network.depth - 1].a, labels: by)
+          }
+          try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
         }
-        if !exactMetrics && !trainingMetrics.isEmpty {
-          trainingMetrics.add(outputs: workspace.pass.caches[network.depth - 1].a, labels: by)
-        }
-        try network.backward(labels: by, weights: bw, l2: options.l2, workspace: &workspace)
         // ‖g[l]‖ per layer, from L down as backpropagation went: NaN or ∞ stops here,
         // naming the first layer where it appeared; clipping rescales them all.
         var total = 0.0
@@ -352,7 +396,7 @@ struct Fitter<Scalar: MatrixScalar> {
         steps += 1
         start = end
         afterBatch(BatchProgress(epoch: epoch, examplesDone: start, examples: m, cost: costSum / Double(start)))
-        if start < m && shouldStop() {
+        if start < m && (parallel ? stopAgreed : shouldStop()) {
           try checkpoint?(snapshot(epoch: epoch, batchStart: start, costSum: costSum, finished: false))
           throw TrainingInterrupted(epoch: epoch, examplesDone: start)
         }
@@ -400,7 +444,7 @@ struct Fitter<Scalar: MatrixScalar> {
       if let every = options.checkpoint?.every, every > 0, epoch % every == 0, !finished {
         try checkpoint?(snapshot(epoch: epoch + 1, batchStart: 0, costSum: 0, finished: false))
       }
-      if !finished && shouldStop() {
+      if !finished && (parallel ? stopAgreed : shouldStop()) {
         try checkpoint?(snapshot(epoch: epoch + 1, batchStart: 0, costSum: 0, finished: false))
         throw TrainingInterrupted(epoch: epoch + 1, examplesDone: 0)
       }
@@ -415,6 +459,82 @@ struct Fitter<Scalar: MatrixScalar> {
       history.bestEpoch = best.epoch
     }
     return history
+  }
+
+  /// A data-parallel step's sum: every gradient of this rank's part, weighted by the part's
+  /// share of the batch (m_r / B), summed over the ranks in one all-reduce of one flat buffer,
+  /// so that each is (1/B) Σ over the whole batch, as in one process; then the L2 term, once:
+  /// dW[l] += (λ/B)·W[l]. The costs (Σ m_r·J_r / B + λ/(2B) Σ‖W‖²) and the stop requests are
+  /// summed beside, in float64.
+  private mutating func reduceStep(
+    localCost: Double, examples: Int, batch: Int, l2: Double, stop: Bool
+  ) throws -> (cost: Double, stop: Bool) {
+    guard let communicator else { return (localCost, stop) }
+    let share = Scalar(Double(examples) / Double(batch))
+    var total = 0
+    for l in 0..<network.depth {
+      for parameter in Parameter.all { total += workspace.gradients[l][parameter]?.count ?? 0 }
+    }
+    var flat = flatGradients  // moved out while the gradients are read and written
+    flatGradients = []
+    if flat.count != total { flat = [Scalar](repeating: 0, count: total) }
+    var offset = 0
+    flat.withUnsafeMutableBufferPointer { out in
+      for l in 0..<network.depth {
+        for parameter in Parameter.all {
+          guard let gradient = workspace.gradients[l][parameter] else { continue }
+          gradient.withUnsafeBufferPointer { g in
+            for i in 0..<g.count { out[offset + i] = g[i] * share }
+          }
+          offset += gradient.count
+        }
+      }
+    }
+    try flat.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
+      try communicator.allReduceSum(pointer)
+    }
+    offset = 0
+    for l in 0..<network.depth {
+      for parameter in Parameter.all where workspace.gradients[l][parameter] != nil {
+        flat.withUnsafeBufferPointer { summed in
+          workspace.gradients[l].modify(parameter) { gradient in
+            gradient.withUnsafeMutableBufferPointer { g in
+              for i in 0..<g.count { g[i] = summed[offset + i] }
+            }
+            offset += gradient.count
+          }
+        }
+      }
+      if l2 > 0 { Kernels.axpy(Scalar(l2 / Double(batch)), network.layers[l].weight, &workspace.gradients[l].dW) }
+    }
+    flatGradients = flat
+    var scalars = [localCost * Double(examples), stop ? 1 : 0]
+    try scalars.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
+      try communicator.allReduceSum(pointer)
+    }
+    let cost = scalars[0] / Double(batch) + (l2 > 0 ? network.l2Penalty(l2, examples: batch) : 0)
+    return (cost, scalars[1] > 0)
+  }
+
+  /// What a data-parallel run cannot do (yet): batch normalisation (each rank's batch statistics
+  /// would not be the whole batch's), and a batch with fewer examples than ranks.
+  static func checkDataParallel(
+    network: Network<Scalar>, examples m: Int, options: FitOptions, ranks: Int
+  ) throws(ConfigurationError) {
+    guard !network.layers.contains(where: { $0.normalization != nil }) else {
+      throw ConfigurationError(
+        parameter: "batchNormalization",
+        "data-parallel training does not support batch normalisation yet: each rank's batch statistics "
+          + "would not be the whole batch's")
+    }
+    let batch = min(options.batchSize ?? m, m)
+    let last = m % batch
+    guard batch >= ranks, last == 0 || last >= ranks else {
+      throw ConfigurationError(
+        parameter: "batchSize",
+        "batches of \(batch) examples\(last == 0 ? "" : " (the last of \(last))") cannot be shared by \(ranks) "
+          + "ranks: every rank needs at least one example of every batch")
+    }
   }
 
   /// Copies the examples at `indices` into the batch buffers, in place: the

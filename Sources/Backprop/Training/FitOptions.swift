@@ -1,4 +1,4 @@
-/// How ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)`` trains:
+/// How ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)`` trains:
 /// epochs of mini-batches and the practitioner's toolbox around the notes' step.
 ///
 /// ```swift
@@ -64,7 +64,7 @@ public struct FitOptions: Sendable, Hashable {
     try validate()
   }
 
-  /// Checks every option; ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)`` calls it too.
+  /// Checks every option; ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)`` calls it too.
   /// - Throws: ``ConfigurationError`` naming the option.
   public func validate(hiddenLayers: Int? = nil) throws(ConfigurationError) {
     guard epochs >= 0 else {

@@ -56,7 +56,7 @@ public struct FitState<Scalar: MatrixScalar>: Sendable {
 }
 
 /// Where
-/// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``
+/// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``
 /// stops to save its state.
 public struct CheckpointPolicy: Sendable, Hashable {
   /// Save after every N epochs (iterations, for full-batch training); 0 saves only at the end.

@@ -4,7 +4,7 @@
   import Foundation
 #endif
 
-/// One epoch of ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)``.
+/// One epoch of ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``.
 public struct EpochRecord: Sendable, Hashable, Codable {
   /// 1-based.
   public var epoch: Int
@@ -71,7 +71,7 @@ public struct EpochRecord: Sendable, Hashable, Codable {
   }
 }
 
-/// What ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:)-(_,_,_,_,O,_,_,_,_,_,_)`` returns:
+/// What ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)`` returns:
 /// the epochs' records, and how training ended.
 ///
 /// The history's size is bounded, whatever the number of epochs, so that training

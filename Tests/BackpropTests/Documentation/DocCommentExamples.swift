@@ -130,6 +130,23 @@ func docExample_TargetColumn_1() throws {
   try TargetColumn(parsing: "-1")        // .index(-1), the last column
 }
 
+/// Sources/Backprop/Distributed/MPICommunicator.swift, Swift block 1.
+func docExample_MPICommunicator_1() throws {
+  if MPICommunicator.launcherSize != nil {                 // under mpirun, mpiexec or srun
+    let world = try MPICommunicator.world()                  // MPI_Init_thread, MPI_COMM_WORLD
+    print(world.rank, world.size, MPICommunicator.library!.version)
+  }
+}
+
+/// Sources/Backprop/Distributed/ThreadCommunicator.swift, Swift block 1.
+func docExample_ThreadCommunicator_1(start: Network<Float>, x: Matrix<Float>, y: Matrix<Float>, options: FitOptions) throws {
+  let results = ThreadCommunicator.run(ranks: 2) { rank in      // one thread per rank
+    var network = start
+    try network.fit(x: x, y: y, optimizer: .adam(), options: options, distributed: rank)
+    return network                                               // the same on every rank
+  }
+}
+
 /// Sources/Backprop/Layers/Dense.swift, Swift block 1.
 func docExample_Dense_1(w: Matrix<Double>, b: Matrix<Double>, aPrev: Matrix<Double>, dA: Matrix<Double>) throws {
   let layer = try Dense<Double>(weight: w, bias: b, activation: .relu)

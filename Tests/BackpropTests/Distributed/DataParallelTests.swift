@@ -1,0 +1,131 @@
+import Backprop
+import BackpropTestSupport
+import Foundation
+import Testing
+
+/// Data-parallel training gives one process's model: the ranks (threads here, MPI processes in
+/// `MPITests`) share each global batch, sum their gradients, and make the same update.
+@Suite struct DataParallelTests {
+  /// Four blobs in 5 dimensions, (5, 103) (a last batch that is not full), classes 0…3.
+  static func data<Scalar: MatrixScalar>(as _: Scalar.Type = Scalar.self) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
+    var generator = DefaultGenerator(seed: 21)
+    let m = 103
+    var x = Matrix<Scalar>(rows: 5, columns: m)
+    var y = Matrix<Scalar>(rows: 1, columns: m)
+    for j in 0..<m {
+      let c = j % 4
+      for i in 0..<5 { x[i, j] = Scalar(generator.nextGaussian() * 0.7 + (i == c ? 2 : 0)) }
+      y[0, j] = Scalar(c)
+    }
+    return (x, y)
+  }
+
+  static func network<Scalar: MatrixScalar>(as _: Scalar.Type = Scalar.self) throws -> Network<Scalar> {
+    var generator = DefaultGenerator(seed: 5)
+    return try Network<Scalar>(
+      layerSizes: [5, 16, 8, 4], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
+  }
+
+  /// Trains `ranks` threads on the same data and returns every rank's network and history.
+  static func trainInParallel<Scalar: MatrixScalar>(
+    ranks: Int, optimizer: OptimizerSettings, options: FitOptions, as _: Scalar.Type
+  ) throws -> [(Network<Scalar>, History)] {
+    let (x, y) = data(as: Scalar.self)
+    let start = try network(as: Scalar.self)
+    return try ThreadCommunicator.run(ranks: ranks) { rank in
+      var trained = start
+      let history = try trained.fit(x: x, y: y, optimizer: optimizer, options: options, distributed: rank)
+      return (trained, history)
+    }.map { try $0.get() }
+  }
+
+  /// The largest relative difference between two networks' parameters, over every kind.
+  static func relativeDifference<Scalar: MatrixScalar>(_ a: Network<Scalar>, _ b: Network<Scalar>) -> Double {
+    var worst = 0.0
+    for (la, lb) in zip(a.layers, b.layers) {
+      for parameter in Parameter.all {
+        guard let pa = la[parameter], let pb = lb[parameter] else { continue }
+        for (u, v) in zip(pa.scalars, pb.scalars) {
+          let scale = max(abs(Double(u)), abs(Double(v)), 1e-3)
+          worst = max(worst, abs(Double(u) - Double(v)) / scale)
+        }
+      }
+    }
+    return worst
+  }
+
+  /// Float64: 2 and 3 ranks, SGD and Adam, with and without dropout, L2 and a partial last
+  /// batch: every rank ends with one process's parameters to 1e-10 relative, and with each other's
+  /// exactly; the costs agree too.
+  @Test(arguments: [2, 3], ["sgd", "adam"])
+  func sameModelAsOneProcess(ranks: Int, optimizerName: String) throws {
+    for dropout in [[], [0.2]] as [[Double]] {
+      var options = try FitOptions(epochs: 4, batchSize: 16)
+      options.dropout = dropout
+      options.l2 = 0.01
+      let optimizer = try OptimizerSettings(name: optimizerName, learningRate: optimizerName == "sgd" ? 0.1 : 0.01)
+      var single = try Self.network(as: Double.self)
+      let (x, y) = Self.data(as: Double.self)
+      let singleHistory = try single.fit(x: x, y: y, optimizer: optimizer, options: options)
+      let results = try Self.trainInParallel(ranks: ranks, optimizer: optimizer, options: options, as: Double.self)
+      for (r, (network, history)) in results.enumerated() {
+        let difference = Self.relativeDifference(network, single)
+        #expect(difference <= 1e-10, "rank \(r) of \(ranks), \(optimizerName), dropout \(dropout): \(difference)")
+        #expect(Self.relativeDifference(network, results[0].0) == 0, "rank \(r) differs from rank 0")
+        for (a, b) in zip(history.epochs, singleHistory.epochs) {
+          #expect(abs(a.cost - b.cost) <= 1e-10 * abs(b.cost), "epoch \(a.epoch): \(a.cost) vs \(b.cost)")
+        }
+      }
+    }
+  }
+
+  /// Float32: the same within float32's rounding (the sums are taken in another order).
+  @Test func float32WithinItsRounding() throws {
+    let options = try FitOptions(epochs: 3, batchSize: 20)
+    var single = try Self.network(as: Float.self)
+    let (x, y) = Self.data(as: Float.self)
+    try single.fit(x: x, y: y, optimizer: .adam(learningRate: 0.01), options: options)
+    let results = try Self.trainInParallel(
+      ranks: 2, optimizer: .adam(learningRate: 0.01), options: options, as: Float.self)
+    #expect(Self.relativeDifference(results[0].0, single) <= 1e-4)
+  }
+
+  /// What cannot be shared is refused on every rank with a clear error, before any step.
+  @Test func batchesTooSmallAndBatchNormalisationAreRefused() throws {
+    let (x, y) = Self.data(as: Double.self)
+    let group = ThreadCommunicator.group(size: 4)
+    var network = try Self.network(as: Double.self)
+    let small = #expect(throws: ConfigurationError.self) {
+      try network.fit(
+        x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 3), distributed: group[0])
+    }
+    #expect(small?.parameter == "batchSize")
+    // 103 = 6 × 17 + 1: a last batch of one example for four ranks.
+    let last = #expect(throws: ConfigurationError.self) {
+      try network.fit(
+        x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 17), distributed: group[0])
+    }
+    #expect(last?.problem.contains("the last of 1") == true)
+    var generator = DefaultGenerator(seed: 1)
+    var normalised = try Network<Double>(
+      layerSizes: [5, 8, 4], hiddenActivation: .relu, output: .softmax, initializer: .he, batchNormalization: true,
+      using: &generator)
+    let norm = #expect(throws: ConfigurationError.self) {
+      try normalised.fit(
+        x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 16), distributed: group[0])
+    }
+    #expect(norm?.parameter == "batchNormalization")
+  }
+
+  /// A rank that leaves (it failed) does not leave the others waiting: they get an error.
+  @Test func aRankThatLeavesEndsTheOthersOperation() throws {
+    let group = ThreadCommunicator.group(size: 2)
+    group[1].leave()
+    var buffer = [1.0, 2.0]
+    #expect(throws: CommunicationError.self) {
+      try buffer.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
+        try group[0].allReduceSum(pointer)
+      }
+    }
+  }
+}
