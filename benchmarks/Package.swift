@@ -20,7 +20,12 @@ let package = Package(
       // Named explicitly: a path dependency's identity is otherwise its folder's name,
       // which differs between checkouts.
       dependencies: [.product(name: "Backprop", package: "Backprop")]
-    )
+    ),
+    // MPI_Allreduce against the message size, and its α–β fit (run under mpirun).
+    .executableTarget(
+      name: "AllreduceBench",
+      dependencies: [.product(name: "Backprop", package: "Backprop")]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -24,7 +24,8 @@ enum FlagNames {
     "dropout": "--dropout", "clipNorm": "--clip-norm", "classWeights": "--class-weight", "metrics": "--metrics",
     "EarlyStopping.patience": "--early-stopping", "minDelta": "--min-delta", "seed": "--seed",
     "CheckpointPolicy.every": "--checkpoint-every", "checkpointDirectory": "--checkpoint-dir", "keep": "--keep",
-    "overwrite": "--overwrite", "resume": "--resume", "history": "--history", "examples": "--examples",
+    "syncCheck": "--check-sync", "overwrite": "--overwrite", "resume": "--resume", "history": "--history",
+    "examples": "--examples",
     // Data
     "target": "--target", "delimiter": "--delimiter", "key": "--x-key/--y-key", "divisor": "--scale",
     "standardize": "--standardize", "stratify": "--stratify", "validation": "--validation-split",

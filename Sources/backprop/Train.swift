@@ -79,6 +79,13 @@ struct Train: ParsableCommand {
         + "model per process.", valueName: "auto|off"))
   var distributed: DistributedMode = .auto
 
+  @Option(
+    name: .customLong("check-sync"),
+    help: ArgumentHelp(
+      "In a data-parallel run, every N steps the ranks compare a hash of their parameters and stop with an "
+        + "error if they differ (0: never).", valueName: "N"))
+  var checkSync = 100
+
   @OptionGroup(title: "Training (hyperparameters)") var training: TrainingOptions
 
   @OptionGroup(title: "Checkpoints and safety") var safety: SafetyOptions
@@ -89,6 +96,7 @@ struct Train: ParsableCommand {
     try NumberRange.positive.check(learningRate, "--learning-rate")
     try NumberRange.zeroOrMore.check(descent.givenIterations, "--iterations")
     try NumberRange.zeroOrMore.check(printEvery, "--print-every")
+    try NumberRange.zeroOrMore.check(checkSync, "--check-sync")
     if descent.givenIterations != nil && training.epochs != nil {
       throw ValidationError("give --epochs (mini-batch epochs) or --iterations (full-batch steps), not both")
     }
@@ -116,7 +124,7 @@ struct Train: ParsableCommand {
   }
 
   /// This command as a rank other than 0 runs it: the same training, no output and no file.
-  private func follower() -> Train {
+  func follower() -> Train {
     var command = self
     command.save = nil
     command.training.history = nil
@@ -157,13 +165,24 @@ struct Train: ParsableCommand {
       if let threads = runtime.threads { original.runtime.threads = threads }
       if let blas = runtime.blas { original.runtime.blas = blas }
       original.runtime.apply()
-      FileHandleOutput.standardError(
-        "Resuming from \(path): epoch \(contents.state.epoch)"
-          + (contents.state.batchStart > 0 ? ", example \(contents.state.batchStart)" : "")
-          + (contents.state.isFinished ? " (the run had finished)" : "")
-          + (overrides.isEmpty ? "" : "; with " + overrides.joined(separator: " ")))
-      try original.run(
-        as: Scalar.self, resumingFrom: contents, configuration: [folder] + ResumeOptions.merged(recorded, overrides))
+      // A data-parallel run resumes on any number of ranks: every rank reads the checkpoint rank 0 wrote.
+      let communicator = try Distributed.start(original.distributed)
+      let command = communicator.map { $0.rank == 0 ? original : original.follower() } ?? original
+      if Distributed.isLeader {
+        let ranks = Int(contents.model.hyperparameters["ranks"] ?? "1") ?? 1
+        FileHandleOutput.standardError(
+          "Resuming from \(path): epoch \(contents.state.epoch)"
+            + (contents.state.batchStart > 0 ? ", example \(contents.state.batchStart)" : "")
+            + (contents.state.isFinished ? " (the run had finished)" : "")
+            + (overrides.isEmpty ? "" : "; with " + overrides.joined(separator: " "))
+            + (ranks == (communicator?.size ?? 1)
+              ? ""
+              : "; it ran on \(ranks) rank\(ranks == 1 ? "" : "s") and continues on \(communicator?.size ?? 1): "
+                + "the same model up to the rounding of the gradient sums"))
+      }
+      try command.run(
+        as: Scalar.self, resumingFrom: contents, configuration: [folder] + ResumeOptions.merged(recorded, overrides),
+        communicator: communicator)
     }
     switch try ModelFile.storedDType(path: path) {
     case "float64": try go(Double.self)
@@ -405,6 +424,7 @@ struct Train: ParsableCommand {
     options.seed = architecture.seed
     options.l2 = training.l2
     options.dropout = try training.dropoutRates()
+    options.syncCheck = checkSync
     if let text = training.lrSchedule {
       options.schedule = try LearningRateSchedule(
         parsing: text, initialLearningRate: settings.learningRate, warmupEpochs: training.warmup,
@@ -444,6 +464,7 @@ struct Train: ParsableCommand {
     if let split = data.testSplit { record["test_split"] = String(split) }
     if data.stratify { record["stratify"] = "true" }
     if let initFile { record["init"] = initFile }
+    if let world = Distributed.world { record["ranks"] = String(world.size) }
     if safety.deterministic { record["deterministic"] = "true" }
     // The resolved command, for `--config-from`: a resumed run's is the one it was started with.
     let command = resumed ?? recordedConfiguration

@@ -194,6 +194,9 @@ struct Fitter<Scalar: MatrixScalar> {
   let communicator: (any Communicator)?
   /// Every gradient of a step, one after another, for one all-reduce (data-parallel runs).
   var flatGradients: [Scalar] = []
+  /// A data-parallel rank's part of a set being evaluated, kept from one epoch to the next.
+  var partX = Matrix<Scalar>(rows: 0, columns: 0)
+  var partY = Matrix<Scalar>(rows: 0, columns: 0)
 
   init(
     network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
@@ -316,6 +319,7 @@ struct Fitter<Scalar: MatrixScalar> {
     let rank = communicator?.rank ?? 0
     let parallel = ranks > 1
     var stopAgreed = false
+    var allSteps = 0
     var epoch = firstEpoch
     var finished = firstEpoch > options.epochs
     while epoch <= options.epochs {
@@ -328,8 +332,7 @@ struct Fitter<Scalar: MatrixScalar> {
       var costSum = epoch == firstEpoch ? resumeCostSum : 0
       if start == 0 && shuffles { generator.shuffle(&order) }
       // An epoch resumed part-way has lost the running sums of its first batches: it takes the exact pass.
-      // (A data-parallel rank holds only its part of each batch's outputs: it takes the exact pass too.)
-      let exactMetrics = options.exactTrainingMetrics || start > 0 || parallel
+      let exactMetrics = options.exactTrainingMetrics || start > 0
       trainingMetrics.reset()
       var normSums = [Double](repeating: 0, count: network.depth)
       var steps = 0
@@ -357,6 +360,10 @@ struct Fitter<Scalar: MatrixScalar> {
         if parallel {
           // This part's cost and gradients, then their sum over the ranks (every rank checks the same sum).
           let local = try network.cost(workspace.pass, labels: by, weights: bw)
+          // This rank's part of the running sums; they are combined over the ranks at the epoch's end.
+          if !exactMetrics && !trainingMetrics.isEmpty {
+            trainingMetrics.add(outputs: workspace.pass.caches[network.depth - 1].a, labels: by)
+          }
           try network.backward(labels: by, weights: bw, workspace: &workspace)
           (cost, stopAgreed) = try reduceStep(
             localCost: local, examples: hi - lo, batch: end - start, l2: options.l2, stop: shouldStop())
@@ -394,6 +401,10 @@ struct Fitter<Scalar: MatrixScalar> {
         network.updateRunningStatistics(from: workspace.pass)
         costSum += cost * Double(end - start)
         steps += 1
+        allSteps += 1
+        if parallel && options.syncCheck > 0 && allSteps % options.syncCheck == 0 {
+          try checkSynchronised(epoch: epoch, step: steps)
+        }
         start = end
         afterBatch(BatchProgress(epoch: epoch, examplesDone: start, examples: m, cost: costSum / Double(start)))
         if start < m && (parallel ? stopAgreed : shouldStop()) {
@@ -407,7 +418,13 @@ struct Fitter<Scalar: MatrixScalar> {
         gradientNorms: normSums.map { $0 / Double(max(steps, 1)) },
         deadUnitFractions: TrainingDiagnostics.deadUnitFractions(network, workspace.pass),
         saturatedOutputFraction: TrainingDiagnostics.saturatedOutputFraction(network, workspace.pass))
-      if let validation {
+      if let validation, parallel {
+        // Each rank evaluates its part of the set; the cost and the metric sums are combined.
+        let cost = try evaluatePart(validation.x, validation.y, validation.weights, metrics: &validationMetrics)
+        record.validationCost =
+          cost + (options.l2 > 0 ? network.l2Penalty(options.l2, examples: validation.x.columns) : 0)
+        record.validationMetrics = try validationMetrics.values()
+      } else if let validation {
         try network.forward(validation.x, into: &validationPass, training: false)
         record.validationCost = try network.cost(
           validationPass, labels: validation.y, weights: validation.weights, l2: options.l2)
@@ -415,7 +432,14 @@ struct Fitter<Scalar: MatrixScalar> {
         validationMetrics.add(outputs: validationPass.caches[network.depth - 1].a, labels: validation.y)
         record.validationMetrics = try validationMetrics.values()
       }
-      if !trainingMetrics.isEmpty {
+      if !trainingMetrics.isEmpty && parallel, let communicator {
+        if exactMetrics {
+          _ = try evaluatePart(x, y, nil, metrics: &trainingMetrics)
+        } else {
+          try trainingMetrics.reduce(over: communicator)
+        }
+        record.metrics = try trainingMetrics.values()
+      } else if !trainingMetrics.isEmpty {
         if exactMetrics {
           try network.forward(x, into: &trainingPass, training: false)
           trainingMetrics.reset()
@@ -484,11 +508,12 @@ struct Fitter<Scalar: MatrixScalar> {
         for parameter in Parameter.all {
           guard let gradient = workspace.gradients[l][parameter] else { continue }
           gradient.withUnsafeBufferPointer { g in
-            for i in 0..<g.count { out[offset + i] = g[i] * share }
+            (out.baseAddress! + offset).update(from: g.baseAddress!, count: g.count)
           }
           offset += gradient.count
         }
       }
+      for i in 0..<out.count { out[i] *= share }
     }
     try flat.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
       try communicator.allReduceSum(pointer)
@@ -499,7 +524,7 @@ struct Fitter<Scalar: MatrixScalar> {
         flat.withUnsafeBufferPointer { summed in
           workspace.gradients[l].modify(parameter) { gradient in
             gradient.withUnsafeMutableBufferPointer { g in
-              for i in 0..<g.count { g[i] = summed[offset + i] }
+              g.baseAddress!.update(from: summed.baseAddress! + offset, count: g.count)
             }
             offset += gradient.count
           }
@@ -514,6 +539,65 @@ struct Fitter<Scalar: MatrixScalar> {
     }
     let cost = scalars[0] / Double(batch) + (l2 > 0 ? network.l2Penalty(l2, examples: batch) : 0)
     return (cost, scalars[1] > 0)
+  }
+
+  /// A data-parallel evaluation of a set (inference): this rank forward-passes its contiguous
+  /// part of the examples into `metrics`, whose sums are then combined over the ranks; returns
+  /// the whole set's mean cost (without the L2 term).
+  private mutating func evaluatePart(
+    _ setX: Matrix<Scalar>, _ setY: Matrix<Scalar>, _ setWeights: Matrix<Scalar>?, metrics: inout RunningMetrics<Scalar>
+  ) throws -> Double {
+    guard let communicator else { return 0 }
+    let n = setX.columns
+    let lo = n * communicator.rank / communicator.size
+    let hi = n * (communicator.rank + 1) / communicator.size
+    metrics.reset()
+    var costSum = 0.0
+    if hi > lo {
+      let indices = Array(lo..<hi)[...]
+      trainingPass.releaseInput()
+      Kernels.gatherColumns(setX, indices, into: &partX)
+      Kernels.gatherColumns(setY, indices, into: &partY)
+      var partWeights: Matrix<Scalar>?
+      if let setWeights {
+        var w = Matrix<Scalar>(rows: 0, columns: 0)
+        Kernels.gatherColumns(setWeights, indices, into: &w)
+        partWeights = w
+      }
+      try network.forward(partX, into: &trainingPass, training: false)
+      costSum = try network.cost(trainingPass, labels: partY, weights: partWeights) * Double(hi - lo)
+      if !metrics.isEmpty { metrics.add(outputs: trainingPass.caches[network.depth - 1].a, labels: partY) }
+    }
+    if !metrics.isEmpty { try metrics.reduce(over: communicator) }
+    return try communicator.sum(costSum) / Double(max(n, 1))
+  }
+
+  /// Every rank's hash of its parameters (FNV-1a over their bytes, every kind of every layer),
+  /// gathered by one all-reduce (each rank fills its own slot) and compared.
+  private func checkSynchronised(epoch: Int, step: Int) throws {
+    guard let communicator else { return }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for layer in network.layers {
+      for parameter in Parameter.all {
+        layer[parameter]?.withUnsafeBufferPointer { values in
+          for byte in UnsafeRawBufferPointer(values) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+      }
+    }
+    // Two exact 32-bit halves per rank, in float64.
+    var table = [Double](repeating: 0, count: 2 * communicator.size)
+    table[2 * communicator.rank] = Double(hash >> 32)
+    table[2 * communicator.rank + 1] = Double(hash & 0xffff_ffff)
+    try table.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
+      try communicator.allReduceSum(pointer)
+    }
+    let hashes = (0..<communicator.size).map { UInt64(table[2 * $0]) << 32 | UInt64(table[2 * $0 + 1]) }
+    let differing = hashes.indices.filter { hashes[$0] != hashes[0] }
+    guard differing.isEmpty else {
+      throw CommunicationError(
+        "epoch \(epoch), step \(step): the ranks' parameters differ (rank\(differing.count == 1 ? "" : "s") "
+          + "\(differing.map(String.init).joined(separator: ", ")) from rank 0); they must make the same updates")
+    }
   }
 
   /// What a data-parallel run cannot do (yet): batch normalisation (each rank's batch statistics

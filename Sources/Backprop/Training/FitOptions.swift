@@ -56,6 +56,10 @@ public struct FitOptions: Sendable, Hashable {
   public var clipNorm: Double?
   /// When to hand the training state to the checkpoint callback.
   public var checkpoint: CheckpointPolicy?
+  /// In a data-parallel run, every this many steps the ranks compare a hash of their
+  /// parameters and stop with a ``CommunicationError`` naming the step and the ranks when they
+  /// differ (they should never: every rank makes the same update); 0 never compares.
+  public var syncCheck = 0
 
   /// - Throws: ``ConfigurationError`` naming `epochs` or `batchSize` when not positive.
   public init(epochs: Int, batchSize: Int? = nil) throws(ConfigurationError) {
@@ -79,6 +83,9 @@ public struct FitOptions: Sendable, Hashable {
     for p in dropout { try Dropout.validate(rate: p) }
     if let clipNorm, !(clipNorm > 0) || !clipNorm.isFinite {
       throw ConfigurationError(parameter: "clipNorm", "\(clipNorm) must be a positive finite number")
+    }
+    guard syncCheck >= 0 else {
+      throw ConfigurationError(parameter: "syncCheck", "\(syncCheck) is negative; give 0 (never) or a number of steps")
     }
     if let hiddenLayers, dropout.count > 1, dropout.count != hiddenLayers {
       throw ConfigurationError(

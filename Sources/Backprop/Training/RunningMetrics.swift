@@ -46,21 +46,21 @@ struct RunningMetrics<Scalar: MatrixScalar>: Sendable {
   private let needsR2: Bool
 
   /// Examples added since ``reset()``.
-  private(set) var examples = 0
+  var examples = 0
   /// C[i][j] flattened, i·K + j.
-  private var counts: [Double]
-  private var occurs: [Bool]
-  private var logLossSum = 0.0
-  private var unitsRight = 0
-  private var squaredSum = 0.0
-  private var absoluteSum = 0.0
+  var counts: [Double]
+  var occurs: [Bool]
+  var logLossSum = 0.0
+  var unitsRight = 0
+  var squaredSum = 0.0
+  var absoluteSum = 0.0
   /// Per output: ȳₒ, SSTₒ and SSEₒ of the examples so far.
-  private var targetMean: [Double]
-  private var targetSquares: [Double]
-  private var residualSquares: [Double]
+  var targetMean: [Double]
+  var targetSquares: [Double]
+  var residualSquares: [Double]
   /// The scores of the examples so far, column by column, and their classes (ROC AUC only).
-  private var scores: Matrix<Scalar>
-  private var classes: [Int]
+  var scores: Matrix<Scalar>
+  var classes: [Int]
 
   /// - Parameters:
   ///   - names: the metrics to report; those that do not apply to the output are left out (as ``EpochMetrics``).

@@ -79,6 +79,64 @@ import Testing
     }
   }
 
+  /// Each rank evaluates its part of the training and validation sets and the sums are
+  /// combined: the epoch's metrics (counts, log-loss, ROC AUC from every example's scores, and
+  /// for regression MSE, MAE and R² merged from per-rank means) and validation cost are one
+  /// process's exact ones.
+  @Test(arguments: [2, 3])
+  func metricsAndValidationAreTheWholeSets(ranks: Int) throws {
+    let (x, y) = Self.data(as: Double.self)
+    let validation = LabeledBatch(x: x, y: y)
+    var options = try FitOptions(epochs: 2, batchSize: 16)
+    options.metrics = [.accuracy, .f1, .logLoss, .rocAUC]
+    options.trainingMetrics = true
+    options.exactTrainingMetrics = true
+    options.l2 = 0.01
+    var single = try Self.network(as: Double.self)
+    let expected = try single.fit(
+      x: x, y: y, validation: validation, optimizer: .adam(learningRate: 0.01), options: options)
+    let start = try Self.network(as: Double.self)
+    let fixed = options
+    let results = try ThreadCommunicator.run(ranks: ranks) { rank in
+      var network = start
+      return try network.fit(
+        x: x, y: y, validation: validation, optimizer: .adam(learningRate: 0.01), options: fixed, distributed: rank)
+    }.map { try $0.get() }
+    for history in results {
+      for (got, want) in zip(history.epochs, expected.epochs) {
+        #expect(abs(got.validationCost! - want.validationCost!) <= 1e-10 * want.validationCost!)
+        #expect(want.metrics.count == 4 && want.validationMetrics.count == 4)
+        for (name, value) in want.metrics {
+          #expect(abs((got.metrics[name] ?? .nan) - value) <= 1e-9, "\(ranks) ranks, epoch \(want.epoch), \(name)")
+        }
+        for (name, value) in want.validationMetrics {
+          #expect(
+            abs((got.validationMetrics[name] ?? .nan) - value) <= 1e-9,
+            "\(ranks) ranks, epoch \(want.epoch), validation \(name)")
+        }
+      }
+    }
+    // Regression: R² merged from each rank's (n, ȳ, SST).
+    var generator = DefaultGenerator(seed: 3)
+    let targets = Matrix<Double>.randomNormal(rows: 2, columns: x.columns, using: &generator)
+    var regression = try Network<Double>(
+      layerSizes: [5, 8, 2], hiddenActivation: .tanh, output: .identity, initializer: .xavier, using: &generator)
+    var regressionOptions = try FitOptions(epochs: 1, batchSize: 20)
+    regressionOptions.metrics = [.mse, .mae, .r2]
+    regressionOptions.exactTrainingMetrics = true
+    let regressionStart = regression
+    let want = try regression.fit(x: x, y: targets, optimizer: .sgd(learningRate: 0.05), options: regressionOptions)
+    let fixedRegression = regressionOptions
+    let got = try ThreadCommunicator.run(ranks: ranks) { rank in
+      var network = regressionStart
+      return try network.fit(
+        x: x, y: targets, optimizer: .sgd(learningRate: 0.05), options: fixedRegression, distributed: rank)
+    }.map { try $0.get() }
+    for name in ["mse", "mae", "r2"] {
+      #expect(abs(got[0].epochs[0].metrics[name]! - want.epochs[0].metrics[name]!) <= 1e-10, "\(name)")
+    }
+  }
+
   /// Float32: the same within float32's rounding (the sums are taken in another order).
   @Test func float32WithinItsRounding() throws {
     let options = try FitOptions(epochs: 3, batchSize: 20)
@@ -115,6 +173,36 @@ import Testing
         x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 16), distributed: group[0])
     }
     #expect(norm?.parameter == "batchNormalization")
+  }
+
+  /// Ranks that hold different parameters (here: they started from different networks) are
+  /// caught by the hash comparison at the first check, on every rank, naming the step.
+  @Test func driftBetweenRanksIsCaught() throws {
+    let (x, y) = Self.data(as: Double.self)
+    var options = try FitOptions(epochs: 2, batchSize: 16)
+    options.syncCheck = 3
+    let everyThird = options
+    let results = ThreadCommunicator.run(ranks: 2) { rank in
+      var generator = DefaultGenerator(seed: UInt64(10 + rank.rank))
+      var network = try Network<Double>(
+        layerSizes: [5, 6, 4], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
+      try network.fit(x: x, y: y, optimizer: .sgd(learningRate: 0.1), options: everyThird, distributed: rank)
+    }
+    for result in results {
+      #expect(throws: CommunicationError.self) { try result.get() }
+      if case .failure(let error as CommunicationError) = result {
+        #expect(error.message.contains("epoch 1, step 3") && error.message.contains("rank 1"), "\(error)")
+      }
+    }
+    // The same ranks from the same network pass every check.
+    options.syncCheck = 1
+    let everyStep = options
+    let start = try Self.network(as: Double.self)
+    let agreeing = ThreadCommunicator.run(ranks: 2) { rank in
+      var network = start
+      return try network.fit(x: x, y: y, optimizer: .sgd(learningRate: 0.1), options: everyStep, distributed: rank)
+    }
+    for result in agreeing { #expect(throws: Never.self) { try result.get() } }
   }
 
   /// A rank that leaves (it failed) does not leave the others waiting: they get an error.

@@ -81,6 +81,108 @@ struct MPITests {
     }
   }
 
+  /// Ctrl-C on the launcher: every rank stops at the same step, rank 0 leaves a checkpoint, and
+  /// `mpirun … train --resume` (on 3 ranks, where the run had 2) finishes with the model an
+  /// uninterrupted single process trains for as many epochs.
+  @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"))
+  func anInterruptedRunResumesOnAnyNumberOfRanks() throws {
+    guard let mpirun = Self.mpirun, let backprop = BackpropExecutable.url else { return }
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let checkpoints = folder.appendingPathComponent("run").path
+    let resumed = folder.appendingPathComponent("resumed.safetensors").path
+    let arguments = [
+      "train", "--data", folder.appendingPathComponent("t.csv").path, "--layers", "3,32,3", "--output", "softmax",
+      "--batch-size", "6", "--dtype", "float64", "--optimizer", "adam", "--learning-rate", "0.001", "--quiet",
+      "--save", resumed,
+    ]
+    // mpirun inherits the test process's signal mask, in which SIGINT is blocked (it would stay pending for
+    // ever); a terminal's Ctrl-C reaches an mpirun whose mask is empty, so it is started with an empty one.
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+      [
+        "python3", "-c",
+        "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+        mpirun.path, "--allow-run-as-root", "--oversubscribe", "-np", "2", backprop.path,
+      ] + arguments + ["--epochs", "1000000", "--checkpoint-dir", checkpoints, "--checkpoint-every", "1"]
+    process.standardOutput = FileHandle.nullDevice
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    func newest() -> String? {
+      ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints)) ?? [])
+        .filter { $0.hasPrefix("checkpoint-") && $0.hasSuffix(".safetensors") }.sorted().last
+    }
+    let deadline = Date().addingTimeInterval(60)
+    while newest() == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    kill(process.processIdentifier, SIGINT)
+    // Never hang: a launcher that ignored the signal is killed after 60 s (and the test fails).
+    let pid = process.processIdentifier
+    let watchdog = Thread {
+      Thread.sleep(forTimeInterval: 60)
+      kill(pid, SIGKILL)
+    }
+    watchdog.start()
+    let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus != 0 && message.contains("Resume with"), "\(message)")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpoints)) ?? []
+    #expect(!names.contains { $0.hasSuffix(".tmp") }, "\(names)")
+    // checkpoint-EEEEEE-XXXXXXXX: the epoch it resumes in.
+    let last = try #require(newest())
+    let epoch = try #require(Int(last.dropFirst("checkpoint-".count).prefix(6)))
+    let finish = try mpi(3, ["train", "--resume", checkpoints, "--epochs", String(epoch + 1)])
+    #expect(finish.status == 0, "\(finish.error)")
+    #expect(finish.error.contains("it ran on 2 ranks and continues on 3"), "\(finish.error)")
+    let reference = folder.appendingPathComponent("reference.safetensors").path
+    var single = arguments
+    single[single.count - 1] = reference
+    let one = try BackpropExecutable.run(single + ["--epochs", String(epoch + 1)])
+    #expect(one.status == 0, "\(one.error)")
+    let difference = try difference(reference, resumed)
+    #expect(difference <= 1e-10, "resumed at epoch \(epoch): \(difference)")
+  }
+
+  /// The MNIST files of `../shared/data`, when present.
+  static let mnist: (images: String, labels: String)? = {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "../../../../shared/data/mnist"
+    ).standardizedFileURL.path
+    let images = folder + "/t10k-images-idx3-ubyte.gz"
+    let labels = folder + "/t10k-labels-idx1-ubyte.gz"
+    return FileManager.default.fileExists(atPath: images) ? (images, labels) : nil
+  }()
+
+  /// The real data: `mpirun -np 2` on the MNIST files, with a validation part and a report,
+  /// gives one process's model to 1e-10, and rank 0 writes one report.
+  @Test(
+    .enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"),
+    .enabled(if: mnist != nil, "../shared/data/mnist is absent"))
+  func mnistGivesOneProcesssModel() throws {
+    guard let (images, labels) = Self.mnist else { return }
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func arguments(_ save: String) -> [String] {
+      [
+        "train", "--x", images, "--y", labels, "--examples", ":3000", "--validation-split", "0.2", "--scale", "255",
+        "--layers", "784,64,10", "--activation", "relu", "--output", "softmax", "--epochs", "2", "--batch-size", "50",
+        "--optimizer", "adam", "--learning-rate", "0.001", "--dtype", "float64", "--save", save, "--quiet",
+      ]
+    }
+    let one = folder.appendingPathComponent("one.safetensors").path
+    let two = folder.appendingPathComponent("two.safetensors").path
+    let report = folder.appendingPathComponent("report").path
+    let single = try BackpropExecutable.run(arguments(one))
+    #expect(single.status == 0, "\(single.error)")
+    let parallel = try mpi(2, arguments(two) + ["--report", report])
+    #expect(parallel.status == 0, "\(parallel.error)")
+    let difference = try difference(one, two)
+    #expect(difference <= 1e-10, "\(difference)")
+    #expect(FileManager.default.fileExists(atPath: report + "/index.html"))
+    #expect(parallel.output.components(separatedBy: "Validation accuracy").count == 2, "\(parallel.output)")
+  }
+
   /// `--distributed off` under mpirun: each process trains its own model, as before.
   @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"))
   func distributedOffTrainsIndependently() throws {
