@@ -17,7 +17,8 @@ struct Info: ParsableCommand {
       Threads: --threads, else BACKPROP_THREADS, else the processors available to the process.
 
       MPI (for `mpirun -np N backprop train …`, data-parallel training) is found at run time too: \
-      BACKPROP_MPI names the library, else Open MPI's libmpi.so.40, then MPICH's libmpi.so.12.
+      BACKPROP_MPI names the library, else Open MPI's libmpi.so.40 or MPICH's libmpi.so.12 \
+      (libmpich.so.12 on Debian), the launcher's own first.
 
         backprop info
         BACKPROP_BLAS=none backprop info --json

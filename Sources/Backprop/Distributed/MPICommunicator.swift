@@ -10,8 +10,9 @@
 /// a process that never asks for it never loads it.
 ///
 /// The library is the one named by `BACKPROP_MPI` (a file name or a path), else Open MPI's
-/// `libmpi.so.40`, MPICH's `libmpi.so.12` (also Intel MPI, MVAPICH and Cray MPICH, which share
-/// its ABI), then `libmpi.so`. Both ABIs are spoken: Open MPI's handles are the addresses of
+/// `libmpi.so.40`, MPICH's `libmpi.so.12` or `libmpich.so.12` (Debian's name; Intel MPI,
+/// MVAPICH and Cray MPICH share the ABI), then `libmpi.so` — the launcher's own first (Hydra
+/// and PMI set `PMI_RANK`, Open MPI's `mpirun` sets `OMPI_COMM_WORLD_SIZE`). Both ABIs are spoken: Open MPI's handles are the addresses of
 /// its predefined objects (`ompi_mpi_comm_world`, `ompi_mpi_double`, `ompi_mpi_op_sum`, taken
 /// with `dlsym`), MPICH's are the integer constants of its `mpi.h`.
 ///
@@ -69,6 +70,11 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     }
     try mpi.initialize()
     let (rank, size) = try mpi.rankAndSize()
+    if let launched = launcherSize, launched != size {
+      throw CommunicationError(
+        "\(mpi.path) sees \(size) process\(size == 1 ? "" : "es") but the launcher started \(launched): "
+          + "it is not the launcher's MPI; set BACKPROP_MPI to the library of the MPI that runs mpirun")
+    }
     let world = MPICommunicator(mpi: mpi, rank: rank, size: size)
     worldCommunicator = world
     return world
@@ -176,7 +182,12 @@ public final class MPILibrary: @unchecked Sendable {
   /// The library `BACKPROP_MPI` names, else the first of the usual names that loads.
   static func load() -> (library: MPILibrary?, problem: String?) {
     let requested = getenv("BACKPROP_MPI").map { String(cString: $0) }
-    let candidates = requested.map { [$0] } ?? ["libmpi.so.40", "libmpi.so.12", "libmpi.so"]
+    // The launcher's own library first: Open MPI's mpirun sets OMPI_*, MPICH's Hydra (and Slurm's
+    // PMI) set PMI_*; an MPI that is not the launcher's would see a world of one process.
+    let openMPI = ["libmpi.so.40"]
+    let mpich = ["libmpi.so.12", "libmpich.so.12"]  // upstream's name, and Debian's
+    let launchedByMPICH = getenv("PMI_RANK") != nil && getenv("OMPI_COMM_WORLD_SIZE") == nil
+    let candidates = requested.map { [$0] } ?? (launchedByMPICH ? mpich + openMPI : openMPI + mpich) + ["libmpi.so"]
     var problems = [String]()
     for name in candidates {
       switch DynamicLibrary.open(name, global: true) {

@@ -7,9 +7,13 @@ import Testing
 /// `apt-get install openmpi-bin`); skipped with a message where `mpirun` is absent.
 @Suite(.enabled(if: BackpropExecutable.url != nil, "the backprop executable is not built next to the tests"))
 struct MPITests {
-  /// `mpirun`, when installed.
-  static let mpirun: URL? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun", "/opt/openmpi/bin/mpirun"]
-    .map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  /// Open MPI's `mpirun` (its options are used below), when installed.
+  static let mpirun: URL? = ["/usr/bin/mpirun.openmpi", "/usr/bin/mpirun", "/usr/local/bin/mpirun"]
+    .map(URL.init(fileURLWithPath:)).first { url in
+      guard FileManager.default.isExecutableFile(atPath: url.path) else { return false }
+      let target = url.resolvingSymlinksInPath().lastPathComponent
+      return ["orterun", "prterun", "mpirun", "mpirun.openmpi"].contains(target)
+    }
 
   /// A folder with t.csv: 90 rows of three features and a class 0, 1 or 2.
   func makeTable() throws -> URL {
@@ -181,6 +185,29 @@ struct MPITests {
     #expect(difference <= 1e-10, "\(difference)")
     #expect(FileManager.default.fileExists(atPath: report + "/index.html"))
     #expect(parallel.output.components(separatedBy: "Validation accuracy").count == 2, "\(parallel.output)")
+  }
+
+  /// MPICH's launcher (Hydra), when installed beside Open MPI (`apt-get install mpich`).
+  static let mpichLauncher: URL? = ["/usr/bin/mpirun.mpich", "/usr/bin/mpiexec.hydra"]
+    .map(URL.init(fileURLWithPath:)).first { FileManager.default.isExecutableFile(atPath: $0.path) }
+
+  /// The MPICH ABI (integer handles, `libmpich.so.12` or `libmpi.so.12`), chosen because Hydra
+  /// launched the processes: the same model as one process.
+  @Test(.enabled(if: mpichLauncher != nil, "MPICH is not installed (apt-get install mpich)"))
+  func mpichGivesOneProcesssModel() throws {
+    guard let hydra = Self.mpichLauncher, let backprop = BackpropExecutable.url else { return }
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let one = folder.appendingPathComponent("one.safetensors").path
+    let two = folder.appendingPathComponent("two.safetensors").path
+    let extra = ["--optimizer", "adam", "--learning-rate", "0.01", "--dropout", "0.2"]
+    let single = try BackpropExecutable.run(train(folder, save: one, extra))
+    #expect(single.status == 0, "\(single.error)")
+    let parallel = try Subprocess.run(hydra, ["-np", "2", backprop.path] + train(folder, save: two, extra))
+    #expect(parallel.status == 0, "\(parallel.error)")
+    #expect(parallel.error.contains("on 2 ranks"), "\(parallel.error)")
+    let difference = try difference(one, two)
+    #expect(difference <= 1e-10, "\(difference)")
   }
 
   /// `--distributed off` under mpirun: each process trains its own model, as before.
