@@ -318,6 +318,7 @@ struct Fitter<Scalar: MatrixScalar> {
     let ranks = communicator?.size ?? 1
     let rank = communicator?.rank ?? 0
     let parallel = ranks > 1
+    if parallel { try checkSameRun(validation: validation, firstEpoch: firstEpoch, start: resumeStart) }
     var stopAgreed = false
     var allSteps = 0
     var epoch = firstEpoch
@@ -570,6 +571,51 @@ struct Fitter<Scalar: MatrixScalar> {
     }
     if !metrics.isEmpty { try metrics.reduce(over: communicator) }
     return try communicator.sum(costSum) / Double(max(n, 1))
+  }
+
+  /// Before the first step of a data-parallel run: every rank must train the same run (the
+  /// same examples, features, batch, epochs, seed, starting point and parameters), or the ranks
+  /// would take different numbers of steps and wait for each other for ever. Each rank's
+  /// figures are gathered (one slot per rank) and compared; a difference stops every rank with
+  /// an error naming the figure and the ranks.
+  private func checkSameRun(validation: LabeledBatch<Scalar>?, firstEpoch: Int, start: Int) throws {
+    guard let communicator else { return }
+    var parameterHash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for layer in network.layers {
+      for parameter in Parameter.all {
+        layer[parameter]?.withUnsafeBufferPointer { values in
+          for byte in UnsafeRawBufferPointer(values) {
+            parameterHash = (parameterHash ^ UInt64(byte)) &* 0x100_0000_01b3
+          }
+        }
+      }
+    }
+    let figures: [(name: String, value: Double)] = [
+      ("training examples", Double(x.columns)), ("features", Double(x.rows)),
+      ("validation examples", Double(validation?.x.columns ?? 0)),
+      ("batch size", Double(options.batchSize ?? x.columns)), ("epochs", Double(options.epochs)),
+      ("seed", Double(options.seed % (1 << 52))), ("first epoch", Double(firstEpoch)), ("first example", Double(start)),
+      ("parameters (hash, high half)", Double(parameterHash >> 32)),
+      ("parameters (hash, low half)", Double(parameterHash & 0xffff_ffff)),
+    ]
+    let count = figures.count
+    var table = [Double](repeating: 0, count: count * communicator.size)
+    for (k, figure) in figures.enumerated() { table[communicator.rank * count + k] = figure.value }
+    try table.withUnsafeMutableBufferPointer { (pointer) throws(CommunicationError) in
+      try communicator.allReduceSum(pointer)
+    }
+    for (k, figure) in figures.enumerated() {
+      let values = (0..<communicator.size).map { table[$0 * count + k] }
+      let differing = values.indices.filter { values[$0] != values[0] }
+      guard differing.isEmpty else {
+        let shown =
+          figure.name.hasPrefix("parameters")
+          ? "" : " (rank 0: \(Int(values[0])), rank \(differing[0]): \(Int(values[differing[0]])))"
+        throw CommunicationError(
+          "the ranks do not train the same run: their \(figure.name) differ\(shown); every rank must read the "
+            + "same data with the same options and start from the same network")
+      }
+    }
   }
 
   /// Every rank's hash of its parameters (FNV-1a over their bytes, every kind of every layer),

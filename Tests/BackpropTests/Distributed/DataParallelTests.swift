@@ -175,18 +175,20 @@ import Testing
     #expect(norm?.parameter == "batchNormalization")
   }
 
-  /// Ranks that hold different parameters (here: they started from different networks) are
-  /// caught by the hash comparison at the first check, on every rank, naming the step.
+  /// Ranks whose parameters drift apart (here: they are given different L2 strengths, so their
+  /// updates differ) are caught by the hash comparison at the first check, on every rank,
+  /// naming the step; ranks that agree pass every check.
   @Test func driftBetweenRanksIsCaught() throws {
     let (x, y) = Self.data(as: Double.self)
     var options = try FitOptions(epochs: 2, batchSize: 16)
     options.syncCheck = 3
     let everyThird = options
+    let start = try Self.network(as: Double.self)
     let results = ThreadCommunicator.run(ranks: 2) { rank in
-      var generator = DefaultGenerator(seed: UInt64(10 + rank.rank))
-      var network = try Network<Double>(
-        layerSizes: [5, 6, 4], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
-      try network.fit(x: x, y: y, optimizer: .sgd(learningRate: 0.1), options: everyThird, distributed: rank)
+      var network = start
+      var own = everyThird
+      own.l2 = rank.rank == 0 ? 0 : 0.5
+      try network.fit(x: x, y: y, optimizer: .sgd(learningRate: 0.1), options: own, distributed: rank)
     }
     for result in results {
       #expect(throws: CommunicationError.self) { try result.get() }
@@ -194,15 +196,44 @@ import Testing
         #expect(error.message.contains("epoch 1, step 3") && error.message.contains("rank 1"), "\(error)")
       }
     }
-    // The same ranks from the same network pass every check.
     options.syncCheck = 1
     let everyStep = options
-    let start = try Self.network(as: Double.self)
     let agreeing = ThreadCommunicator.run(ranks: 2) { rank in
       var network = start
       return try network.fit(x: x, y: y, optimizer: .sgd(learningRate: 0.1), options: everyStep, distributed: rank)
     }
     for result in agreeing { #expect(throws: Never.self) { try result.get() } }
+  }
+
+  /// Ranks that would not train the same run (other data, another starting network) are
+  /// stopped before the first step with an error that names what differs, instead of waiting
+  /// for each other for ever when their numbers of steps differ.
+  @Test func ranksThatDoNotTrainTheSameRunAreStopped() throws {
+    let (x, y) = Self.data(as: Double.self)
+    let options = try FitOptions(epochs: 1, batchSize: 16)
+    let start = try Self.network(as: Double.self)
+    let fewer = ThreadCommunicator.run(ranks: 2) { rank in
+      var network = start
+      let m = rank.rank == 0 ? x.columns : x.columns - 7
+      let part = try Dataset(x: x.converted(to: Double.self), y: y).examples(start: 0, end: m)
+      try network.fit(x: part.x, y: part.y, optimizer: .sgd(), options: options, distributed: rank)
+    }
+    for result in fewer {
+      if case .failure(let error as CommunicationError) = result {
+        #expect(error.message.contains("training examples differ (rank 0: 103, rank 1: 96)"), "\(error)")
+      } else {
+        Issue.record("expected a CommunicationError, got \(result)")
+      }
+    }
+    let otherStart = ThreadCommunicator.run(ranks: 2) { rank in
+      var generator = DefaultGenerator(seed: UInt64(10 + rank.rank))
+      var network = try Network<Double>(
+        layerSizes: [5, 16, 8, 4], hiddenActivation: .tanh, output: .softmax, initializer: .xavier, using: &generator)
+      try network.fit(x: x, y: y, optimizer: .sgd(), options: options, distributed: rank)
+    }
+    for result in otherStart {
+      #expect(throws: CommunicationError.self) { try result.get() }
+    }
   }
 
   /// A rank that leaves (it failed) does not leave the others waiting: they get an error.
