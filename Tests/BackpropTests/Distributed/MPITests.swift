@@ -31,10 +31,11 @@ struct MPITests {
     return folder
   }
 
-  func train(_ folder: URL, save: String, _ extra: [String]) -> [String] {
+  func train(_ folder: URL, save: String, _ extra: [String], epochs: Int = 5) -> [String] {
     [
       "train", "--data", folder.appendingPathComponent("t.csv").path, "--layers", "3,12,3", "--output", "softmax",
-      "--epochs", "5", "--batch-size", "14", "--dtype", "float64", "--standardize", "--l2", "0.01", "--save", save,
+      "--epochs", String(epochs), "--batch-size", "14", "--dtype", "float64", "--standardize", "--l2", "0.01", "--save",
+      save,
       "--print-every", "1",
     ] + extra
   }
@@ -208,6 +209,53 @@ struct MPITests {
     #expect(parallel.error.contains("on 2 ranks"), "\(parallel.error)")
     let difference = try difference(one, two)
     #expect(difference <= 1e-10, "\(difference)")
+  }
+
+  /// A rank that dies (kill -9) does not leave the others waiting in an all-reduce: the
+  /// launcher ends the run within a bounded time (Open MPI's mpirun: about 2 s here; the test
+  /// allows 30) with a non-zero status.
+  @Test(.enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"))
+  func aRankThatDiesEndsTheRun() throws {
+    guard let mpirun = Self.mpirun, let backprop = BackpropExecutable.url else { return }
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let process = Process()
+    process.executableURL = mpirun
+    process.arguments =
+      ["--allow-run-as-root", "--oversubscribe", "-np", "2", backprop.path]
+      + train(folder, save: folder.appendingPathComponent("m.safetensors").path, ["--quiet"], epochs: 1_000_000)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    // The ranks: the launcher's children that run backprop.
+    func ranks() -> [Int32] {
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+      return entries.compactMap { Int32($0) }.filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")")
+        else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+        return fields.count > 2 && Int32(fields[1]) == process.processIdentifier && command.contains("backprop")
+      }
+    }
+    let deadline = Date().addingTimeInterval(30)
+    while ranks().count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    Thread.sleep(forTimeInterval: 0.5)  // into training
+    let victims = ranks()
+    try #require(victims.count == 2, "the ranks did not start: \(victims)")
+    let killed = Date()
+    kill(victims[1], SIGKILL)
+    let pid = process.processIdentifier
+    let watchdog = Thread {
+      Thread.sleep(forTimeInterval: 60)
+      kill(pid, SIGKILL)
+    }
+    watchdog.start()
+    process.waitUntilExit()
+    let seconds = Date().timeIntervalSince(killed)
+    #expect(process.terminationStatus != 0)
+    #expect(seconds < 30, "the run ended \(seconds) s after a rank died")
   }
 
   /// `--distributed off` under mpirun: each process trains its own model, as before.
