@@ -81,7 +81,7 @@ struct BackpropCommand: ParsableCommand {
       var message = RunFile.locating(FlagNames.message(root.fullMessage(for: error), for: error))
       // Under a launcher, the ranks other than 0 keep quiet about usage errors (every rank has the
       // same arguments, so rank 0 says it once) and name themselves in any other.
-      if let rank = Distributed.launcherRank, rank > 0, MPICommunicator.launcherSize ?? 1 > 1 {
+      if let rank = MPICommunicator.launcherRank, rank > 0, MPICommunicator.launcherSize ?? 1 > 1 {
         message = exitStatus(for: error, parserCode: code.rawValue) == 2 ? "" : "rank \(rank): " + message
       }
       if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }

@@ -16,15 +16,6 @@ enum Distributed {
   /// The world this process trains in, once `train` asked for it.
   nonisolated(unsafe) private(set) static var world: MPICommunicator?
 
-  /// This process's rank as the launcher set it (before MPI is initialised), or nil.
-  static var launcherRank: Int? {
-    for name in ["OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "MPI_LOCALRANKID", "SLURM_PROCID"] {
-      if name == "SLURM_PROCID" && ProcessInfo.processInfo.environment["SLURM_STEP_ID"] == nil { continue }
-      if let text = ProcessInfo.processInfo.environment[name], let rank = Int(text) { return rank }
-    }
-    return nil
-  }
-
   /// Whether this process prints and writes: rank 0, or any process outside a data-parallel run.
   static var isLeader: Bool { (world?.rank ?? 0) == 0 }
 

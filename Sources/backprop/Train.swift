@@ -321,7 +321,7 @@ struct Train: ParsableCommand {
     do {
       history = try safety.deterministic ? Kernels.withBackend(.builtin) { try fit() } : fit()
     } catch let interrupted as TrainingInterrupted {
-      if communicator.map({ $0.rank == 0 }) ?? true {
+      if Distributed.isLeader {
         FileHandleOutput.standardError(
           "Interrupted (\(interrupted)); saved \(lastCheckpoint ?? "a checkpoint"). "
             + "Resume with: backprop train --resume \(safety.checkpointDir ?? "DIR")")
@@ -332,7 +332,7 @@ struct Train: ParsableCommand {
       var message = FlagNames.commandLine("\(diverged)")
       if let lastCheckpoint { message += ". The last good checkpoint is \(lastCheckpoint)" }
       if let save { message += "; \(save) was not written" }
-      if communicator.map({ $0.rank == 0 }) ?? true { FileHandleOutput.standardError("Error: " + message) }
+      if Distributed.isLeader { FileHandleOutput.standardError("Error: " + message) }
       Distributed.finish()  // every rank saw the same (summed) cost
       throw ExitCode.failure
     }
@@ -404,7 +404,7 @@ struct Train: ParsableCommand {
           network: network, preprocessing: preprocessing, settings: settings, options: options,
           resumed: recorded ?? resumed?.configuration))
     }
-    if communicator.map({ $0.rank != 0 }) ?? false { return }
+    if !Distributed.isLeader { return }
     FileHandleOutput.standardError(
       "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples"
         + (communicator.map { " on \($0.size) ranks" } ?? "") + ", "

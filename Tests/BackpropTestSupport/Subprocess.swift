@@ -33,6 +33,16 @@ public enum Subprocess {
       error: String(decoding: errorData.data, as: UTF8.self))
   }
 
+  /// Never hang a test on a child that ignored a signal: kills `process` (SIGKILL) after
+  /// `seconds` unless it has exited by then (the test then fails on its status or output).
+  public static func killIfStillRunning(_ process: Process, after seconds: Double = 60) {
+    let watchdog = Thread {
+      Thread.sleep(forTimeInterval: seconds)
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    watchdog.start()
+  }
+
   /// Runs `python3 arguments…` (found on the PATH).
   public static func python(_ arguments: [String]) throws -> Result {
     try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)

@@ -48,6 +48,17 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     return nil
   }
 
+  /// This process's rank as the launcher set it (`OMPI_COMM_WORLD_RANK`, `PMI_RANK`,
+  /// `PMIX_RANK`, Slurm's `SLURM_PROCID` in an `srun` step), known before MPI is initialised;
+  /// nil when no launcher started this process.
+  public static var launcherRank: Int? {
+    for name in ["OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK", "MPI_LOCALRANKID", "SLURM_PROCID"] {
+      if name == "SLURM_PROCID" && getenv("SLURM_STEP_ID") == nil { continue }
+      if let text = getenv(name), let rank = Int(String(cString: text)) { return rank }
+    }
+    return nil
+  }
+
   /// The loaded library (`nil` when none could be loaded), and why not.
   public static var library: MPILibrary? { loaded.library }
   /// Why no MPI library could be loaded (each candidate and its `dlopen` error), or nil.
@@ -56,7 +67,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
   private static let loaded: (library: MPILibrary?, problem: String?) = MPILibrary.load()
 
   private nonisolated(unsafe) static var worldCommunicator: MPICommunicator?
-  private static let worldLock = NSLockLike()
+  private static let worldLock = PthreadMutex()
 
   /// The world communicator, MPI initialised on first use (`MPI_Init_thread` asking for
   /// `MPI_THREAD_FUNNELED`: only this thread calls MPI; the kernel threads never do).
@@ -96,7 +107,7 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
 }
 
 /// A lock usable from a static context without Foundation: a pthread mutex.
-final class NSLockLike: @unchecked Sendable {
+final class PthreadMutex: @unchecked Sendable {
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   init() { pthread_mutex_init(mutex, nil) }
   func lock() { pthread_mutex_lock(mutex) }
@@ -128,6 +139,8 @@ public final class MPILibrary: @unchecked Sendable {
   private let sum: Int
   private let errorsReturn: Int
   private let inPlace: UnsafeRawPointer?
+  /// `MPI_Allreduce`, looked up once (every training step calls it).
+  private let allreduceAddress: UnsafeMutableRawPointer?
 
   private typealias Initialized = @convention(c) (UnsafeMutablePointer<Int32>?) -> Int32
   private typealias InitThread =
@@ -160,6 +173,7 @@ public final class MPILibrary: @unchecked Sendable {
     self.library = library
     self.path = path
     self.abi = abi
+    allreduceAddress = library.address(of: "MPI_Allreduce")
     switch abi {
     case .openMPI:
       func address(_ symbol: String) -> Int { Int(bitPattern: library.address(of: symbol)) }
@@ -285,14 +299,15 @@ public final class MPILibrary: @unchecked Sendable {
       let piece = min(count - start, 1 << 30)
       let pointer = buffer + start * stride
       let code: Int32
+      guard let allreduceAddress else { throw CommunicationError("\(path) has no MPI_Allreduce") }
       switch abi {
       case .openMPI:
-        let allreduce = try function("MPI_Allreduce", AllreduceO.self)
+        let allreduce = unsafeBitCast(allreduceAddress, to: AllreduceO.self)
         code = allreduce(
           inPlace, pointer, Int32(piece), UnsafeRawPointer(bitPattern: type), UnsafeRawPointer(bitPattern: sum),
           UnsafeRawPointer(bitPattern: comm))
       case .mpich:
-        let allreduce = try function("MPI_Allreduce", AllreduceM.self)
+        let allreduce = unsafeBitCast(allreduceAddress, to: AllreduceM.self)
         code = allreduce(
           inPlace, pointer, Int32(piece), Int32(truncatingIfNeeded: type), Int32(truncatingIfNeeded: sum),
           Int32(truncatingIfNeeded: comm))

@@ -580,16 +580,7 @@ struct Fitter<Scalar: MatrixScalar> {
   /// an error naming the figure and the ranks.
   private func checkSameRun(validation: LabeledBatch<Scalar>?, firstEpoch: Int, start: Int) throws {
     guard let communicator else { return }
-    var parameterHash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for layer in network.layers {
-      for parameter in Parameter.all {
-        layer[parameter]?.withUnsafeBufferPointer { values in
-          for byte in UnsafeRawBufferPointer(values) {
-            parameterHash = (parameterHash ^ UInt64(byte)) &* 0x100_0000_01b3
-          }
-        }
-      }
-    }
+    let parameterHash = network.parameterHash
     let figures: [(name: String, value: Double)] = [
       ("training examples", Double(x.columns)), ("features", Double(x.rows)),
       ("validation examples", Double(validation?.x.columns ?? 0)),
@@ -618,18 +609,10 @@ struct Fitter<Scalar: MatrixScalar> {
     }
   }
 
-  /// Every rank's hash of its parameters (FNV-1a over their bytes, every kind of every layer),
-  /// gathered by one all-reduce (each rank fills its own slot) and compared.
+  /// Every rank's `Network.parameterHash`, gathered by one all-reduce (each rank fills its own slot) and compared.
   private func checkSynchronised(epoch: Int, step: Int) throws {
     guard let communicator else { return }
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for layer in network.layers {
-      for parameter in Parameter.all {
-        layer[parameter]?.withUnsafeBufferPointer { values in
-          for byte in UnsafeRawBufferPointer(values) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        }
-      }
-    }
+    let hash = network.parameterHash
     // Two exact 32-bit halves per rank, in float64.
     var table = [Double](repeating: 0, count: 2 * communicator.size)
     table[2 * communicator.rank] = Double(hash >> 32)
@@ -686,4 +669,20 @@ struct Fitter<Scalar: MatrixScalar> {
 extension Duration {
   /// The duration in seconds.
   var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
+
+extension Network {
+  /// FNV-1a over the bytes of every parameter of every layer (``Parameter``): equal on two
+  /// processes exactly when their parameters are bit for bit the same (a data-parallel run's check).
+  var parameterHash: UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for layer in layers {
+      for parameter in Parameter.all {
+        layer[parameter]?.withUnsafeBufferPointer { values in
+          for byte in UnsafeRawBufferPointer(values) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+      }
+    }
+    return hash
+  }
 }

@@ -165,30 +165,39 @@ struct ColumnMatchingTests {
     }
   }
 
-  /// Baseline: "layer 1: no batch statistics to take the batch-normalisation gradient through".
-  /// The batch-norm quantities are checked against the formulas computed here from W, b, γ, β and X.
-  @Test func explainShowsABatchNormalisedModel() throws {
+  /// Trains a 3-4-3 float64 model on the animals table with `options`, runs `explain --dump` on
+  /// `examples` of its rows and returns explain's output, the arrays it dumped and the stored model.
+  func explainDump(_ options: [String], epochs: Int, examples: Int) throws -> (
+    output: String, matrix: (String) throws -> Matrix<Double>, stored: Model<Double>
+  ) {
     let folder = try makeFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let table = folder.appendingPathComponent("animals.csv").path
     try write(["length", "weight", "ratio", "kind"], rows(), order: [0, 1, 2, 3], to: table)
-    let model = folder.appendingPathComponent("bn.safetensors").path
-    let trained = try run([
-      "train", "--data", table, "--layers", "3,4,3", "--output", "softmax", "--standardize", "--batch-norm",
-      "--epochs", "3", "--batch-size", "16", "--print-every", "0", "--dtype", "float64", "--save", model,
-    ])
+    let model = folder.appendingPathComponent("m.safetensors").path
+    let trained = try run(
+      ["train", "--data", table, "--layers", "3,4,3", "--output", "softmax", "--standardize"] + options + [
+        "--epochs", String(epochs), "--batch-size", "16", "--print-every", "0", "--dtype", "float64", "--save", model,
+      ])
     #expect(trained.status == 0, "\(trained.error)")
     let dump = folder.appendingPathComponent("batch.npz").path
-    let explained = try run(["explain", "--model", model, "--data", table, "--examples", "9", "--dump", dump])
+    let explained = try run([
+      "explain", "--model", model, "--data", table, "--examples", String(examples), "--dump", dump,
+    ])
     #expect(explained.status == 0, "\(explained.error)")
-    #expect(explained.output.contains("μ1") && explained.output.contains("dγ1"), "\(explained.output)")
-
     let arrays = try NPZArchive.read(path: dump)
-    func matrix(_ name: String) throws -> Matrix<Double> {
+    let matrix = { (name: String) throws -> Matrix<Double> in
       try #require(arrays[name], "no \(name)").matrix(as: Double.self)
     }
+    return (explained.output, matrix, try ModelFile.read(path: model, as: Double.self))
+  }
+
+  /// Baseline: "layer 1: no batch statistics to take the batch-normalisation gradient through".
+  /// The batch-norm quantities are checked against the formulas computed here from W, b, γ, β and X.
+  @Test func explainShowsABatchNormalisedModel() throws {
+    let (output, matrix, stored) = try explainDump(["--batch-norm"], epochs: 3, examples: 9)
+    #expect(output.contains("μ1") && output.contains("dγ1"), "\(output)")
     let (x, w1, b1, gamma, beta) = try (matrix("A0"), matrix("W1"), matrix("b1"), matrix("gamma1"), matrix("beta1"))
-    let stored = try ModelFile.read(path: model, as: Double.self)
     #expect(w1 == stored.network.layers[0].weight)
     #expect(gamma == stored.network.layers[0].normalization?.gamma)
     let (n, m) = (w1.rows, x.columns)
@@ -233,25 +242,8 @@ struct ColumnMatchingTests {
   /// Baseline: `explain` listed W, b, γ, β by hand and left PReLU's learned α out. It shows every
   /// kind a layer has (``Parameter``): α1 and dα1, checked here against the notes' formulas.
   @Test func explainShowsAPReLUModelsAlpha() throws {
-    let folder = try makeFolder()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let table = folder.appendingPathComponent("animals.csv").path
-    try write(["length", "weight", "ratio", "kind"], rows(), order: [0, 1, 2, 3], to: table)
-    let model = folder.appendingPathComponent("prelu.safetensors").path
-    let trained = try run([
-      "train", "--data", table, "--layers", "3,4,3", "--activation", "prelu", "--output", "softmax", "--standardize",
-      "--epochs", "2", "--batch-size", "16", "--print-every", "0", "--dtype", "float64", "--save", model,
-    ])
-    #expect(trained.status == 0, "\(trained.error)")
-    let dump = folder.appendingPathComponent("batch.npz").path
-    let explained = try run(["explain", "--model", model, "--data", table, "--examples", "7", "--dump", dump])
-    #expect(explained.status == 0, "\(explained.error)")
-    #expect(explained.output.contains("α1") && explained.output.contains("dα1"), "\(explained.output)")
-    let arrays = try NPZArchive.read(path: dump)
-    func matrix(_ name: String) throws -> Matrix<Double> {
-      try #require(arrays[name], "no \(name)").matrix(as: Double.self)
-    }
-    let stored = try ModelFile.read(path: model, as: Double.self)
+    let (output, matrix, stored) = try explainDump(["--activation", "prelu"], epochs: 2, examples: 7)
+    #expect(output.contains("α1") && output.contains("dα1"), "\(output)")
     #expect(try matrix("alpha1") == stored.network.layers[0].alpha)
     // A1 = max(Z1, α·Z1) per unit; dα1 = (1/m) Σ_j dA1 ⊙ min(Z1, 0), dA1 = W2ᵀ·dZ2, dZ2 = A2 − Y.
     let (z, a, alpha, dAlpha) = try (matrix("Z1"), matrix("A1"), matrix("alpha1"), matrix("dalpha1"))

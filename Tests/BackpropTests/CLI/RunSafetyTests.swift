@@ -214,12 +214,7 @@ struct RunSafetyTests {
     Thread.sleep(forTimeInterval: 0.002)
     kill(process.processIdentifier, SIGTERM)
     // Never hang: a process that ignored the signals is killed after 60 s (and the test fails).
-    let pid = process.processIdentifier
-    let watchdog = Thread {
-      Thread.sleep(forTimeInterval: 60)
-      kill(pid, SIGKILL)
-    }
-    watchdog.start()
+    Subprocess.killIfStillRunning(process)
     let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     // 128 + the signal handled last (two pending signals may be delivered in either order).

@@ -122,13 +122,8 @@ struct MPITests {
     let deadline = Date().addingTimeInterval(60)
     while newest() == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     kill(process.processIdentifier, SIGINT)
-    // Never hang: a launcher that ignored the signal is killed after 60 s (and the test fails).
-    let pid = process.processIdentifier
-    let watchdog = Thread {
-      Thread.sleep(forTimeInterval: 60)
-      kill(pid, SIGKILL)
-    }
-    watchdog.start()
+    // Never hang: a process that ignored the signals is killed after 60 s (and the test fails).
+    Subprocess.killIfStillRunning(process)
     let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus != 0 && message.contains("Resume with"), "\(message)")
@@ -246,12 +241,8 @@ struct MPITests {
     try #require(victims.count == 2, "the ranks did not start: \(victims)")
     let killed = Date()
     kill(victims[1], SIGKILL)
-    let pid = process.processIdentifier
-    let watchdog = Thread {
-      Thread.sleep(forTimeInterval: 60)
-      kill(pid, SIGKILL)
-    }
-    watchdog.start()
+    // Never hang: a process that ignored the signals is killed after 60 s (and the test fails).
+    Subprocess.killIfStillRunning(process)
     process.waitUntilExit()
     let seconds = Date().timeIntervalSince(killed)
     #expect(process.terminationStatus != 0)
