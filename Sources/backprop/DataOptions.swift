@@ -99,6 +99,15 @@ struct DataOptions: ParsableArguments {
     help: ArgumentHelp("Divide every input by K first (e.g. 255 for 8-bit pixels).", valueName: "K"))
   var scale: Double?
 
+  @Option(
+    name: .customLong("memory-map"),
+    help: ArgumentHelp(
+      "Train from a .npy of inputs in place, memory-mapped, instead of loading it: the file's pages stay in the "
+        + "system's page cache and each batch is read from them, so a set larger than memory trains. auto (the "
+        + "default) maps a plain .npy file of 1 GiB or more; on maps every .npy input (or says why it cannot); off "
+        + "loads every file.", valueName: "auto|on|off"))
+  var memoryMap: MemoryMapMode = .auto
+
   @Flag(help: "Standardise each input feature (z-score), fitted on the training examples only; saved with the model.")
   var standardize = false
 
@@ -154,50 +163,65 @@ struct DataOptions: ParsableArguments {
     return set
   }
 
-  /// The test set from its own file, encoded with the training set's class names.
-  func testFile<Scalar: MatrixScalar>(classNames: [String]?, as _: Scalar.Type) throws -> Dataset? {
-    var set: Dataset
-    if let testData {
-      set = try Dataset.csv(path: testData, target: target, classNames: classNames)
-    } else if let testX, let testY {
-      set = try Dataset.arrays(inputs: testX, labels: testY, inputKey: xKey, labelKey: yKey, as: Scalar.self)
-    } else {
-      return nil
-    }
-    if let testExamples { set = try testExamples.select(from: set, option: "--test-examples") }
-    return set
-  }
-
-  /// The validation set from its own file, encoded with the training set's class names.
-  func validationFile<Scalar: MatrixScalar>(classNames: [String]?, as _: Scalar.Type) throws -> Dataset? {
-    if let validationData { return try Dataset.csv(path: validationData, target: target, classNames: classNames) }
-    if let validationX, let validationY {
-      return try Dataset.arrays(
-        inputs: validationX, labels: validationY, inputKey: xKey, labelKey: yKey, as: Scalar.self)
-    }
-    return nil
-  }
-
   /// Training, validation and test sets: the files with their labels as `output`
   /// takes them (see ``Dataset/fitted(to:file:)``), then the seeded splits.
   /// The validation split is stratified by class for a classification output (or `--stratify`).
-  /// Arrays are read as `Scalar`, the training precision, and kept so (no `Double` copy).
+  /// Arrays are read as `Scalar`, the training precision, and kept so (no `Double` copy); a
+  /// `.npy` of inputs that `--memory-map` maps is not read at all: each set holds its rows.
   func load<Scalar: MatrixScalar>(seed: UInt64, output: Output, as _: Scalar.Type) throws -> (
-    training: Dataset, validation: Dataset?, test: Dataset?
+    training: LoadedSet<Scalar>, validation: LoadedSet<Scalar>?, test: LoadedSet<Scalar>?
   ) {
-    let file = try trainingFile(as: Scalar.self).fitted(to: output, file: data ?? y ?? "the training set")
+    let mappedTraining = try mappedInputs(x, key: xKey, as: Scalar.self)
+    var training: Dataset
+    if let mappedTraining, let y {
+      training = try Self.rows(of: mappedTraining, labels: y, key: yKey)
+      if let examples { training = try examples.select(from: training, option: "--examples") }
+    } else {
+      training = try trainingFile(as: Scalar.self)
+    }
+    let file = try training.fitted(to: output, file: data ?? y ?? "the training set")
     // The held-out parts by the library's rule (test first, then validation); files given instead are read as they are.
     let split = try file.heldOut(
       validation: validationSplit, test: testSplit, seed: seed, output: output, stratify: stratify)
+    func loaded(_ set: Dataset) -> LoadedSet<Scalar> {
+      mappedTraining.map { LoadedSet(rows: set, of: $0) } ?? LoadedSet(set)
+    }
     let test =
-      try split.test
-      ?? testFile(classNames: file.classNames, as: Scalar.self)?.fitted(
-        to: output, file: testData ?? testY ?? "the test set")
+      try split.test.map(loaded)
+      ?? heldOutFile(
+        x: testX, y: testY, csv: testData, range: testExamples, rangeOption: "--test-examples",
+        classNames: file.classNames, output: output, name: "the test set", as: Scalar.self)
     let validation =
-      try split.validation
-      ?? validationFile(classNames: file.classNames, as: Scalar.self)?
-      .fitted(to: output, file: validationData ?? validationY ?? "the validation set")
-    return (split.training, validation, test)
+      try split.validation.map(loaded)
+      ?? heldOutFile(
+        x: validationX, y: validationY, csv: validationData, range: nil, rangeOption: "", classNames: file.classNames,
+        output: output, name: "the validation set", as: Scalar.self)
+    return (loaded(split.training), validation, test)
+  }
+
+  /// A test or validation set from its own files (mapped as `--memory-map` says), encoded with the
+  /// training set's class names.
+  private func heldOutFile<Scalar: MatrixScalar>(
+    x: String?, y: String?, csv: String?, range: ExampleRange?, rangeOption: String, classNames: [String]?,
+    output: Output, name: String, as _: Scalar.Type
+  ) throws -> LoadedSet<Scalar>? {
+    var set: Dataset
+    var mapped: MappedExamples<Scalar>?
+    if let csv {
+      set = try Dataset.csv(path: csv, target: target, classNames: classNames)
+    } else if let x, let y {
+      mapped = try mappedInputs(x, key: xKey, as: Scalar.self)
+      if let mapped {
+        set = try Self.rows(of: mapped, labels: y, key: yKey)
+      } else {
+        set = try Dataset.arrays(inputs: x, labels: y, inputKey: xKey, labelKey: yKey, as: Scalar.self)
+      }
+    } else {
+      return nil
+    }
+    if let range { set = try range.select(from: set, option: rangeOption) }
+    set = try set.fitted(to: output, file: csv ?? y ?? name)
+    return mapped.map { LoadedSet(rows: set, of: $0) } ?? LoadedSet(set)
   }
 }
 

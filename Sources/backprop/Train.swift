@@ -242,19 +242,17 @@ struct Train: ParsableCommand {
     }
     let sets = try data.load(seed: architecture.seed, output: architecture.output, as: Scalar.self)
     let sizes = architecture.layers.sizes
-    try checkMemory(examples: sets.training.count)
+    try checkMemory(examples: sets.training.count, mappedInputs: sets.training.isMapped)
     try checkFeatures(sets.training, sizes: sizes, file: data.data ?? data.x ?? "the training set")
     if let test = sets.test {
       try checkFeatures(test, sizes: sizes, file: data.testData ?? data.testX ?? "the test set")
     }
 
     // Fitted on the training examples only, then applied to every set, in the inputs' own precision
-    // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself).
+    // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself;
+    // a mapped file is prepared batch by batch as it is read).
     let preprocessing = try sets.training.fitPreprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
-    func prepared(_ set: Dataset) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
-      try set.prepared(by: preprocessing, as: Scalar.self)
-    }
-    let trainData = try prepared(sets.training)
+    let trainData = try sets.training.prepared(by: preprocessing)
 
     var network: Network<Scalar>
     if let initFile {
@@ -277,18 +275,17 @@ struct Train: ParsableCommand {
         parameter: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
     }
     // Check the labels before the first iteration, with a clear message.
-    try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.columns)
-    let validationSet = try sets.validation.map { set -> LabeledBatch<Scalar> in
+    try network.output.validate(labels: trainData.y, outputUnits: sizes[sizes.count - 1], examples: trainData.x.count)
+    let validationSet = try sets.validation.map { set -> LabeledExamples<Scalar> in
       try checkFeatures(set, sizes: sizes, file: data.validationData ?? data.validationX ?? "the validation set")
-      let prepared = try prepared(set)
-      return LabeledBatch(x: prepared.x, y: prepared.y)
+      return try set.prepared(by: preprocessing)
     }
     let settings = try training.optimizerSettings(learningRate: learningRate ?? defaultLearningRate)
     let options = try fitOptions(settings: settings, hiddenLayers: sizes.count - 2)
     let start = Date()
     let savedModel = Model(
-      network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
-      featureNames: sets.training.featureNames, targetName: sets.training.targetName,
+      network: network, preprocessing: preprocessing, classNames: sets.training.dataset.classNames,
+      featureNames: sets.training.featureNames, targetName: sets.training.dataset.targetName,
       hyperparameters: hyperparameters(
         network: network, preprocessing: preprocessing, settings: settings, options: options,
         resumed: recorded ?? resumed?.configuration))
@@ -307,7 +304,7 @@ struct Train: ParsableCommand {
     }
     func fit() throws -> History {
       try network.fit(
-        x: trainData.x, y: trainData.y, validation: validationSet, optimizer: settings, options: options,
+        examples: trainData, validation: validationSet, optimizer: settings, options: options,
         resumingFrom: resumed?.state, checkpoint: checkpoint, shouldStop: { Interruption.requested },
         afterBatch: { printer.batch($0) },
         progress: {
@@ -349,8 +346,8 @@ struct Train: ParsableCommand {
         }
       } else {
         let model = Model(
-          network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
-          featureNames: sets.training.featureNames, targetName: sets.training.targetName,
+          network: network, preprocessing: preprocessing, classNames: sets.training.dataset.classNames,
+          featureNames: sets.training.featureNames, targetName: sets.training.dataset.targetName,
           hyperparameters: hyperparameters(
             network: network, preprocessing: preprocessing, settings: settings, options: options,
             resumed: recorded ?? resumed?.configuration))
@@ -386,12 +383,11 @@ struct Train: ParsableCommand {
     }
     var scores = [String: Double]()
     scores.merge(try report(network, x: trainData.x, y: trainData.y, name: "Train")) { $1 }
-    if let validation = sets.validation {
-      let set = try prepared(validation)
-      scores.merge(try report(network, x: set.x, y: set.y, name: "Validation")) { $1 }
+    if let validation = validationSet {
+      scores.merge(try report(network, x: validation.x, y: validation.y, name: "Validation")) { $1 }
     }
     if let test = sets.test {
-      let set = try prepared(test)
+      let set = try test.prepared(by: preprocessing)
       scores.merge(try report(network, x: set.x, y: set.y, name: "Test")) { $1 }
     }
     if let path = training.scores {
@@ -406,7 +402,7 @@ struct Train: ParsableCommand {
     }
     if !Distributed.isLeader { return }
     FileHandleOutput.standardError(
-      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.columns) examples"
+      "Trained \(network.depth) layers (\(network.parameterCount) parameters) on \(trainData.x.count) examples"
         + (communicator.map { " on \($0.size) ranks" } ?? "") + ", "
         + (training.usesEpochs ? "\(history.epochCount) epochs" : "\(history.epochCount) iterations")
         + " in \(fixed(seconds, 2)) s")
@@ -477,7 +473,7 @@ struct Train: ParsableCommand {
     return record.values
   }
 
-  private func checkFeatures(_ set: Dataset, sizes: [Int], file: String) throws {
+  private func checkFeatures<Scalar>(_ set: LoadedSet<Scalar>, sizes: [Int], file: String) throws {
     guard set.featureCount == sizes[0] else {
       throw ConfigurationError(
         parameter: "--layers",
@@ -488,7 +484,7 @@ struct Train: ParsableCommand {
 
   /// Prints the set's final score and returns it by its `--scores` name (`test_accuracy`, `train_mse`, …).
   private func report<Scalar>(
-    _ network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, name: String
+    _ network: Network<Scalar>, x: Examples<Scalar>, y: Matrix<Scalar>, name: String
   ) throws -> [String: Double] {
     if network.output.isClassification {
       let accuracy = try network.accuracy(x, labels: y)

@@ -8,22 +8,27 @@ extension Train {
   /// run, a `--config` file's options expanded), written to DIR. Does nothing without `--report`.
   func writeReport<Scalar: MatrixScalar>(
     network: Network<Scalar>, preprocessing: Preprocessing,
-    sets: (training: Dataset, validation: Dataset?, test: Dataset?), history: History, seconds: Double,
+    sets: (training: LoadedSet<Scalar>, validation: LoadedSet<Scalar>?, test: LoadedSet<Scalar>?), history: History,
+    seconds: Double,
     hyperparameters: [String: String]
   ) throws {
     guard let directory = training.report else { return }
     let model = Model(
-      network: network, preprocessing: preprocessing, classNames: sets.training.classNames,
-      featureNames: sets.training.featureNames, targetName: sets.training.targetName, hyperparameters: hyperparameters)
+      network: network, preprocessing: preprocessing, classNames: sets.training.dataset.classNames,
+      featureNames: sets.training.featureNames, targetName: sets.training.dataset.targetName,
+      hyperparameters: hyperparameters)
     var evaluations = [SetEvaluation]()
     for (name, set) in [("training", sets.training), ("validation", sets.validation), ("test", sets.test)] {
       guard let set else { continue }
-      let result = try model.evaluate(set.features(as: Scalar.self), labels: set.y.converted(to: Scalar.self))
+      // A mapped set is evaluated in pieces as it is read (its outputs, not its inputs, are held).
+      let result = try model.evaluate(set.rawExamples, labels: set.dataset.y.converted(to: Scalar.self))
       evaluations.append(SetEvaluation(name: name, result))
     }
     let boundary =
       DecisionBoundary.canPlot(network)
-      ? try DecisionBoundary(model: model, x: sets.training.x, labels: sets.training.y, setName: "training") : nil
+      ? try DecisionBoundary(
+        model: model, x: sets.training.rawDoubles(), labels: sets.training.dataset.y,
+        setName: "training") : nil
     let files: [(String, String?)] = [
       ("--data", data.data), ("--x", data.x), ("--y", data.y), ("--validation-data", data.validationData),
       ("--validation-x", data.validationX), ("--validation-y", data.validationY), ("--test-data", data.testData),

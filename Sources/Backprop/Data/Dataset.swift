@@ -130,8 +130,7 @@ public struct Dataset: Sendable {
     } else {
       storage = .float64(try samples(inputs, key: inputKey, as: Double.self))
     }
-    let labelArray = try ArrayFile.read(path: labels, key: labelKey, as: Double.self).array
-    let y = try labelArray.labelColumns() ?? labelArray.labels(path: labels)
+    let y = try Self.labels(path: labels, key: labelKey)
     guard y.columns == storage.columns else {
       throw DataError(
         "\(labels) holds \(y.columns) labels but \(inputs) holds \(storage.columns) examples; they must match one to one"
@@ -143,6 +142,17 @@ public struct Dataset: Sendable {
     }
     try checkFinite(y, file: labels)
     return try Dataset(storage: storage, y: y)
+  }
+
+  /// Y from an array file (.npy, .npz with `key`, IDX; plain or gzip), as
+  /// ``arrays(inputs:labels:inputKey:labelKey:as:)`` reads its labels: shaped (m,), (m, 1) or
+  /// (1, m) → (1, m); (m, K) with K > 1 → (K, m). Every value is checked.
+  /// - Throws: ``FileFormatError`` naming the file; ``DataError`` for a NaN or infinite label.
+  public static func labels(path: String, key: String? = nil) throws -> Matrix<Double> {
+    let labelArray = try ArrayFile.read(path: path, key: key, as: Double.self).array
+    let y = try labelArray.labelColumns() ?? labelArray.labels(path: path)
+    try checkFinite(y, file: path)
+    return y
   }
 
   /// The inputs in `path` as (features, m) of `T`.

@@ -83,6 +83,28 @@ enum ElementDecoding {
     return decode(data, count: count, dtype: dtype, byteOrder: byteOrder, as: Double.self, mapped: mapped).map { T($0) }
   }
 
+  /// The `out.count` elements of type `dtype` at the start of `data` converted into `out`, as
+  /// ``decode(_:count:dtype:byteOrder:as:mapped:)`` converts them (a memory-mapped file's rows,
+  /// one batch at a time).
+  static func decode<T: MatrixScalar>(
+    _ data: UnsafeRawBufferPointer, dtype: NumPyDType, byteOrder: NumPyByteOrder,
+    into out: UnsafeMutableBufferPointer<T>
+  ) {
+    let itemSize = dtype.itemSize
+    let big = byteOrder == .big && itemSize > 1
+    precondition(data.count >= out.count * itemSize, "decode: \(data.count) bytes for \(out.count) elements")
+    if !dtype.isInteger && itemSize == MemoryLayout<T>.size && !big, let source = data.baseAddress,
+      let destination = out.baseAddress
+    {
+      UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: out.count * itemSize)
+    } else if T.self == Float.self {
+      convert(
+        data, 0..<out.count, into: out, dtype: dtype, big: big, fromDouble: { T(Float($0)) }, fromFloat: { T($0) })
+    } else {
+      convert(data, 0..<out.count, into: out, dtype: dtype, big: big, fromDouble: { T($0) }, fromFloat: { T($0) })
+    }
+  }
+
   private static func decode<T: MatrixScalar>(
     _ data: UnsafeRawBufferPointer, count: Int, dtype: NumPyDType, byteOrder: NumPyByteOrder, mapped: Bool,
     fromDouble: (Double) -> T, fromFloat: (Float) -> T

@@ -75,13 +75,11 @@ public enum NPYFile {
     try decode(bytes, path: path, place: place, as: Double.self).numPyArray
   }
 
-  /// Decodes a whole `.npy` file with its elements converted once, straight from `bytes`, to `T`:
-  /// a little-endian C-order file of `T`'s own type is one copy. Errors as ``decode(_:path:place:)``.
-  ///
-  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
-  static func decode<T: MatrixScalar>(
-    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
-  ) throws(FileFormatError) -> LoadedArray<T> {
+  /// The header of a whole `.npy` file in `bytes`, the bytes of its data (just what the shape
+  /// needs) and its element count, each checked; errors as ``decode(_:path:place:)``.
+  static func layout(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String
+  ) throws(FileFormatError) -> (header: NPYHeader, data: UnsafeRawBufferPointer, count: Int) {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
     let size = bytes.count
     guard size > 0 else { throw fail("empty file (0 bytes), expected a .npy file starting with \\x93NUMPY") }
@@ -142,6 +140,17 @@ public enum NPYFile {
           + "but only \(available) follow the header at byte \(dataStart) (truncated file or wrong header)")
     }
     let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)])
+    return (header, data, count)
+  }
+
+  /// Decodes a whole `.npy` file with its elements converted once, straight from `bytes`, to `T`:
+  /// a little-endian C-order file of `T`'s own type is one copy. Errors as ``decode(_:path:place:)``.
+  ///
+  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
+  static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
+  ) throws(FileFormatError) -> LoadedArray<T> {
+    let (header, data, count) = try layout(bytes, path: path, place: place)
     var scalars = ElementDecoding.decode(
       data, count: count, dtype: header.dtype, byteOrder: header.byteOrder, as: T.self, mapped: mapped)
     if header.fortranOrder && header.shape.count > 1 {

@@ -82,20 +82,31 @@ public struct Preprocessing: Sendable, Hashable, Codable {
   public static func fit<Scalar: MatrixScalar>(
     _ method: Method, to x: Matrix<Scalar>, divisor: Double = 1
   ) throws -> Preprocessing {
+    try fit(method, features: x.rows, examples: x.columns, divisor: divisor) { body in
+      x.withUnsafeBufferPointer { body($0) }
+    }
+  }
+
+  /// Fits `method` on inputs that `passes` hands over in pieces: each call of `passes` calls its
+  /// argument with every example once, in order, as column-major buffers of whole examples
+  /// (`features` values each). The numbers are the same as one matrix's whatever the pieces.
+  /// - Throws: ``DataError`` naming the feature when a value is not finite, and what ``fit(_:to:divisor:)`` throws.
+  static func fit<Scalar: MatrixScalar>(
+    _ method: Method, features n: Int, examples m: Int, divisor: Double,
+    passes: ((UnsafeBufferPointer<Scalar>) -> Void) throws -> Void
+  ) throws -> Preprocessing {
     guard divisor != 0, divisor.isFinite else {
       throw ConfigurationError(parameter: "divisor", "\(divisor): the divisor must be a finite non-zero number")
     }
     if method == .none { return Preprocessing(method: .none, divisor: divisor, offsets: [], scales: [], unchecked: ()) }
-    guard x.columns > 0 else { throw DataError("cannot fit \(method.rawValue) on a training set with no examples") }
-    let n = x.rows
-    let m = x.columns
+    guard m > 0 else { throw DataError("cannot fit \(method.rawValue) on a training set with no examples") }
     var offsets = [Double](repeating: 0, count: n)
     var scales = [Double](repeating: 1, count: n)
     var low = [Double](repeating: .infinity, count: n)
     var high = [Double](repeating: -.infinity, count: n)
     var sums = [Double](repeating: 0, count: n)
-    x.withUnsafeBufferPointer { p in
-      for j in 0..<m {
+    try passes { p in
+      for j in 0..<(p.count / max(n, 1)) {
         for i in 0..<n {
           let v = Double(p[i + j * n]) / divisor
           low[i] = Swift.min(low[i], v)
@@ -104,14 +115,17 @@ public struct Preprocessing: Sendable, Hashable, Codable {
         }
       }
     }
+    if let bad = sums.firstIndex(where: { !$0.isFinite }) {
+      throw DataError("feature \(bad) holds a value that is NaN or infinite (or sums past the largest number)")
+    }
     switch method {
     case .none:
       break
     case .standardize:
       let means = sums.map { $0 / Double(m) }
       var squares = [Double](repeating: 0, count: n)
-      x.withUnsafeBufferPointer { p in
-        for j in 0..<m {
+      try passes { p in
+        for j in 0..<(p.count / max(n, 1)) {
           for i in 0..<n {
             let d = Double(p[i + j * n]) / divisor - means[i]
             squares[i] += d * d
@@ -141,22 +155,35 @@ public struct Preprocessing: Sendable, Hashable, Codable {
       throw ShapeError(
         "the inputs have \(x.rows) features but the preprocessing was fitted on \(offsets.count)")
     }
-    if method == .none, divisor == 1 { return x }
+    if isIdentity { return x }
     var out = x
-    let rows = x.rows
+    out.withUnsafeMutableBufferPointer { apply(inPlace: $0, rows: x.rows) }
+    return out
+  }
+
+  /// True when x' = x (no method, divisor 1): nothing to apply.
+  var isIdentity: Bool { method == .none && divisor == 1 }
+
+  /// x' = (x / divisor − offset) / scale on whole examples of `rows` features, column-major, in
+  /// place: the arithmetic of ``apply(_:)`` (in Double, rounded once to `Scalar`), also used on
+  /// a memory-mapped file's batches so that they equal the same examples loaded and prepared.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  func apply<Scalar: MatrixScalar>(inPlace p: UnsafeMutableBufferPointer<Scalar>, rows: Int) {
+    guard !isIdentity, rows > 0, let base = p.baseAddress else { return }
     let divisor = divisor
-    let offsets = offsets
-    let scales = scales
-    out.withUnsafeMutableBufferPointer { p in
-      for k in p.indices {
-        var v = Double(p[k]) / divisor
-        if !offsets.isEmpty {
-          let i = k % rows
-          v = (v - offsets[i]) / scales[i]
+    if offsets.isEmpty {
+      for k in 0..<p.count { base[k] = Scalar(Double(base[k]) / divisor) }
+      return
+    }
+    offsets.withUnsafeBufferPointer { offsets in
+      scales.withUnsafeBufferPointer { scales in
+        var column = base
+        for _ in 0..<(p.count / rows) {
+          for i in 0..<rows { column[i] = Scalar((Double(column[i]) / divisor - offsets[i]) / scales[i]) }
+          column += rows
         }
-        p[k] = Scalar(v)
       }
     }
-    return out
   }
 }

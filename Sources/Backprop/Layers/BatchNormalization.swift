@@ -83,12 +83,17 @@ public struct BatchNormalization<Scalar: MatrixScalar>: Sendable, Hashable {
     public var mean = Matrix<Scalar>(rows: 0, columns: 0)
     /// σ² of this batch (biased), (n[l], 1).
     public var variance = Matrix<Scalar>(rows: 0, columns: 0)
+    /// B when the statistics are the whole batch's over every rank of a data-parallel run
+    /// (synchronised batch normalisation); 0 when they are this pass's own columns'.
+    public internal(set) var batchCount = 0
+    /// The all-reduce that makes the statistics the whole batch's, in a data-parallel run.
+    var synchronization: BatchStatisticsSum?
     public init() {}
   }
 
   /// Moves the running statistics towards a training batch's μ and σ² (see the type's notes).
   public mutating func updateRunningStatistics(_ cache: Cache) {
-    let m = cache.zHat.columns
+    let m = cache.batchCount > 0 ? cache.batchCount : cache.zHat.columns
     guard m > 0, cache.mean.count == units else { return }
     let correction = m > 1 ? Scalar(m) / Scalar(m - 1) : 1
     let keep = momentum

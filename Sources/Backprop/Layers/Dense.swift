@@ -174,10 +174,17 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
       var stats = cache.normalization ?? BatchNormalization<Scalar>.Cache()
       cache.normalization = nil  // unique while written
       gemm(weight, aPrev, into: &stats.zHat)
-      if training {
+      if training, let synchronization = stats.synchronization {
+        // A data-parallel rank: the whole batch's statistics (synchronised batch normalisation).
+        Kernels.batchNormalizeSynchronized(
+          &stats.zHat, bias: bias, gamma: normalization.gamma, epsilon: normalization.epsilon, scaled: &cache.z,
+          mean: &stats.mean, variance: &stats.variance, batch: synchronization.batch, sum: synchronization.sum)
+        stats.batchCount = synchronization.batch
+      } else if training {
         Kernels.batchNormalize(
           &stats.zHat, bias: bias, gamma: normalization.gamma, epsilon: normalization.epsilon, scaled: &cache.z,
           mean: &stats.mean, variance: &stats.variance)
+        stats.batchCount = 0
       } else {
         Kernels.batchNormalizeWithStatistics(
           stats.zHat, bias: bias, gamma: normalization.gamma, mean: normalization.runningMean,
@@ -327,9 +334,16 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     var dBeta = gradients.dBeta ?? Matrix(rows: 0, columns: 0)
     gradients.dGamma = nil  // unique while written
     gradients.dBeta = nil
-    Kernels.batchNormBackward(
-      dScaled: dZTilde, zHat: stats.zHat, gamma: normalization.gamma, variance: stats.variance,
-      epsilon: normalization.epsilon, into: &dZ, dGamma: &dGamma, dBeta: &dBeta)
+    if let synchronization = stats.synchronization, stats.batchCount > 0 {
+      Kernels.batchNormBackwardSynchronized(
+        dScaled: dZTilde, zHat: stats.zHat, gamma: normalization.gamma, variance: stats.variance,
+        epsilon: normalization.epsilon, batch: stats.batchCount, into: &dZ, dGamma: &dGamma, dBeta: &dBeta,
+        sum: synchronization.sum)
+    } else {
+      Kernels.batchNormBackward(
+        dScaled: dZTilde, zHat: stats.zHat, gamma: normalization.gamma, variance: stats.variance,
+        epsilon: normalization.epsilon, into: &dZ, dGamma: &dGamma, dBeta: &dBeta)
+    }
     gradients.dGamma = dGamma
     gradients.dBeta = dBeta
   }
@@ -359,8 +373,17 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     let m = Scalar(dZ.columns)
     // dW = (1/m) dZ·A_prevᵀ
     gemm(dZ, cache.aPrev, transposeB: true, alpha: 1 / m, into: &gradients.dW)
-    // db = (1/m) Σ_columns dZ
-    Kernels.sumColumns(dZ, scale: 1 / m, into: &gradients.db)
+    if normalization != nil {
+      // μ absorbs b: db is exactly 0 (Σ_columns dZ is 0 but for rounding, which an adaptive
+      // optimizer such as Adam would turn into steps of size α).
+      gradients.db.reshape(to: Shape(dZ.rows, 1))
+      gradients.db.withUnsafeMutableBufferPointer { db in
+        for i in db.indices { db[i] = 0 }
+      }
+    } else {
+      // db = (1/m) Σ_columns dZ
+      Kernels.sumColumns(dZ, scale: 1 / m, into: &gradients.db)
+    }
     if needsInputGradient {
       // dA_prev = Wᵀ·dZ
       gemm(weight, transposeA: true, dZ, into: &dAPrev)

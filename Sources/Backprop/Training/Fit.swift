@@ -58,12 +58,57 @@ extension Network {
   ///     L2 term is added once, after the sum; the cost and a stop request are summed with the
   ///     gradients, so a signal on any rank stops every rank at the same step. The training
   ///     metrics take the exact pass (every rank holds the whole set). Batch normalisation is
-  ///     not supported yet (each rank's batch statistics would differ from the whole batch's).
+  ///     synchronised: its batch statistics are the whole batch's, each sum completed by an
+  ///     all-reduce in the forward and the backward pass (PyTorch's `SyncBatchNorm`).
   /// - Returns: the history; the network ends with the best epoch's parameters
   ///   when early stopping is on, else the last.
   /// - Throws: ``ConfigurationError`` for bad options, ``ShapeError``/``DataError``
   ///   when the data do not fit or `resume` is not this run's, ``DivergenceError``
   ///   naming the layer when a cost or gradient is not finite, ``TrainingInterrupted``.
+  @discardableResult
+  public mutating func fit<O: Optimizer>(
+    x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
+    validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
+    resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
+    shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
+    progress: (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
+  ) throws -> History where O.Scalar == Scalar {
+    try fit(
+      examples: LabeledExamples(x: .matrix(x), y: y, weights: sampleWeights),
+      validation: validation.map(LabeledExamples.init),
+      optimizer: optimizer, options: options, resumingFrom: resume, checkpoint: checkpoint, shouldStop: shouldStop,
+      afterBatch: afterBatch, progress: progress, distributed: communicator)
+  }
+
+  /// Trains on examples held in memory or read in place from a memory-mapped file
+  /// (``Examples/mapped(_:)``: a training set larger than memory), with the same steps as
+  /// ``fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``:
+  /// each batch is gathered from X by the shuffled example indices, so a mapped file trains to
+  /// the same network as its examples loaded whole. The exact passes over a mapped set (validation,
+  /// ``FitOptions/exactTrainingMetrics``) read it in pieces of a few thousand examples.
+  ///
+  /// ```swift
+  /// let x = try MappedExamples<Float>(path: "big_x.npy")
+  /// let y = try NPYFile.read(path: "big_y.npy").labels(as: Float.self)
+  /// let training = LabeledExamples(x: .mapped(try x.prepared(by: x.fitPreprocessing(.standardize))), y: y)
+  /// try network.fit(examples: training, optimizer: .adam(), options: FitOptions(epochs: 2, batchSize: 128))
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - examples: X, Y and optional per-example weights of the training set.
+  ///   - validation: a held-out set, evaluated after each epoch (inference mode).
+  ///   - optimizer: the update rule; its learning rate is the schedule's when there is one.
+  ///   - options: epochs, batch size and the rest (see ``FitOptions``).
+  ///   - resume: a state saved by an earlier run with the same data and options.
+  ///   - checkpoint: receives the state every ``FitOptions/checkpoint`` epochs, at the end, and
+  ///     before an interruption.
+  ///   - shouldStop: asked after every step; true checkpoints and throws ``TrainingInterrupted``.
+  ///   - afterBatch: called after every step with the epoch's progress.
+  ///   - progress: called after each epoch; return false to stop.
+  ///   - communicator: the ranks of a data-parallel run, or nil: each rank reads only its part of
+  ///     every batch, so the ranks of a mapped set touch only their own examples' pages.
+  /// - Returns: the history.
+  /// - Throws: what the matrix form throws.
   @discardableResult
   @_specialize(where Scalar == Float, O == GradientDescent<Float>)
   @_specialize(where Scalar == Double, O == GradientDescent<Double>)
@@ -78,15 +123,15 @@ extension Network {
   @_specialize(where Scalar == Float, O == AdamW<Float>)
   @_specialize(where Scalar == Double, O == AdamW<Double>)
   public mutating func fit<O: Optimizer>(
-    x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
-    validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
-    resumingFrom resume: FitState<Scalar>? = nil, checkpoint: ((FitState<Scalar>) throws -> Void)? = nil,
-    shouldStop: () -> Bool = { false }, afterBatch: (BatchProgress) -> Void = { _ in },
-    progress: (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
+    examples: LabeledExamples<Scalar>, validation: LabeledExamples<Scalar>? = nil, optimizer: O,
+    options: FitOptions, resumingFrom resume: FitState<Scalar>? = nil,
+    checkpoint: ((FitState<Scalar>) throws -> Void)? = nil, shouldStop: () -> Bool = { false },
+    afterBatch: (BatchProgress) -> Void = { _ in }, progress: (EpochRecord) -> Bool = { _ in true },
+    distributed communicator: (any Communicator)? = nil
   ) throws -> History where O.Scalar == Scalar {
     var fitter = try Fitter(
-      network: resume?.network ?? self, x: x, y: y, sampleWeights: sampleWeights, options: options,
-      communicator: communicator)
+      network: resume?.network ?? self, x: examples.x, y: examples.y, sampleWeights: examples.weights,
+      options: options, communicator: communicator)
     defer { self = fitter.network }
     return try fitter.run(
       validation: validation, optimizer: optimizer, resume: resume, checkpoint: checkpoint, shouldStop: shouldStop,
@@ -141,9 +186,41 @@ extension Network {
     shouldStop: @escaping () -> Bool = { false }, afterBatch: @escaping (BatchProgress) -> Void = { _ in },
     progress: @escaping (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
   ) throws -> History {
+    try fit(
+      examples: LabeledExamples(x: .matrix(x), y: y, weights: sampleWeights),
+      validation: validation.map(LabeledExamples.init),
+      optimizer: settings, options: options, resumingFrom: resume, checkpoint: checkpoint, shouldStop: shouldStop,
+      afterBatch: afterBatch, progress: progress, distributed: communicator)
+  }
+
+  /// Mini-batch training with the optimizer given as settings, on examples held in memory or read
+  /// in place from a memory-mapped file; see the generic ``fit(examples:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,O,_,_,_,_,_,_,_)``.
+  ///
+  /// - Parameters:
+  ///   - examples: X, Y and optional per-example weights of the training set.
+  ///   - validation: a held-out set, evaluated after each epoch (inference mode).
+  ///   - settings: the update rule and its hyperparameters.
+  ///   - options: epochs, batch size and the rest (see ``FitOptions``).
+  ///   - resume: a state saved by an earlier run with the same data and options.
+  ///   - checkpoint: receives the state every ``FitOptions/checkpoint`` epochs, at the end, and
+  ///     before an interruption.
+  ///   - shouldStop: asked after every step; true checkpoints and throws ``TrainingInterrupted``.
+  ///   - afterBatch: called after every step with the epoch's progress.
+  ///   - progress: called after each epoch; return false to stop.
+  ///   - communicator: the ranks of a data-parallel run, or nil.
+  /// - Returns: the history. The network is left as it was when training throws.
+  /// - Throws: ``ConfigurationError`` for impossible hyperparameters, and what the generic `fit` throws.
+  @discardableResult
+  public mutating func fit(
+    examples: LabeledExamples<Scalar>, validation: LabeledExamples<Scalar>? = nil,
+    optimizer settings: OptimizerSettings, options: FitOptions, resumingFrom resume: FitState<Scalar>? = nil,
+    checkpoint: ((FitState<Scalar>) throws -> Void)? = nil, shouldStop: @escaping () -> Bool = { false },
+    afterBatch: @escaping (BatchProgress) -> Void = { _ in },
+    progress: @escaping (EpochRecord) -> Bool = { _ in true }, distributed communicator: (any Communicator)? = nil
+  ) throws -> History {
     let run = NetworkFitRun(
-      network: self, x: x, y: y, sampleWeights: sampleWeights, validation: validation, options: options,
-      resume: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch, progress: progress,
+      network: self, examples: examples, validation: validation, options: options, resume: resume,
+      checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch, progress: progress,
       communicator: communicator)
     let history: History
     (self, history) = try settings.accept(run)
@@ -154,10 +231,8 @@ extension Network {
 /// Runs `fit` with the concrete optimizer that settings describe (a visitor, so the loop is specialised).
 struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   var network: Network<Scalar>
-  var x: Matrix<Scalar>
-  var y: Matrix<Scalar>
-  var sampleWeights: Matrix<Scalar>?
-  var validation: LabeledBatch<Scalar>?
+  var examples: LabeledExamples<Scalar>
+  var validation: LabeledExamples<Scalar>?
   var options: FitOptions
   var resume: FitState<Scalar>?
   var checkpoint: ((FitState<Scalar>) throws -> Void)?
@@ -169,7 +244,7 @@ struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
   func visit<O: Optimizer>(_ optimizer: O) throws -> (Network<Scalar>, History) where O.Scalar == Scalar {
     var network = network
     let history = try network.fit(
-      x: x, y: y, sampleWeights: sampleWeights, validation: validation, optimizer: optimizer, options: options,
+      examples: examples, validation: validation, optimizer: optimizer, options: options,
       resumingFrom: resume, checkpoint: checkpoint, shouldStop: shouldStop, afterBatch: afterBatch,
       progress: progress, distributed: communicator)
     return (network, history)
@@ -179,7 +254,8 @@ struct NetworkFitRun<Scalar: MatrixScalar>: OptimizerVisitor {
 /// The state of one ``Network/fit(x:y:validation:optimizer:options:progress:)`` run.
 struct Fitter<Scalar: MatrixScalar> {
   var network: Network<Scalar>
-  let x: Matrix<Scalar>
+  /// X, in memory or mapped from a file.
+  let x: Examples<Scalar>
   let y: Matrix<Scalar>
   let weights: Matrix<Scalar>?
   let options: FitOptions
@@ -194,29 +270,36 @@ struct Fitter<Scalar: MatrixScalar> {
   let communicator: (any Communicator)?
   /// Every gradient of a step, one after another, for one all-reduce (data-parallel runs).
   var flatGradients: [Scalar] = []
+  /// The cross-rank sums of synchronised batch normalisation (a data-parallel run of a network
+  /// that normalises), nil otherwise.
+  let statisticsSum: BatchStatisticsSum?
   /// A data-parallel rank's part of a set being evaluated, kept from one epoch to the next.
   var partX = Matrix<Scalar>(rows: 0, columns: 0)
   var partY = Matrix<Scalar>(rows: 0, columns: 0)
 
   init(
-    network: Network<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
+    network: Network<Scalar>, x: Examples<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>?,
     options: FitOptions, communicator: (any Communicator)? = nil
   ) throws {
     try options.validate(hiddenLayers: network.depth - 1)
     if let communicator, communicator.size > 1 {
-      try Self.checkDataParallel(network: network, examples: x.columns, options: options, ranks: communicator.size)
+      try Self.checkDataParallel(network: network, examples: x.count, options: options, ranks: communicator.size)
     }
     self.communicator = communicator
-    guard x.rows == network.layers[0].inputSize else {
-      throw ShapeError("X has \(x.rows) features (rows) but the network's n[0] is \(network.layers[0].inputSize)")
+    statisticsSum =
+      communicator.flatMap { $0.size > 1 && network.layers.contains { $0.normalization != nil } ? $0 : nil }
+      .map(BatchStatisticsSum.init)
+    guard x.featureCount == network.layers[0].inputSize else {
+      throw ShapeError(
+        "X has \(x.featureCount) features (rows) but the network's n[0] is \(network.layers[0].inputSize)")
     }
-    guard x.columns > 0 else { throw DataError("there are no training examples") }
+    guard x.count > 0 else { throw DataError("there are no training examples") }
     try network.output.validate(
-      labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.columns)
+      labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.count)
     var weights = sampleWeights
     if let given = weights {
-      guard given.count == x.columns else {
-        throw DataError("\(given.count) sample weights for \(x.columns) examples")
+      guard given.count == x.count else {
+        throw DataError("\(given.count) sample weights for \(x.count) examples")
       }
       if let bad = given.scalars.firstIndex(where: { !($0 >= 0) || !$0.isFinite }) {
         throw DataError("sample weight \(bad) is \(given.scalars[bad]); weights must be finite and ≥ 0")
@@ -250,18 +333,19 @@ struct Fitter<Scalar: MatrixScalar> {
   }
 
   mutating func run<O: Optimizer>(
-    validation: LabeledBatch<Scalar>?, optimizer initial: O, resume: FitState<Scalar>?,
+    validation: LabeledExamples<Scalar>?, optimizer initial: O, resume: FitState<Scalar>?,
     checkpoint: ((FitState<Scalar>) throws -> Void)?, shouldStop: () -> Bool, afterBatch: (BatchProgress) -> Void,
     progress: (EpochRecord) -> Bool
   ) throws -> History where O.Scalar == Scalar {
     if let validation {
-      guard validation.x.rows == x.rows else {
-        throw ShapeError("the validation set has \(validation.x.rows) features but the training set \(x.rows)")
+      guard validation.x.featureCount == x.featureCount else {
+        throw ShapeError(
+          "the validation set has \(validation.x.featureCount) features but the training set \(x.featureCount)")
       }
       try network.output.validate(
-        labels: validation.y, outputUnits: network.layers[network.depth - 1].outputSize, examples: validation.x.columns)
+        labels: validation.y, outputUnits: network.layers[network.depth - 1].outputSize, examples: validation.x.count)
     }
-    let m = x.columns
+    let m = x.count
     var optimizer = initial
     var state = OptimizerState(for: network, optimizer: optimizer)
     var history = History()
@@ -303,7 +387,7 @@ struct Fitter<Scalar: MatrixScalar> {
       wantsTrainingMetrics ? options.metrics : [], output: network.output, outputUnits: outputUnits, examples: m)
     try trainingMetrics.validate(labels: y)
     var validationMetrics = RunningMetrics<Scalar>(
-      options.metrics, output: network.output, outputUnits: outputUnits, examples: validation?.x.columns ?? 0)
+      options.metrics, output: network.output, outputUnits: outputUnits, examples: validation?.x.count ?? 0)
     if let validation { try validationMetrics.validate(labels: validation.y) }
 
     func snapshot(epoch: Int, batchStart: Int, costSum: Double, finished: Bool) -> FitState<Scalar> {
@@ -342,9 +426,10 @@ struct Fitter<Scalar: MatrixScalar> {
         // This rank's contiguous part of the global batch (all of it in one process).
         let lo = parallel ? start + (end - start) * rank / ranks : start
         let hi = parallel ? start + (end - start) * (rank + 1) / ranks : end
-        let useWhole = batchSize == m && !shuffles && !parallel
-        if !useWhole { gather(order[lo..<hi]) }
-        let bx = useWhole ? x : batch.x
+        let whole = batchSize == m && !shuffles && !parallel ? x.inMemory : nil
+        if whole == nil { gather(order[lo..<hi]) }
+        let bx = whole ?? batch.x
+        let useWhole = whole != nil
         let by = useWhole ? y : batch.y
         let bw = useWhole ? weights : batch.weights
         // Dropout masks D[l] for the hidden layers.
@@ -356,7 +441,9 @@ struct Fitter<Scalar: MatrixScalar> {
               keeping: (lo - start)..<(hi - start), rate: p, using: &generator)
           }
         }
+        if let statisticsSum { synchronizeStatistics(statisticsSum, batch: end - start) }
         try network.forward(bx, into: &workspace.pass, training: true)
+        try statisticsSum?.takeFailure()
         let cost: Double
         if parallel {
           // This part's cost and gradients, then their sum over the ranks (every rank checks the same sum).
@@ -366,6 +453,7 @@ struct Fitter<Scalar: MatrixScalar> {
             trainingMetrics.add(outputs: workspace.pass.caches[network.depth - 1].a, labels: by)
           }
           try network.backward(labels: by, weights: bw, workspace: &workspace)
+          try statisticsSum?.takeFailure()
           (cost, stopAgreed) = try reduceStep(
             localCost: local, examples: hi - lo, batch: end - start, l2: options.l2, stop: shouldStop())
           guard cost.isFinite else {
@@ -419,30 +507,31 @@ struct Fitter<Scalar: MatrixScalar> {
         gradientNorms: normSums.map { $0 / Double(max(steps, 1)) },
         deadUnitFractions: TrainingDiagnostics.deadUnitFractions(network, workspace.pass),
         saturatedOutputFraction: TrainingDiagnostics.saturatedOutputFraction(network, workspace.pass))
-      if let validation, parallel {
-        // Each rank evaluates its part of the set; the cost and the metric sums are combined.
+      if let validation, parallel || validation.x.inMemory == nil {
+        // Each rank evaluates its part of the set (one process: all of it, a mapped set in pieces);
+        // the cost and the metric sums are combined.
         let cost = try evaluatePart(validation.x, validation.y, validation.weights, metrics: &validationMetrics)
         record.validationCost =
-          cost + (options.l2 > 0 ? network.l2Penalty(options.l2, examples: validation.x.columns) : 0)
+          cost + (options.l2 > 0 ? network.l2Penalty(options.l2, examples: validation.x.count) : 0)
         record.validationMetrics = try validationMetrics.values()
-      } else if let validation {
-        try network.forward(validation.x, into: &validationPass, training: false)
+      } else if let validation, let validationX = validation.x.inMemory {
+        try network.forward(validationX, into: &validationPass, training: false)
         record.validationCost = try network.cost(
           validationPass, labels: validation.y, weights: validation.weights, l2: options.l2)
         validationMetrics.reset()
         validationMetrics.add(outputs: validationPass.caches[network.depth - 1].a, labels: validation.y)
         record.validationMetrics = try validationMetrics.values()
       }
-      if !trainingMetrics.isEmpty && parallel, let communicator {
+      if !trainingMetrics.isEmpty && (parallel || (exactMetrics && x.inMemory == nil)) {
         if exactMetrics {
           _ = try evaluatePart(x, y, nil, metrics: &trainingMetrics)
-        } else {
+        } else if let communicator {
           try trainingMetrics.reduce(over: communicator)
         }
         record.metrics = try trainingMetrics.values()
       } else if !trainingMetrics.isEmpty {
-        if exactMetrics {
-          try network.forward(x, into: &trainingPass, training: false)
+        if exactMetrics, let wholeX = x.inMemory {
+          try network.forward(wholeX, into: &trainingPass, training: false)
           trainingMetrics.reset()
           trainingMetrics.add(outputs: trainingPass.caches[network.depth - 1].a, labels: y)
         }
@@ -542,49 +631,57 @@ struct Fitter<Scalar: MatrixScalar> {
     return (cost, scalars[1] > 0)
   }
 
-  /// A data-parallel evaluation of a set (inference): this rank forward-passes its contiguous
-  /// part of the examples into `metrics`, whose sums are then combined over the ranks; returns
-  /// the whole set's mean cost (without the L2 term).
+  /// An evaluation of a set (inference) in pieces: this rank forward-passes its contiguous part
+  /// of the examples (one process: all of them), at most ``evaluationPiece`` at a time (a mapped
+  /// set is never read whole into memory), into `metrics`, whose sums are then combined over the
+  /// ranks; returns the whole set's mean cost (without the L2 term).
   private mutating func evaluatePart(
-    _ setX: Matrix<Scalar>, _ setY: Matrix<Scalar>, _ setWeights: Matrix<Scalar>?, metrics: inout RunningMetrics<Scalar>
+    _ setX: Examples<Scalar>, _ setY: Matrix<Scalar>, _ setWeights: Matrix<Scalar>?,
+    metrics: inout RunningMetrics<Scalar>
   ) throws -> Double {
-    guard let communicator else { return 0 }
-    let n = setX.columns
-    let lo = n * communicator.rank / communicator.size
-    let hi = n * (communicator.rank + 1) / communicator.size
+    let ranks = communicator?.size ?? 1
+    let rank = communicator?.rank ?? 0
+    let n = setX.count
+    let lo = n * rank / ranks
+    let hi = n * (rank + 1) / ranks
     metrics.reset()
     var costSum = 0.0
-    if hi > lo {
-      let indices = Array(lo..<hi)[...]
+    var start = lo
+    while start < hi {
+      let end = min(hi, start + Self.evaluationPiece)
       trainingPass.releaseInput()
-      Kernels.gatherColumns(setX, indices, into: &partX)
-      Kernels.gatherColumns(setY, indices, into: &partY)
-      var partWeights: Matrix<Scalar>?
-      if let setWeights {
-        var w = Matrix<Scalar>(rows: 0, columns: 0)
-        Kernels.gatherColumns(setWeights, indices, into: &w)
-        partWeights = w
+      setX.gather(start..<end, into: &partX)
+      Examples.matrix(setY).gather(start..<end, into: &partY)
+      let partWeights = setWeights.map { w in
+        var part = Matrix<Scalar>(rows: 0, columns: 0)
+        Examples.matrix(w).gather(start..<end, into: &part)
+        return part
       }
       try network.forward(partX, into: &trainingPass, training: false)
-      costSum = try network.cost(trainingPass, labels: partY, weights: partWeights) * Double(hi - lo)
+      costSum += try network.cost(trainingPass, labels: partY, weights: partWeights) * Double(end - start)
       if !metrics.isEmpty { metrics.add(outputs: trainingPass.caches[network.depth - 1].a, labels: partY) }
+      start = end
     }
+    guard let communicator else { return costSum / Double(max(n, 1)) }
     if !metrics.isEmpty { try metrics.reduce(over: communicator) }
     return try communicator.sum(costSum) / Double(max(n, 1))
   }
+
+  /// The most examples an evaluation forward-passes at once.
+  static var evaluationPiece: Int { 8192 }
 
   /// Before the first step of a data-parallel run: every rank must train the same run (the
   /// same examples, features, batch, epochs, seed, starting point and parameters), or the ranks
   /// would take different numbers of steps and wait for each other for ever. Each rank's
   /// figures are gathered (one slot per rank) and compared; a difference stops every rank with
   /// an error naming the figure and the ranks.
-  private func checkSameRun(validation: LabeledBatch<Scalar>?, firstEpoch: Int, start: Int) throws {
+  private func checkSameRun(validation: LabeledExamples<Scalar>?, firstEpoch: Int, start: Int) throws {
     guard let communicator else { return }
     let parameterHash = network.parameterHash
     let figures: [(name: String, value: Double)] = [
-      ("training examples", Double(x.columns)), ("features", Double(x.rows)),
-      ("validation examples", Double(validation?.x.columns ?? 0)),
-      ("batch size", Double(options.batchSize ?? x.columns)), ("epochs", Double(options.epochs)),
+      ("training examples", Double(x.count)), ("features", Double(x.featureCount)),
+      ("validation examples", Double(validation?.x.count ?? 0)),
+      ("batch size", Double(options.batchSize ?? x.count)), ("epochs", Double(options.epochs)),
       ("seed", Double(options.seed % (1 << 52))), ("first epoch", Double(firstEpoch)), ("first example", Double(start)),
       ("parameters (hash, high half)", Double(parameterHash >> 32)),
       ("parameters (hash, low half)", Double(parameterHash & 0xffff_ffff)),
@@ -629,17 +726,24 @@ struct Fitter<Scalar: MatrixScalar> {
     }
   }
 
-  /// What a data-parallel run cannot do (yet): batch normalisation (each rank's batch statistics
-  /// would not be the whole batch's), and a batch with fewer examples than ranks.
+  /// Hands the training pass's batch-normalisation caches the cross-rank sums, for a step whose
+  /// whole batch (over every rank) has `batch` examples.
+  private mutating func synchronizeStatistics(_ sum: BatchStatisticsSum, batch: Int) {
+    sum.batch = batch
+    for l in network.layers.indices where network.layers[l].normalization != nil {
+      if workspace.pass.caches[l].normalization == nil {
+        workspace.pass.caches[l].normalization = BatchNormalization<Scalar>.Cache()
+      }
+      if workspace.pass.caches[l].normalization?.synchronization !== sum {
+        workspace.pass.caches[l].normalization?.synchronization = sum
+      }
+    }
+  }
+
+  /// What a data-parallel run cannot do: a batch with fewer examples than ranks.
   static func checkDataParallel(
     network: Network<Scalar>, examples m: Int, options: FitOptions, ranks: Int
   ) throws(ConfigurationError) {
-    guard !network.layers.contains(where: { $0.normalization != nil }) else {
-      throw ConfigurationError(
-        parameter: "batchNormalization",
-        "data-parallel training does not support batch normalisation yet: each rank's batch statistics "
-          + "would not be the whole batch's")
-    }
     let batch = min(options.batchSize ?? m, m)
     let last = m % batch
     guard batch >= ranks, last == 0 || last >= ranks else {
@@ -655,7 +759,7 @@ struct Fitter<Scalar: MatrixScalar> {
   /// would allocate and copy a whole batch before the gather overwrote it).
   private mutating func gather(_ indices: ArraySlice<Int>) {
     workspace.pass.releaseInput()
-    Kernels.gatherColumns(x, indices, into: &batch.x)
+    x.gather(indices, into: &batch.x)
     Kernels.gatherColumns(y, indices, into: &batch.y)
     if let weights {
       var w = batch.weights ?? Matrix(rows: 0, columns: 0)

@@ -70,7 +70,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
       isRegression: network.output == .identity)
   }
 
-  /// The metrics of ``evaluate(_:labels:)``.
+  /// The metrics of ``evaluate(_:labels:)-(Matrix<Scalar>,_)``.
   public struct Evaluation: Sendable, Hashable {
     /// J, the loss the network was trained on.
     public var loss: Double
@@ -98,9 +98,29 @@ public struct Model<Scalar: MatrixScalar>: Sendable {
   public func evaluate(_ rawX: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Evaluation {
     let x = try preprocessing.apply(rawX)
     let pass = try network.forward(x, training: false)
-    let loss = try network.cost(pass, labels: y)
-    let a = pass.output
-    var result = Evaluation(loss: loss, examples: x.columns)
+    return try evaluation(outputs: pass.output, loss: network.cost(pass, labels: y), labels: y)
+  }
+
+  /// Loss and metrics on raw inputs held in memory or read from a memory-mapped file (prepared by
+  /// the model's preprocessing as they are read, a few thousand examples at a time: the outputs
+  /// A[L], not the inputs, are held whole).
+  /// - Throws: ``ShapeError``/``DataError`` when X or Y do not fit the model.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func evaluate(_ rawX: Examples<Scalar>, labels y: Matrix<Scalar>) throws -> Evaluation {
+    switch rawX {
+    case .matrix(let x): return try evaluate(x, labels: y)
+    case .mapped(let x):
+      try network.output.validate(
+        labels: y, outputUnits: network.layers[network.depth - 1].outputSize, examples: x.count)
+      let (a, loss) = try network.inferencePass(.mapped(x.prepared(by: preprocessing)), labels: y)
+      return try evaluation(outputs: a, loss: loss, labels: y)
+    }
+  }
+
+  /// The evaluation from the outputs A[L] of every example and the mean loss.
+  private func evaluation(outputs a: Matrix<Scalar>, loss: Double, labels y: Matrix<Scalar>) throws -> Evaluation {
+    var result = Evaluation(loss: loss, examples: a.columns)
     if network.output == .softmax || (network.output == .sigmoid && a.rows == 1) {
       result.classification = try ClassificationReport(
         trueClasses: Metrics.classIndices(labels: y), probabilities: a,

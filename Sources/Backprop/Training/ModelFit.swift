@@ -27,7 +27,7 @@ extension Model {
 
   /// Trains the model on raw inputs: fits `preprocessing` on X first (when
   /// given; the model keeps it and applies it in ``predict(_:)`` and
-  /// ``evaluate(_:labels:)``), applies the model's preprocessing, then runs
+  /// ``evaluate(_:labels:)-(Matrix<Scalar>,_)``), applies the model's preprocessing, then runs
   /// ``Network/fit(x:y:sampleWeights:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)-(_,_,_,_,O,_,_,_,_,_,_,_)``,
   /// and records how in ``Model/hyperparameters`` (a ``TrainingRecord``).
   ///

@@ -97,7 +97,7 @@ extension Network {
     return result
   }
 
-  /// The most examples an inference pass (``callAsFunction(_:)``) runs at once.
+  /// The most examples an inference pass (``callAsFunction(_:)-(Matrix<Scalar>)``) runs at once.
   public static var inferenceChunk: Int { 2048 }
 
   /// Moves every batch-normalised layer's running statistics towards the

@@ -149,7 +149,7 @@ import Testing
   }
 
   /// What cannot be shared is refused on every rank with a clear error, before any step.
-  @Test func batchesTooSmallAndBatchNormalisationAreRefused() throws {
+  @Test func batchesTooSmallAreRefused() throws {
     let (x, y) = Self.data(as: Double.self)
     let group = ThreadCommunicator.group(size: 4)
     var network = try Self.network(as: Double.self)
@@ -164,15 +164,44 @@ import Testing
         x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 17), distributed: group[0])
     }
     #expect(last?.problem.contains("the last of 1") == true)
+  }
+
+  /// Synchronised batch normalisation: each rank normalises its part of the batch by the whole
+  /// batch's μ and σ² (all-reduced in forward) and back-propagates with the whole batch's sums
+  /// (all-reduced in backward), so 2 and 3 ranks train one process's network — W, b, γ, β and the
+  /// running statistics — to 1e-10 in float64, with SGD and Adam and a partial last batch.
+  @Test(arguments: [2, 3], ["sgd", "adam"])
+  func synchronisedBatchNormalisationIsOneProcesss(ranks: Int, optimizerName: String) throws {
+    let (x, y) = Self.data(as: Double.self)
     var generator = DefaultGenerator(seed: 1)
-    var normalised = try Network<Double>(
-      layerSizes: [5, 8, 4], hiddenActivation: .relu, output: .softmax, initializer: .he, batchNormalization: true,
+    let start = try Network<Double>(
+      layerSizes: [5, 8, 6, 4], hiddenActivation: .relu, output: .softmax, initializer: .he, batchNormalization: true,
       using: &generator)
-    let norm = #expect(throws: ConfigurationError.self) {
-      try normalised.fit(
-        x: x, y: y, optimizer: .sgd(), options: FitOptions(epochs: 1, batchSize: 16), distributed: group[0])
+    var options = try FitOptions(epochs: 3, batchSize: 16)
+    options.l2 = 0.01
+    let optimizer = try OptimizerSettings(name: optimizerName, learningRate: optimizerName == "sgd" ? 0.1 : 0.01)
+    var single = start
+    try single.fit(x: x, y: y, optimizer: optimizer, options: options)
+    let shared = options
+    let results = try ThreadCommunicator.run(ranks: ranks) { rank in
+      var trained = start
+      try trained.fit(x: x, y: y, optimizer: optimizer, options: shared, distributed: rank)
+      return trained
+    }.map { try $0.get() }
+    for (r, network) in results.enumerated() {
+      let difference = Self.relativeDifference(network, single)
+      #expect(difference <= 1e-10, "rank \(r) of \(ranks), \(optimizerName): \(difference)")
+      #expect(Self.relativeDifference(network, results[0]) == 0, "rank \(r) differs from rank 0")
+      for (a, b) in zip(network.layers, single.layers) {
+        guard let na = a.normalization, let nb = b.normalization else { continue }
+        for (u, v) in zip(
+          na.runningMean.scalars + na.runningVariance.scalars,
+          nb.runningMean.scalars + nb.runningVariance.scalars)
+        {
+          #expect(abs(u - v) <= 1e-10 * max(abs(v), 1e-3), "running statistics: \(u) vs \(v)")
+        }
+      }
     }
-    #expect(norm?.parameter == "batchNormalization")
   }
 
   /// Ranks whose parameters drift apart (here: they are given different L2 strengths, so their

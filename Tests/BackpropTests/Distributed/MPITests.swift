@@ -86,6 +86,27 @@ struct MPITests {
     }
   }
 
+  /// Batch normalisation under mpirun is synchronised (the whole batch's statistics, all-reduced in
+  /// forward and backward): 2 and 3 ranks save one process's model, γ, β and running statistics
+  /// included, to 1e-10.
+  @Test(
+    .enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"),
+    arguments: [2, 3])
+  func synchronisedBatchNormalisation(ranks: Int) throws {
+    let folder = try makeTable()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let extra = ["--batch-norm", "--optimizer", "adam", "--learning-rate", "0.01"]
+    let one = folder.appendingPathComponent("one.safetensors").path
+    let many = folder.appendingPathComponent("many.safetensors").path
+    let single = try BackpropExecutable.run(train(folder, save: one, extra))
+    #expect(single.status == 0, "\(single.error)")
+    let parallel = try mpi(ranks, train(folder, save: many, extra))
+    #expect(parallel.status == 0, "\(parallel.error)")
+    let difference = try difference(one, many)
+    #expect(difference <= 1e-10, "\(ranks) ranks: \(difference)")
+    #expect(try SafetensorsFile.read(path: many).names.contains { $0.contains("running_mean") })
+  }
+
   /// Ctrl-C on the launcher: every rank stops at the same step, rank 0 leaves a checkpoint, and
   /// `mpirun … train --resume` (on 3 ranks, where the run had 2) finishes with the model an
   /// uninterrupted single process trains for as many epochs.

@@ -89,6 +89,15 @@ func docExample_Inflate_1(compressed: [UInt8]) throws {
   let bytes = try Inflate.decompress(compressed, expectedSize: 1_000)
 }
 
+/// Sources/Backprop/Data/MappedExamples.swift, Swift block 1.
+func docExample_MappedExamples_1() throws {
+  let x = try MappedExamples<Float>(path: "big_x.npy")
+  let scaling = try x.fitPreprocessing(.standardize)            // one pass over the file
+  let prepared = try x.prepared(by: scaling)
+  var batch = Matrix<Float>(rows: 0, columns: 0)
+  prepared.gather([7, 3, 42], into: &batch)                      // (n, 3): examples 7, 3, 42
+}
+
 /// Sources/Backprop/Data/NPYFile.swift, Swift block 1.
 func docExample_NPYFile_1(network: Network<Double>) throws {
   let x = try NPYFile.read(path: "train_x.npy")
@@ -290,7 +299,16 @@ func docExample_Matrix_1() throws {
 }
 
 /// Sources/Backprop/Training/Fit.swift, Swift block 1.
-func docExample_Fit_1(network: Network<Float>, x: Matrix<Float>, y: Matrix<Float>) throws {
+func docExample_Fit_1(network: Network<Float>) throws {
+  var network = network
+  let x = try MappedExamples<Float>(path: "big_x.npy")
+  let y = try NPYFile.read(path: "big_y.npy").labels(as: Float.self)
+  let training = LabeledExamples(x: .mapped(try x.prepared(by: x.fitPreprocessing(.standardize))), y: y)
+  try network.fit(examples: training, optimizer: .adam(), options: FitOptions(epochs: 2, batchSize: 128))
+}
+
+/// Sources/Backprop/Training/Fit.swift, Swift block 2.
+func docExample_Fit_2(network: Network<Float>, x: Matrix<Float>, y: Matrix<Float>) throws {
   var network = network
   let history = try network.fit(x: x, y: y, optimizer: .adam(), options: FitOptions(epochs: 20, batchSize: 64))
 }
