@@ -15,6 +15,10 @@ struct BackpropCommand: ParsableCommand {
       Each command has its own --help; `backprop gradcheck` checks
       backpropagation against finite differences.
 
+      `backprop convert` turns a CSV table larger than memory (or MNIST's
+      IDX files) into .npy arrays and their statistics, in one pass:
+        backprop convert --data big.csv --out big
+
       `backprop train … --report DIR` writes an HTML report of the run
       (curves, metrics, confusion matrix, layer table); `backprop report`
       rebuilds one, or makes one for a saved model.
@@ -33,7 +37,8 @@ struct BackpropCommand: ParsableCommand {
       2 bad usage or input, 128+N after signal N (130 for Ctrl-C).
       """,
     subcommands: [
-      Demo.self, Train.self, SweepCommand.self, Predict.self, Evaluate.self, Inspect.self, Explain.self,
+      Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, Inspect.self,
+      Explain.self,
       ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]
   )

@@ -1,10 +1,10 @@
-/// The reading loop behind ``CSVDataset/read(path:target:delimiter:hasHeader:classNames:)``:
-/// the first MiB settles the dialect, then the file streams through a
-/// ``CSVTokenizer`` into a ``CSVTableBuilder`` one chunk at a time.
+/// The reading loop behind ``CSVDataset/read(path:target:delimiter:hasHeader:classNames:)``
+/// and ``DatasetConversion``: the first MiB settles the dialect, then the file streams
+/// through a ``CSVTokenizer`` into a ``CSVTableBuilder`` one chunk at a time.
 enum CSVReader {
   private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-  /// Reads `path`; `chunkSize` is the size of each read (tests make it tiny to
+  /// Reads `path` into memory; `chunkSize` is the size of each read (tests make it tiny to
   /// split cells, quotes and line ends across chunks).
   ///
   /// - Throws: as ``CSVDataset/read(path:target:delimiter:hasHeader:classNames:)``.
@@ -12,6 +12,24 @@ enum CSVReader {
     path: String, target: TargetColumn, delimiter: Character?, hasHeader: Bool?, classNames: [String]?,
     chunkSize: Int = 1 << 20
   ) throws -> CSVDataset {
+    try stream(
+      path: path, target: target, delimiter: delimiter, hasHeader: hasHeader, classNames: classNames,
+      features: ChunkedDoubles(), chunkSize: chunkSize
+    ) { (builder, dialect) throws(CSVFailure) in try builder.dataset(dialect: dialect) }
+  }
+
+  /// Streams `path` through a ``CSVTableBuilder`` that hands the features to `features`, then
+  /// lets `finish` take the result from the builder; one chunk of `chunkSize` bytes is held
+  /// at a time (the first MiB, for the dialect).
+  ///
+  /// - Throws: as ``CSVDataset/read(path:target:delimiter:hasHeader:classNames:)``, the
+  ///   problems worded with `path`, the line and the column's name; what `features` throws as
+  ///   ``CSVFailure/output(_:)`` as it is.
+  static func stream<Features: CSVFeatureSink, R>(
+    path: String, target: TargetColumn, delimiter: Character?, hasHeader: Bool?, classNames: [String]?,
+    features: Features, chunkSize: Int = 1 << 20,
+    finish: (inout CSVTableBuilder<Features>, CSVDialect) throws(CSVFailure) -> R
+  ) throws -> R {
     let givenDelimiter = try delimiter.map { (character) throws(ConfigurationError) in
       try CSVDialect.byte(of: character)
     }
@@ -32,7 +50,7 @@ enum CSVReader {
 
       var builder = CSVTableBuilder(
         path: path, hasHeader: header, target: target, delimiterName: CSVDialect.name(of: dialect.delimiter),
-        delimiterDetected: givenDelimiter == nil, classNames: classNames)
+        delimiterDetected: givenDelimiter == nil, classNames: classNames, features: features)
       var tokenizer = CSVTokenizer(delimiter: delimiterByte)
       do {
         var start = 0
@@ -49,7 +67,7 @@ enum CSVReader {
           }
         }
         try tokenizer.finish(into: &builder)
-        return try builder.dataset(dialect: dialect)
+        return try finish(&builder, dialect)
       } catch let failure as CSVFailure {
         throw failure.error(path: path, names: builder.names)
       }
@@ -95,7 +113,7 @@ enum CSVReader {
       guard header else { return ((1...sink.cells.count).map { "column \($0)" }, false) }
       var names = [String]()
       for (k, cell) in sink.cells.enumerated() {
-        let text = cell.withUnsafeBufferPointer { CSVTableBuilder.decode(CSVNumber.trimmed($0)) }
+        let text = cell.withUnsafeBufferPointer { UTF8Text.decode(UnsafeRawBufferPointer(CSVNumber.trimmed($0))) }
         guard let text else {
           throw FileFormatError(
             path: path, "line \(sink.line), column \(k + 1): invalid UTF-8 byte sequence (CSV files must be UTF-8 text)"

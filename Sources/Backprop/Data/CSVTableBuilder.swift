@@ -1,11 +1,32 @@
-/// Builds a ``CSVDataset`` from a CSV file's records as they stream past:
-/// the first record gives the column count (and, with a header, the names);
-/// every later cell is parsed on arrival, features appended to one buffer in
-/// file order (which is the (n, m) matrix's column-major order), targets to
-/// another. Only the first record is kept as text.
-struct CSVTableBuilder: CSVRecordSink {
+/// Where a ``CSVTableBuilder`` puts the numbers of the feature cells, in file order.
+protocol CSVFeatureSink {
+  /// The first record has given the columns: each row holds `features` features.
+  mutating func begin(features: Int) throws(CSVFailure)
+  /// Feature `feature` (0-based, counting features only) of the row being read.
+  mutating func append(_ value: Double, feature: Int)
+  /// The row that started on physical line `line` is complete: every one of its features was
+  /// appended, and it has as many cells as the first record.
+  mutating func endRow(line: Int) throws(CSVFailure)
+}
+
+/// In memory: the features one after another, which is the (n, m) matrix's column-major order.
+extension ChunkedDoubles: CSVFeatureSink {
+  func begin(features: Int) {}
+
+  @inline(__always)
+  mutating func append(_ value: Double, feature: Int) { append(value) }
+
+  func endRow(line: Int) {}
+}
+
+/// Builds a table from a CSV file's records as they stream past: the first
+/// record gives the column count (and, with a header, the names); every later
+/// cell is parsed on arrival, features handed to `features` (in memory for a
+/// ``CSVDataset``, written out by ``DatasetConversion``), targets kept in
+/// memory. Only the first record is kept as text.
+struct CSVTableBuilder<Features: CSVFeatureSink>: CSVRecordSink {
   /// The most distinct labels a target column may hold as class labels (ids fit a `UInt16`).
-  static let maxClasses = 1 << 16
+  static var maxClasses: Int { 1 << 16 }
 
   let path: String
   let hasHeader: Bool
@@ -27,7 +48,8 @@ struct CSVTableBuilder: CSVRecordSink {
   private var firstCellLines: [Int] = []
   private var rows = 0
 
-  private var features = ChunkedDoubles()
+  /// Where the feature cells' numbers go.
+  private(set) var features: Features
   private var numericTargets = ChunkedDoubles()
   /// Each row's target as an index into `labelTexts`, while the column may
   /// still turn out to hold class labels (at most `maxClasses` distinct texts).
@@ -40,8 +62,9 @@ struct CSVTableBuilder: CSVRecordSink {
 
   init(
     path: String, hasHeader: Bool, target: TargetColumn, delimiterName: String, delimiterDetected: Bool,
-    classNames: [String]?
+    classNames: [String]?, features: Features
   ) {
+    self.features = features
     self.path = path
     self.hasHeader = hasHeader
     self.target = target
@@ -77,6 +100,11 @@ struct CSVTableBuilder: CSVRecordSink {
         line: line, column: nil,
         problem: "expected \(columnCount) columns, as on line \(firstLine), found \(cells)")
     }
+    try endRow(line: line)
+  }
+
+  private mutating func endRow(line: Int) throws(CSVFailure) {
+    try features.endRow(line: line)
     rows += 1
   }
 
@@ -107,6 +135,7 @@ struct CSVTableBuilder: CSVRecordSink {
     } catch {
       throw .configuration(error)
     }
+    try features.begin(features: targetIndex < names.count ? names.count - 1 : names.count)
     let record = firstCells
     let lines = firstCellLines
     firstCells = []
@@ -115,7 +144,7 @@ struct CSVTableBuilder: CSVRecordSink {
       for (k, bytes) in record.enumerated() {
         try bytes.withUnsafeBufferPointer { (cell) throws(CSVFailure) in try self.cell(cell, line: lines[k], index: k) }
       }
-      rows += 1
+      try endRow(line: line)
     }
   }
 
@@ -125,7 +154,7 @@ struct CSVTableBuilder: CSVRecordSink {
   private mutating func featureCell(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, index: Int) throws(CSVFailure) {
     switch CSVNumber.parse(bytes) {
     case .finite(let value):
-      features.append(value)
+      features.append(value, feature: index < targetIndex ? index : index - 1)
     case .empty:
       throw .at(line: line, column: index, problem: "empty cell (feature cells must hold numbers)")
     case .nonFinite:
@@ -133,7 +162,9 @@ struct CSVTableBuilder: CSVRecordSink {
         line: line, column: index,
         problem: "\(Self.quoted(bytes)) is not a finite number (features must be finite)")
     case .notANumber:
-      guard Self.decode(bytes) != nil else { throw Self.invalidUTF8(line: line, index: index) }
+      guard UTF8Text.decode(UnsafeRawBufferPointer(bytes)) != nil else {
+        throw Self.invalidUTF8(line: line, index: index)
+      }
       throw .at(
         line: line, column: index, problem: "\(Self.quoted(bytes)) is not a number (feature cells must hold numbers)")
     }
@@ -201,11 +232,24 @@ struct CSVTableBuilder: CSVRecordSink {
 
   // MARK: Result
 
-  /// The data set read; the numbers move out of the builder into it (no copy
-  /// of the features is ever held beside them).
+  /// What a table holds besides its features.
+  struct Targets {
+    /// One per row (none without a target column): the column's numbers, or class indices into `classNames`.
+    var values: [Double]
+    /// The classes of a text label column (sorted, or as given); nil for numbers.
+    var classNames: [String]?
+    /// Every column's name but the target's, in file order.
+    var featureNames: [String]
+    var targetName: String
+    /// The target column's 0-based index among all the columns.
+    var targetIndex: Int
+  }
+
+  /// The targets read, with text labels encoded as class indices; the numbers move out of the
+  /// builder, and its label tracking is freed.
   ///
   /// - Throws: ``CSVFailure`` when the file holds no data rows.
-  mutating func dataset(dialect: CSVDialect) throws(CSVFailure) -> CSVDataset {
+  mutating func takeTargets() throws(CSVFailure) -> Targets {
     guard sawFirstRecord else { throw .file(problem: "no data rows: the file is empty") }
     guard rows > 0 else { throw .file(problem: "no data rows: the file holds only the header on line \(firstLine)") }
     let targets: [Double]
@@ -221,40 +265,52 @@ struct CSVTableBuilder: CSVRecordSink {
     } else {
       (targets, classNames) = (numericTargets.takeAll(), nil)
     }
-    // The label tracking is done with: free it before the features are joined.
     labelIDs = []
     labelTable = [:]
     var featureNames = names
     let targetName = targetIndex < featureNames.count ? featureNames.remove(at: targetIndex) : ""
+    return Targets(
+      values: targets, classNames: classNames, featureNames: featureNames, targetName: targetName,
+      targetIndex: targetIndex)
+  }
+}
+
+extension CSVTableBuilder where Features == ChunkedDoubles {
+  /// The data set read; the numbers move out of the builder into it (no copy
+  /// of the features is ever held beside them).
+  ///
+  /// - Throws: ``CSVFailure`` when the file holds no data rows.
+  mutating func dataset(dialect: CSVDialect) throws(CSVFailure) -> CSVDataset {
+    // The label tracking is freed before the features are joined.
+    let targets = try takeTargets()
     let matrix: Matrix<Double>
     do {
-      matrix = try Matrix(rows: featureNames.count, columns: rows, columnMajor: features.takeAll())
+      matrix = try Matrix(
+        rows: targets.featureNames.count, columns: rows, columnMajor: features.takeAll())
     } catch {
       throw .file(problem: "internal error: \(error.message)")
     }
     return CSVDataset(
-      features: matrix, targets: targets, featureNames: featureNames, targetName: targetName,
-      targetIndex: targetIndex, classNames: classNames, dialect: dialect)
+      features: matrix, targets: targets.values, featureNames: targets.featureNames, targetName: targets.targetName,
+      targetIndex: targets.targetIndex, classNames: targets.classNames, dialect: dialect)
   }
+}
 
+extension CSVTableBuilder {
   // MARK: Text
 
   /// A cell's text, trimmed of spaces and tabs.
   ///
   /// - Throws: ``CSVFailure`` when the bytes are not UTF-8.
   private func text(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, index: Int) throws(CSVFailure) -> String {
-    guard let text = Self.decode(CSVNumber.trimmed(bytes)) else { throw Self.invalidUTF8(line: line, index: index) }
+    guard let text = UTF8Text.decode(UnsafeRawBufferPointer(CSVNumber.trimmed(bytes))) else {
+      throw Self.invalidUTF8(line: line, index: index)
+    }
     return text
   }
 
   private func text(_ bytes: [UInt8], line: Int, index: Int) throws(CSVFailure) -> String {
     try bytes.withUnsafeBufferPointer { (buffer) throws(CSVFailure) in try text(buffer, line: line, index: index) }
-  }
-
-  /// The bytes as a string, or nil when they are not valid UTF-8.
-  static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-    return UTF8Text.decode(UnsafeRawBufferPointer(bytes))
   }
 
   private static func invalidUTF8(line: Int, index: Int) -> CSVFailure {

@@ -16,12 +16,15 @@ enum CSVFailure: Error {
   case file(problem: String)
   /// A parameter that does not fit the file (the target column, the class names).
   case configuration(ConfigurationError)
+  /// A problem writing what the records become (a converter's output file), thrown as it is.
+  case output(FileFormatError)
 
   /// The error to throw: ``FileFormatError`` as "line L, column C (name): problem"
-  /// with 1-based line and column, or the ``ConfigurationError`` itself.
+  /// with 1-based line and column, or the ``ConfigurationError`` or output error itself.
   func error(path: String, names: [String]) -> any Error {
     switch self {
     case .configuration(let error): return error
+    case .output(let error): return error
     case .file(let problem): return FileFormatError(path: path, problem)
     case .at(let line, let column, let problem):
       guard let column else { return FileFormatError(path: path, "line \(line): \(problem)") }

@@ -150,6 +150,7 @@ extension FileBytes {
 enum UTF8Text {
   /// The text of `bytes`, or nil when they are not valid UTF-8.
   static func decode(_ bytes: UnsafeRawBufferPointer) -> String? {
+    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }  // ASCII, the usual case
     var iterator = bytes.makeIterator()
     var decoder = UTF8()
     var scalars = String.UnicodeScalarView()

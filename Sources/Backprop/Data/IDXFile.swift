@@ -58,11 +58,29 @@ public enum IDXFile {
   ///   unsupported number of dimensions, or a data length that does not match
   ///   the dimensions.
   public static func read(path: String, gzipLimit: Int = defaultGzipLimit) throws(FileFormatError) -> NumPyArray {
-    try FileBytes.withContents(path) { (bytes, mapped) throws(FileFormatError) in
-      guard Gzip.hasMagic(bytes) else {
-        return try decode(bytes, path: path, place: "", as: Double.self, mapped: mapped).numPyArray
+    try withUncompressed(path: path, gzipLimit: gzipLimit) { (bytes, place, mapped) throws(FileFormatError) in
+      try decode(bytes, path: path, place: place, as: Double.self, mapped: mapped).numPyArray
+    }
+  }
+
+  /// Calls `body` with the IDX bytes of the file at `path`: the file itself, memory-mapped, when
+  /// plain (`mapped` true), or its contents decompressed into memory when gzip-compressed, with
+  /// the `place` errors put before a problem ("decompressed gzip data: ").
+  ///
+  /// - Parameter fileLimit: the largest file accepted (a plain file is mapped, not read, so a
+  ///   reader that streams its elements may take any size).
+  /// - Throws: ``FileFormatError`` naming `path` for a missing file or corrupt gzip data, or
+  ///   `body`'s error.
+  static func withUncompressed<R>(
+    path: String, gzipLimit: Int, fileLimit: Int = MemoryLimit.current.usable,
+    _ body: (UnsafeRawBufferPointer, _ place: String, _ mapped: Bool) throws(FileFormatError) -> R
+  ) throws(FileFormatError) -> R {
+    try FileBytes.withContents(path, limit: fileLimit) { (bytes, mapped) throws(FileFormatError) in
+      guard Gzip.hasMagic(bytes) else { return try body(bytes, "", mapped) }
+      let contents = try Gzip.decompress(bytes, path: path, limit: gzipLimit)
+      return try FileBytes.withBytes(contents) { (inner) throws(FileFormatError) in
+        try body(inner, "decompressed gzip data: ", false)
       }
-      return try decodeMaybeCompressed(bytes, path: path, gzipLimit: gzipLimit)
     }
   }
 
@@ -142,13 +160,14 @@ public enum IDXFile {
     try decode(bytes, path: path, place: place, as: Double.self).numPyArray
   }
 
-  /// Decodes a whole (uncompressed) IDX file with its elements converted once, straight from
-  /// `bytes`, to `T`; errors as ``decode(_:path:place:)``.
+  /// Checks an (uncompressed) IDX file's header against its length, without reading the
+  /// elements; errors as ``decode(_:path:place:)``.
   ///
-  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
-  static func decode<T: MatrixScalar>(
-    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
-  ) throws(FileFormatError) -> LoadedArray<T> {
+  /// - Returns: the dimensions, the element type, and the offset of the first element; the
+  ///   elements fill the rest of `bytes` exactly.
+  static func layout(_ bytes: UnsafeRawBufferPointer, path: String, place: String) throws(FileFormatError) -> (
+    shape: [Int], dtype: NumPyDType, dataStart: Int
+  ) {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
     let size = bytes.count
     guard size > 0 else { throw fail("empty file (0 bytes), expected an IDX file starting with 00 00") }
@@ -193,7 +212,19 @@ public enum IDXFile {
         "data: dimensions \(shapeText) of \(dtype.rawValue) need \(needed) bytes but \(available) follow the header"
           + " at byte \(headerSize) (\(verdict))")
     }
-    let data = UnsafeRawBufferPointer(rebasing: bytes[headerSize..<size])
+    return (shape, dtype, headerSize)
+  }
+
+  /// Decodes a whole (uncompressed) IDX file with its elements converted once, straight from
+  /// `bytes`, to `T`; errors as ``decode(_:path:place:)``.
+  ///
+  /// - Parameter mapped: `bytes` are a read-only file mapping whose pages may be dropped once read.
+  static func decode<T: MatrixScalar>(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String, as _: T.Type, mapped: Bool = false
+  ) throws(FileFormatError) -> LoadedArray<T> {
+    let (shape, dtype, headerSize) = try layout(bytes, path: path, place: place)
+    let data = UnsafeRawBufferPointer(rebasing: bytes[headerSize...])
+    let count = data.count / dtype.itemSize
     let scalars = ElementDecoding.decode(data, count: count, dtype: dtype, byteOrder: .big, as: T.self, mapped: mapped)
     return LoadedArray(shape: shape, dtype: dtype, scalars: scalars)
   }

@@ -75,11 +75,24 @@ public enum NPYFile {
     try decode(bytes, path: path, place: place, as: Double.self).numPyArray
   }
 
-  /// The header of a whole `.npy` file in `bytes`, the bytes of its data (just what the shape
-  /// needs) and its element count, each checked; errors as ``decode(_:path:place:)``.
-  static func layout(
-    _ bytes: UnsafeRawBufferPointer, path: String, place: String
-  ) throws(FileFormatError) -> (header: NPYHeader, data: UnsafeRawBufferPointer, count: Int) {
+  /// The header of the `.npy` file at `path` and the number of bytes after it, read without
+  /// reading the data (the file is mapped, not loaded: any size will do).
+  ///
+  /// - Throws: ``FileFormatError`` naming `path`, as ``read(path:)`` does for the header.
+  static func readHeader(path: String) throws(FileFormatError) -> (header: NPYHeader, dataBytes: Int) {
+    try FileBytes.withContents(path, limit: .max) { (bytes, _) throws(FileFormatError) in
+      let (header, dataStart) = try parseHeader(bytes, path: path, place: "")
+      return (header, bytes.count - dataStart)
+    }
+  }
+
+  /// Checks the magic and version and parses the header of the `.npy` file in `bytes`.
+  ///
+  /// - Returns: the header, and the offset of the data.
+  /// - Throws: ``FileFormatError`` naming `path` (`place` before the problem).
+  static func parseHeader(_ bytes: UnsafeRawBufferPointer, path: String, place: String) throws(FileFormatError) -> (
+    header: NPYHeader, dataStart: Int
+  ) {
     func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
     let size = bytes.count
     guard size > 0 else { throw fail("empty file (0 bytes), expected a .npy file starting with \\x93NUMPY") }
@@ -124,8 +137,17 @@ public enum NPYFile {
       text = String(scalars)
     }
     let header = try NPYHeader(parsing: text, path: path, place: place)
+    return (header, headerStart + headerLength)
+  }
 
-    let dataStart = headerStart + headerLength
+  /// The header of a whole `.npy` file in `bytes`, the bytes of its data (just what the shape
+  /// needs) and its element count, each checked; errors as ``decode(_:path:place:)``.
+  static func layout(
+    _ bytes: UnsafeRawBufferPointer, path: String, place: String
+  ) throws(FileFormatError) -> (header: NPYHeader, data: UnsafeRawBufferPointer, count: Int) {
+    func fail(_ problem: String) -> FileFormatError { FileFormatError(path: path, place + problem) }
+    let (header, dataStart) = try parseHeader(bytes, path: path, place: place)
+    let size = bytes.count
     let shapeText = NumPyArray.describe(header.shape)
     let descriptor = header.dtype.descriptor(header.byteOrder)
     guard let count = NumPyArray.elementCount(header.shape) else {
@@ -139,8 +161,7 @@ public enum NPYFile {
         "data: shape \(shapeText) of '\(descriptor)' needs \(needed) bytes "
           + "but only \(available) follow the header at byte \(dataStart) (truncated file or wrong header)")
     }
-    let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)])
-    return (header, data, count)
+    return (header, UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + byteCount)]), count)
   }
 
   /// Decodes a whole `.npy` file with its elements converted once, straight from `bytes`, to `T`:
@@ -201,21 +222,7 @@ public enum NPYFile {
   /// The bytes of `array` as a `.npy` file: version 1.0 (2.0 only for a huge
   /// header), little-endian, C order, the data aligned to 64 bytes.
   public static func encode(_ array: NumPyArray) -> [UInt8] {
-    let header = NPYHeader(dtype: array.dtype, shape: array.shape)
-    var text = Array(header.text.utf8)
-    // NumPy pads with spaces so that magic + version + length + header ends on a
-    // multiple of 64, the last byte being '\n'; version 2.0 only when 1.0's
-    // 2-byte length cannot hold the header.
-    var lengthSize = 2
-    var padding = 64 - (8 + lengthSize + text.count + 1) % 64
-    if text.count + 1 + padding > 0xFFFF {
-      lengthSize = 4
-      padding = 64 - (8 + lengthSize + text.count + 1) % 64
-    }
-    text += [UInt8](repeating: 0x20, count: padding) + [0x0A]
-    var bytes = magic + [lengthSize == 2 ? 1 : 2, 0]
-    for k in 0..<lengthSize { bytes.append(UInt8(truncatingIfNeeded: text.count >> (8 * k))) }
-    bytes += text
+    var bytes = NPYHeader(dtype: array.dtype, shape: array.shape).encoded()
     let dataStart = bytes.count
     let itemSize = array.dtype.itemSize
     bytes += [UInt8](repeating: 0, count: array.count * itemSize)

@@ -75,6 +75,31 @@ struct NPYHeader: Equatable {
     return text
   }
 
+  /// The header as it starts a file: magic, version, length, and the dict padded with spaces and
+  /// ended by `'\n'` so that the data starts on a multiple of 64, as NumPy pads it — and at byte
+  /// `minimumSize` or later (a writer that rewrites the shape at the end reserves room for it).
+  /// Version 1.0, or 2.0 only when 1.0's 2-byte length cannot hold the dict.
+  func encoded(minimumSize: Int = 0) -> [UInt8] {
+    var text = Array(self.text.utf8)
+    var lengthSize = 2
+    func padding() -> Int {
+      // NumPy's rule: 64 − (unpadded mod 64) spaces, so 64 when already aligned.
+      let unpadded = NPYFile.magic.count + 2 + lengthSize + text.count + 1
+      var spaces = 64 - unpadded % 64
+      while unpadded + spaces < minimumSize { spaces += 64 }
+      return spaces
+    }
+    var spaces = padding()
+    if text.count + 1 + spaces > 0xFFFF {
+      lengthSize = 4
+      spaces = padding()
+    }
+    text += [UInt8](repeating: 0x20, count: spaces) + [0x0A]
+    var bytes = NPYFile.magic + [lengthSize == 2 ? 1 : 2, 0]
+    for k in 0..<lengthSize { bytes.append(UInt8(truncatingIfNeeded: text.count >> (8 * k))) }
+    return bytes + text
+  }
+
   private static func quoted(_ text: String) -> String {
     let trimmed = text.trimmed(" \n")
     let short = trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed

@@ -17,7 +17,7 @@ public enum NumPyByteOrder: Sendable, Hashable {
 /// let (dtype, order) = try NumPyDType.parse(">i4", in: "x.npy")  // (.int32, .big)
 /// dtype.descriptor(.little)                                         // "<i4"
 /// ```
-public enum NumPyDType: String, Sendable, Hashable, CaseIterable {
+public enum NumPyDType: String, Sendable, Hashable, CaseIterable, Codable {
   /// `|b1`: one byte, 0 or 1 (any non-zero byte reads as 1).
   case bool
   /// `|i1`: signed 8-bit integer.

@@ -49,7 +49,7 @@ extension CSVTests {
     }
 
     @Test func labelColumnsHoldAtMost65536Classes() throws {
-      let rows = CSVTableBuilder.maxClasses + 10
+      let rows = CSVTableBuilder<ChunkedDoubles>.maxClasses + 10
       // Distinct numbers: a regression target, read as numbers however many there are.
       var text = "x,y\n" + (0..<rows).map { "1,\($0).5\n" }.joined()
       var (folder, path) = try temporaryCSV(text)
@@ -69,7 +69,8 @@ extension CSVTests {
       defer { folder.remove() }
       let labels = #expect(throws: FileFormatError.self) { try CSVDataset.read(path: path) }
       #expect(
-        labels?.problem.hasPrefix("line \(CSVTableBuilder.maxClasses + 2), column 2 (y): more than 65536") == true)
+        labels?.problem.hasPrefix(
+          "line \(CSVTableBuilder<ChunkedDoubles>.maxClasses + 2), column 2 (y): more than 65536") == true)
     }
 
     @Test func chunkedDoublesKeepOrderAcrossBlocks() {

@@ -71,6 +71,31 @@ func docExample_Dataset_1() throws {
     .heldOut(validation: 0.2, test: 0.2, seed: 1, output: .softmax)
 }
 
+/// Sources/Backprop/Data/DatasetConversion.swift, Swift block 1.
+func docExample_DatasetConversion_1() throws {
+  let big = try DatasetConversion.convert(csv: "big.csv", target: .name("label"), to: "big")
+  big.dataset.examples                 // m
+  let mnist = try DatasetConversion.convert(
+    images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz", to: "mnist")
+}
+
+/// Sources/Backprop/Data/DatasetDescription.swift, Swift block 1.
+func docExample_DatasetDescription_1() throws {
+  let path = "iris/dataset.json"
+  let description = try DatasetDescription.read(path: path)
+  let x = DatasetDescription.resolve(description.inputs, besides: path)   // "iris/x.npy"
+  let preprocessing = try description.preprocessing(.standardize, divisor: 1)
+}
+
+/// Sources/Backprop/Data/FeatureStatistics.swift, Swift block 1.
+func docExample_FeatureStatistics_1() throws {
+  var statistics = FeatureStatistics(features: 2)
+  try statistics.add([1, 10])
+  try statistics.add([3, 10])
+  statistics.mean                // [2, 10]
+  statistics.standardDeviation   // [1, 0]
+}
+
 /// Sources/Backprop/Data/Gzip.swift, Swift block 1.
 func docExample_Gzip_1() throws {
   let bytes = try Gzip.read(path: "t10k-labels-idx1-ubyte.gz")   // 10,008 bytes
@@ -102,6 +127,14 @@ func docExample_MappedExamples_1() throws {
 func docExample_NPYFile_1(network: Network<Double>) throws {
   let x = try NPYFile.read(path: "train_x.npy")
   try NPYFile.write(network.layers[0].weight, to: "W1.npy")   // W[1], as np.save writes it
+}
+
+/// Sources/Backprop/Data/NPYStreamWriter.swift, Swift block 1.
+func docExample_NPYStreamWriter_1() throws {
+  let writer = try NPYStreamWriter(path: "x.npy", columns: 3)   // float32
+  try writer.append(row: [1, 2, 3])
+  try writer.append(row: [4, 5, 6])
+  try writer.finish()                                          // x.npy: (2, 3), as np.load reads it
 }
 
 /// Sources/Backprop/Data/NPZArchive.swift, Swift block 1.
