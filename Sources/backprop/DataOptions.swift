@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Backprop
 
 extension TargetColumn: ExpressibleByArgument {
@@ -100,6 +101,13 @@ struct DataOptions: ParsableArguments {
   var scale: Double?
 
   @Option(
+    help: ArgumentHelp(
+      "The dataset.json that `backprop convert` wrote beside --x/--y: --standardize and --min-max take its "
+        + "per-feature statistics instead of a pass over the inputs, and the model keeps its class and column "
+        + "names. Its statistics are the whole file's (held-out rows of a split included).", valueName: "dataset.json"))
+  var statistics: String?
+
+  @Option(
     name: .customLong("memory-map"),
     help: ArgumentHelp(
       "Train from a .npy of inputs in place, memory-mapped, instead of loading it: the file's pages stay in the "
@@ -143,6 +151,9 @@ struct DataOptions: ParsableArguments {
     try NumberRange.fraction.check(testSplit, "--test-split")
     try NumberRange.nonZero.check(scale, "--scale")
     if standardize && minMax { throw ValidationError("choose one of --standardize and --min-max") }
+    if statistics != nil, x == nil {
+      throw ValidationError("--statistics describes the arrays of --x/--y (from `backprop convert`); give --x and --y")
+    }
   }
 
   /// The fitted-preprocessing method the flags ask for.
@@ -282,5 +293,28 @@ struct ExampleRange: ExpressibleByArgument, CustomStringConvertible {
     } catch {
       throw ConfigurationError(parameter: option, error.problem)
     }
+  }
+}
+
+extension DataOptions {
+  /// `--statistics`: the description `backprop convert` wrote, checked against `--x`.
+  /// - Throws: ``ConfigurationError`` naming `--statistics` when it describes another file or
+  ///   another number of features; the reader's error for a malformed file.
+  func datasetDescription(featureCount: Int) throws -> DatasetDescription? {
+    guard let path = statistics, let x else { return nil }
+    let description = try DatasetDescription.read(path: path)
+    let described = DatasetDescription.resolve(description.inputs, besides: path)
+    let real = { (file: String) in URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL.path }
+    guard real(described) == real(x) else {
+      throw ConfigurationError(
+        parameter: "--statistics", "\(path) describes \(described), not --x \(x); give the dataset.json written with it"
+      )
+    }
+    guard description.features == featureCount else {
+      throw ConfigurationError(
+        parameter: "--statistics",
+        "\(path) describes \(description.features) features but \(x) has \(featureCount) per example")
+    }
+    return description
   }
 }

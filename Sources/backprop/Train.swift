@@ -240,7 +240,14 @@ struct Train: ParsableCommand {
       if resumed == nil { try directory.claim(overwrite: safety.overwrite) }
       return directory
     }
-    let sets = try data.load(seed: architecture.seed, output: architecture.output, as: Scalar.self)
+    var sets = try data.load(seed: architecture.seed, output: architecture.output, as: Scalar.self)
+    let description = try data.datasetDescription(featureCount: sets.training.featureCount)
+    if let description {
+      // The converter's names: the model's class names and columns, as a CSV's would be.
+      sets.training.dataset.classNames = description.classNames ?? sets.training.dataset.classNames
+      sets.training.dataset.featureNames = description.featureNames ?? sets.training.dataset.featureNames
+      sets.training.dataset.targetName = description.targetName ?? sets.training.dataset.targetName
+    }
     let sizes = architecture.layers.sizes
     try checkMemory(examples: sets.training.count, mappedInputs: sets.training.isMapped)
     try checkFeatures(sets.training, sizes: sizes, file: data.data ?? data.x ?? "the training set")
@@ -251,7 +258,12 @@ struct Train: ParsableCommand {
     // Fitted on the training examples only, then applied to every set, in the inputs' own precision
     // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself;
     // a mapped file is prepared batch by batch as it is read).
-    let preprocessing = try sets.training.fitPreprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
+    // With --statistics, the converter's numbers (a mapped set is still checked for NaN, one pass).
+    let preprocessing =
+      try description.map { description in
+        _ = try sets.training.fitPreprocessing(.none, divisor: 1)
+        return try description.preprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
+      } ?? sets.training.fitPreprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
     let trainData = try sets.training.prepared(by: preprocessing)
 
     var network: Network<Scalar>

@@ -91,6 +91,43 @@ struct MemoryMapCommandLineTests {
     #expect(auto.status == 0, "\(auto.error)")
   }
 
+  /// `backprop convert` then `train --statistics`: the converter's statistics are the model's
+  /// preprocessing (no pass over the inputs for them), its class and column names are the model's;
+  /// a description of another file is refused.
+  @Test func convertedArraysTrainWithTheirStatistics() throws {
+    let folder = try makeData()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var lines = ["a,b,label"]
+    var rng = DefaultGenerator(seed: 3)
+    for j in 0..<120 {
+      let c = ["cat", "dog", "emu"][j % 3]
+      lines.append("\(rng.nextGaussian() * 5 + Double(j % 3) * 4),\(rng.nextGaussian() + 100),\(c)")
+    }
+    let table = folder.appendingPathComponent("t.csv").path
+    try lines.joined(separator: "\n").write(toFile: table, atomically: true, encoding: .utf8)
+    let out = folder.appendingPathComponent("converted").path
+    let convert = try BackpropExecutable.run(["convert", "--data", table, "--out", out])
+    #expect(convert.status == 0, "\(convert.error)")
+    let model = folder.appendingPathComponent("m.safetensors").path
+    let train = try BackpropExecutable.run([
+      "train", "--x", out + "/x.npy", "--y", out + "/y.npy", "--statistics", out + "/dataset.json", "--standardize",
+      "--memory-map", "on", "--layers", "2,6,3", "--output", "softmax", "--epochs", "5", "--batch-size", "20",
+      "--save", model, "--quiet",
+    ])
+    #expect(train.status == 0, "\(train.error)")
+    let description = try DatasetDescription.read(path: out + "/dataset.json")
+    let saved = try ModelFile.read(path: model, as: Float.self)
+    #expect(saved.preprocessing == (try description.preprocessing(.standardize, divisor: 1)))
+    #expect(saved.classNames == ["cat", "dog", "emu"])
+    #expect(saved.featureNames == ["a", "b"])
+    let other = try BackpropExecutable.run([
+      "train", "--x", folder.appendingPathComponent("x.npy").path, "--y", folder.appendingPathComponent("y.npy").path,
+      "--statistics", out + "/dataset.json", "--layers", "6,3", "--output", "softmax", "--epochs", "1",
+    ])
+    #expect(other.status == 2)
+    #expect(other.error.contains("--statistics") && other.error.contains("not --x"), "\(other.error)")
+  }
+
   /// Two ranks under mpirun reading their parts of one mapped file: one process's model.
   @Test(.enabled(if: MPITests.mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"))
   func ranksTrainFromOneMappedFile() throws {
