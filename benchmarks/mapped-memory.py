@@ -2,12 +2,15 @@
 """mapped-memory.py: `backprop train` from a memory-mapped .npy larger than a quarter of memory,
 against the same file loaded into memory: peak memory and speed (issue 15's "data larger than memory").
 
-    benchmarks/mapped-memory.py [--binary PATH] [--gib 4] [--epochs 2] [--folder DIR] [--json FILE] [--skip-loaded]
+    benchmarks/mapped-memory.py [--binary PATH] [--gib 4] [--epochs 3] [--rounds 2] [--folder DIR] [--json FILE]
+                                [--skip-loaded]
 
 Makes (once, in --folder, default /tmp/backprop-mapped) a float32 .npy of --gib GiB: MNIST's test
 images (../shared/data/mnist, else random pixels) tiled to fill it, 784 raw pixel values 0…255 per
 row, and their labels. Then trains mnist-mlp on it (784-256-128-10, relu/softmax, Adam, batch 128,
---scale 255 applied to each batch as it is read, 2 threads) twice: --memory-map on and off.
+--scale 255 applied to each batch as it is read, 2 threads) with --memory-map on and off, alternately,
+--rounds times each (this machine's speed drifts by 10–20% from minute to minute: the figures are
+the median and the best epoch of every run of a mode).
 
 Memory is sampled from /proc/PID/status every 50 ms: RssAnon (the process's own memory: arrays,
 buffers) and RssFile (file pages mapped into it, which are the page cache's, shared and dropped
@@ -15,7 +18,7 @@ by the system under pressure), with VmHWM and ru_maxrss (getrusage of the child,
 both). Speed is each epoch's seconds from the run's --history (loading excluded). The file is read
 once before the runs (cat > /dev/null) so both start from the page cache.
 """
-import argparse, json, os, resource, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -25,7 +28,8 @@ root = os.path.dirname(here)
 parser = argparse.ArgumentParser()
 parser.add_argument("--binary", default=os.path.join(root, ".build/release/backprop"))
 parser.add_argument("--gib", type=float, default=4.0)
-parser.add_argument("--epochs", type=int, default=2)
+parser.add_argument("--epochs", type=int, default=3)
+parser.add_argument("--rounds", type=int, default=2)
 parser.add_argument("--folder", default="/tmp/backprop-mapped")
 parser.add_argument("--json")
 parser.add_argument("--skip-loaded", action="store_true", help="run only the mapped training")
@@ -88,18 +92,22 @@ def train(mode):
                    "--epochs", str(args.epochs), "--scale", "255", "--dtype", "float32", "--threads", "2",
                    "--memory-map", mode, "--history", history, "--quiet"]
         started = time.monotonic()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        output = open(os.path.join(work, "output.txt"), "w+")
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         peak = {"RssAnon": 0, "RssFile": 0, "VmRSS": 0, "VmHWM": 0}
-        while child.poll() is None:
+        while True:
+            # wait4: this child's own rusage (RUSAGE_CHILDREN would be the largest of every child so far).
+            pid, code, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid == child.pid:
+                break
             for key, value in status(child.pid).items():
                 peak[key] = max(peak[key], value)
             time.sleep(0.05)
-        output = child.stdout.read()
         wall = time.monotonic() - started
-        if child.returncode != 0:
-            sys.exit(f"{mode}: exit {child.returncode}\n{output}")
-        maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        if code != 0:
+            output.seek(0)
+            sys.exit(f"{mode}: exit status {code}\n{output.read()}")
+        maxrss = usage.ru_maxrss * 1024
         with open(history) as f:
             epochs = [record["seconds"] for record in json.load(f)["epochs"]]
     result = {
@@ -107,7 +115,7 @@ def train(mode):
         "samples_per_second": [rows / s for s in epochs],
         "peak_rss_anon_bytes": peak["RssAnon"], "peak_rss_file_bytes": peak["RssFile"],
         "peak_vm_rss_bytes": peak["VmRSS"], "vm_hwm_bytes": peak["VmHWM"],
-        "ru_maxrss_bytes": maxrss if maxrss > before * 1024 else None,
+        "ru_maxrss_bytes": maxrss,
     }
     gib = 1 << 30
     print(f"--memory-map {mode}: epochs {', '.join(f'{s:.1f} s' for s in epochs)} "
@@ -117,13 +125,28 @@ def train(mode):
     return result
 
 
-results = {"file": x_path, "bytes": size, "examples": rows, "runs": [train("on")]}
+results = {"file": x_path, "bytes": size, "examples": rows, "runs": []}
+for _ in range(args.rounds):
+    results["runs"].append(train("on"))
+    if not args.skip_loaded:
+        results["runs"].append(train("off"))
+
+
+def summary(mode):
+    rates = sorted(r for run in results["runs"] if run["mode"] == mode for r in run["samples_per_second"])
+    return {"median": rates[len(rates) // 2] if len(rates) % 2 else (rates[len(rates) // 2 - 1] + rates[len(rates) // 2]) / 2,
+            "best": rates[-1], "epochs": len(rates)}
+
+
+results["mapped"] = summary("on")
+print(f"mapped: median {results['mapped']['median']:,.0f}, best {results['mapped']['best']:,.0f} samples/s "
+      f"over {results['mapped']['epochs']} epochs")
 if not args.skip_loaded:
-    results["runs"].append(train("off"))
-    mapped, loaded = results["runs"]
-    ratio = loaded["epoch_seconds"][-1] / mapped["epoch_seconds"][-1]
-    results["mapped_speed_vs_loaded"] = ratio
-    print(f"mapped / loaded speed (last epoch): {ratio:.3f}")
+    results["loaded"] = summary("off")
+    results["mapped_speed_vs_loaded"] = {key: results["mapped"][key] / results["loaded"][key] for key in ("median", "best")}
+    print(f"loaded: median {results['loaded']['median']:,.0f}, best {results['loaded']['best']:,.0f} samples/s; "
+          f"mapped / loaded: median {results['mapped_speed_vs_loaded']['median']:.3f}, "
+          f"best {results['mapped_speed_vs_loaded']['best']:.3f}")
 if args.json:
     with open(args.json, "w") as f:
         json.dump(results, f, indent=2)
