@@ -66,6 +66,20 @@ extension Network {
   ///   when the data do not fit or `resume` is not this run's, ``DivergenceError``
   ///   naming the layer when a cost or gradient is not finite, ``TrainingInterrupted``.
   @discardableResult
+  // Specialised as the loop is, so that a caller in another module with a concrete optimizer
+  // reaches the specialised loop.
+  @_specialize(where Scalar == Float, O == GradientDescent<Float>)
+  @_specialize(where Scalar == Double, O == GradientDescent<Double>)
+  @_specialize(where Scalar == Float, O == Momentum<Float>)
+  @_specialize(where Scalar == Double, O == Momentum<Double>)
+  @_specialize(where Scalar == Float, O == Nesterov<Float>)
+  @_specialize(where Scalar == Double, O == Nesterov<Double>)
+  @_specialize(where Scalar == Float, O == RMSprop<Float>)
+  @_specialize(where Scalar == Double, O == RMSprop<Double>)
+  @_specialize(where Scalar == Float, O == Adam<Float>)
+  @_specialize(where Scalar == Double, O == Adam<Double>)
+  @_specialize(where Scalar == Float, O == AdamW<Float>)
+  @_specialize(where Scalar == Double, O == AdamW<Double>)
   public mutating func fit<O: Optimizer>(
     x: Matrix<Scalar>, y: Matrix<Scalar>, sampleWeights: Matrix<Scalar>? = nil,
     validation: LabeledBatch<Scalar>? = nil, optimizer: O, options: FitOptions,
