@@ -176,7 +176,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
       gemm(weight, aPrev, into: &stats.zHat)
       if training, let synchronization = stats.synchronization {
         // A data-parallel rank: the whole batch's statistics (synchronised batch normalisation).
-        Kernels.batchNormalizeSynchronized(
+        Kernels.batchNormalize(
           &stats.zHat, bias: bias, gamma: normalization.gamma, epsilon: normalization.epsilon, scaled: &cache.z,
           mean: &stats.mean, variance: &stats.variance, batch: synchronization.batch, sum: synchronization.sum)
         stats.batchCount = synchronization.batch
@@ -335,9 +335,9 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Hashable {
     gradients.dGamma = nil  // unique while written
     gradients.dBeta = nil
     if let synchronization = stats.synchronization, stats.batchCount > 0 {
-      Kernels.batchNormBackwardSynchronized(
+      Kernels.batchNormBackward(
         dScaled: dZTilde, zHat: stats.zHat, gamma: normalization.gamma, variance: stats.variance,
-        epsilon: normalization.epsilon, batch: stats.batchCount, into: &dZ, dGamma: &dGamma, dBeta: &dBeta,
+        epsilon: normalization.epsilon, into: &dZ, dGamma: &dGamma, dBeta: &dBeta, batch: stats.batchCount,
         sum: synchronization.sum)
     } else {
       Kernels.batchNormBackward(

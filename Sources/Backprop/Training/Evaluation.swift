@@ -14,8 +14,13 @@ extension Network {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func accuracy(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
-    let p = try predict(x)
-    try output.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: x.columns)
+    try accuracy(outputs: self(x), labels: y)
+  }
+
+  /// The fraction of labels that the outputs A[L] predict exactly.
+  func accuracy(outputs a: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
+    let p = output.predictions(from: a)
+    try output.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: a.columns)
     guard p.count > 0 else { return 0 }
     var correct = 0
     for k in 0..<p.count where p.scalars[k] == y.scalars[k] { correct += 1 }
@@ -27,7 +32,11 @@ extension Network {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func meanSquaredError(_ x: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
-    let a = try self(x)
+    try meanSquaredError(outputs: self(x), labels: y)
+  }
+
+  /// mean((A[L] − Y)²) from the outputs A[L].
+  func meanSquaredError(outputs a: Matrix<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
     try output.validate(labels: y, outputUnits: a.rows, examples: a.columns)
     guard a.count > 0 else { return 0 }
     var sum = 0.0

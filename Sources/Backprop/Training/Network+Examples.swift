@@ -14,13 +14,7 @@ extension Network {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func accuracy(_ x: Examples<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
-    if let whole = x.inMemory { return try accuracy(whole, labels: y) }
-    let p = output.predictions(from: try self(x))
-    try output.validate(labels: y, outputUnits: layers[layers.count - 1].outputSize, examples: x.count)
-    guard p.count > 0 else { return 0 }
-    var correct = 0
-    for k in 0..<p.count where p.scalars[k] == y.scalars[k] { correct += 1 }
-    return Double(correct) / Double(p.count)
+    try accuracy(outputs: self(x), labels: y)
   }
 
   /// mean((A[L] − Y)²) over examples in memory or mapped (see ``meanSquaredError(_:labels:)-(Matrix<Scalar>,_)``).
@@ -28,16 +22,7 @@ extension Network {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func meanSquaredError(_ x: Examples<Scalar>, labels y: Matrix<Scalar>) throws -> Double {
-    if let whole = x.inMemory { return try meanSquaredError(whole, labels: y) }
-    let a = try self(x)
-    try output.validate(labels: y, outputUnits: a.rows, examples: a.columns)
-    guard a.count > 0 else { return 0 }
-    var sum = 0.0
-    for k in 0..<a.count {
-      let d = Double(a.scalars[k]) - Double(y.scalars[k])
-      sum += d * d
-    }
-    return sum / Double(a.count)
+    try meanSquaredError(outputs: self(x), labels: y)
   }
 
   /// A[L] for every example of `x` in pieces of ``inferenceChunk`` (inference mode) and, with
