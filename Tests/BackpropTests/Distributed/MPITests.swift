@@ -59,18 +59,22 @@ struct MPITests {
     return worst
   }
 
-  /// 2 and 3 ranks, SGD and Adam, with and without dropout: the model one process trains, to
-  /// 1e-10 relative in float64 (only the order of the sums differs); rank 0 alone prints and saves.
+  /// 2 and 3 ranks, SGD and Adam, with and without dropout, and with batch normalisation (synchronised:
+  /// the whole batch's statistics, all-reduced in forward and backward): the model one process trains,
+  /// γ, β and running statistics included, to 1e-10 relative in float64 (only the order of the sums
+  /// differs); rank 0 alone prints and saves.
   @Test(
     .enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"),
     arguments: [2, 3])
   func sameModelAsOneProcess(ranks: Int) throws {
     let folder = try makeTable()
     defer { try? FileManager.default.removeItem(at: folder) }
-    for (optimizer, dropout) in [("sgd", false), ("adam", false), ("adam", true)] {
+    for (optimizer, dropout, batchNorm) in [
+      ("sgd", false, false), ("adam", false, false), ("adam", true, false), ("adam", false, true),
+    ] {
       let extra =
         ["--optimizer", optimizer, "--learning-rate", optimizer == "sgd" ? "0.1" : "0.01"]
-        + (dropout ? ["--dropout", "0.2"] : [])
+        + (dropout ? ["--dropout", "0.2"] : []) + (batchNorm ? ["--batch-norm"] : [])
       let one = folder.appendingPathComponent("one.safetensors").path
       let many = folder.appendingPathComponent("many.safetensors").path
       let single = try BackpropExecutable.run(train(folder, save: one, extra))
@@ -78,33 +82,14 @@ struct MPITests {
       let parallel = try mpi(ranks, train(folder, save: many, extra))
       #expect(parallel.status == 0, "\(parallel.error)")
       let difference = try difference(one, many)
-      #expect(difference <= 1e-10, "\(ranks) ranks, \(optimizer), dropout \(dropout): \(difference)")
+      #expect(
+        difference <= 1e-10, "\(ranks) ranks, \(optimizer), dropout \(dropout), batch norm \(batchNorm): \(difference)")
+      if batchNorm { #expect(try SafetensorsFile.read(path: many).names.contains { $0.contains("running_mean") }) }
       // One run, one output: the progress and the summary once, from rank 0.
       #expect(parallel.output.components(separatedBy: "Epoch 5/5").count == 2, "\(parallel.output)")
       #expect(parallel.error.components(separatedBy: "Saved the model").count == 2, "\(parallel.error)")
       #expect(parallel.error.contains("on \(ranks) ranks"), "\(parallel.error)")
     }
-  }
-
-  /// Batch normalisation under mpirun is synchronised (the whole batch's statistics, all-reduced in
-  /// forward and backward): 2 and 3 ranks save one process's model, γ, β and running statistics
-  /// included, to 1e-10.
-  @Test(
-    .enabled(if: mpirun != nil, "mpirun is not installed (apt-get install openmpi-bin)"),
-    arguments: [2, 3])
-  func synchronisedBatchNormalisation(ranks: Int) throws {
-    let folder = try makeTable()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let extra = ["--batch-norm", "--optimizer", "adam", "--learning-rate", "0.01"]
-    let one = folder.appendingPathComponent("one.safetensors").path
-    let many = folder.appendingPathComponent("many.safetensors").path
-    let single = try BackpropExecutable.run(train(folder, save: one, extra))
-    #expect(single.status == 0, "\(single.error)")
-    let parallel = try mpi(ranks, train(folder, save: many, extra))
-    #expect(parallel.status == 0, "\(parallel.error)")
-    let difference = try difference(one, many)
-    #expect(difference <= 1e-10, "\(ranks) ranks: \(difference)")
-    #expect(try SafetensorsFile.read(path: many).names.contains { $0.contains("running_mean") })
   }
 
   /// Ctrl-C on the launcher: every rank stops at the same step, rank 0 leaves a checkpoint, and
