@@ -135,7 +135,8 @@ public struct Preprocessing: Sendable, Hashable, Codable {
       for i in 0..<n {
         offsets[i] = means[i]
         let sd = (squares[i] / Double(m)).squareRoot()
-        scales[i] = sd > 0 ? sd : 1
+        // A constant feature (min = max) keeps scale 1: its sd is 0 but for the rounding of the mean.
+        scales[i] = sd > 0 && high[i] > low[i] ? sd : 1
       }
     case .minMax:
       for i in 0..<n {

@@ -54,6 +54,21 @@ import Testing
     }
     #expect(throws: DataError.self) { try Preprocessing.fit(.standardize, to: Matrix<Double>(rows: 3, columns: 0)) }
   }
+
+  /// A constant feature keeps scale 1 under `standardize` even when dividing by the divisor leaves
+  /// its mean a rounding away from its value (7/3 summed 1,000 times): its sd is then ~1e-16, and
+  /// dividing by it would blow the rounding up into values near ±1 instead of 0.
+  @Test func aConstantFeatureKeepsScaleOneWhateverTheRounding() throws {
+    var x = Matrix<Double>(rows: 2, columns: 1_000)
+    for j in 0..<1_000 {
+      x[0, j] = 7
+      x[1, j] = Double(j)
+    }
+    let fitted = try Preprocessing.fit(.standardize, to: x, divisor: 3)
+    #expect(fitted.scales[0] == 1)
+    let prepared = try fitted.apply(x)
+    #expect((0..<1_000).allSatisfy { abs(prepared[0, $0]) < 1e-12 })
+  }
 }
 
 @Suite struct DatasetTests {
