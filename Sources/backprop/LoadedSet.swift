@@ -22,35 +22,29 @@ struct LoadedSet<Scalar: MatrixScalar> {
   /// "feature" per example instead: its row in the file, so that the library's label handling,
   /// `--examples` and the seeded splits select rows exactly as they select loaded examples.
   var dataset: Dataset
-  /// The file the rows are mapped from (raw, every row), nil when the set is in memory.
-  var file: MappedExamples<Scalar>?
+  /// This set's rows of the mapped file (raw, before preprocessing), nil when the set is in memory.
+  let mapped: MappedExamples<Scalar>?
 
   /// A set held in memory.
   init(_ dataset: Dataset) {
     self.dataset = dataset
-    file = nil
+    mapped = nil
   }
 
   /// The rows of a mapped file that `rows` (a dataset of row numbers, see ``dataset``) holds.
   init(rows: Dataset, of file: MappedExamples<Scalar>) {
     dataset = rows
-    self.file = file
+    mapped = file.selecting(rows.x.scalars.map { Int($0) })
   }
 
   /// m.
   var count: Int { dataset.count }
   /// n[0].
-  var featureCount: Int { file?.featureCount ?? dataset.featureCount }
+  var featureCount: Int { mapped?.featureCount ?? dataset.featureCount }
   /// The inputs' names (a table's header), when known.
   var featureNames: [String]? { dataset.featureNames }
   /// True when the inputs are read in place.
-  var isMapped: Bool { file != nil }
-
-  /// The mapped examples of this set, raw (nil in memory).
-  var mapped: MappedExamples<Scalar>? {
-    guard let file else { return nil }
-    return file.selecting(dataset.x.scalars.map { Int($0) })
-  }
+  var isMapped: Bool { mapped != nil }
 
   /// X as read (before preprocessing), for evaluations that apply a model's own preprocessing.
   var rawExamples: Examples<Scalar> {
