@@ -4,11 +4,9 @@ import Foundation
 /// Builds an ONNX graph one node at a time: each node reads named tensors and writes one new
 /// tensor, whose name it returns, so the exporter reads like the forward pass it writes down.
 ///
-/// ```swift
-/// var graph = ONNXGraphBuilder(elementType: .double)
-/// let w = graph.initializer("layer1.weight", dims: [3, 2], values: [1, 2, 3, 4, 5, 6])
-/// let z = graph.node("Gemm", ["input", w], name: "layer1.gemm", attributes: [.int("transB", 1)])
-/// ```
+///     var graph = ONNXGraphBuilder(elementType: .double)
+///     let w = graph.initializer("layer1.weight", dims: [3, 2], values: [1, 2, 3, 4, 5, 6])
+///     let z = graph.node("Gemm", ["input", w], name: "layer1.gemm", attributes: [.int("transB", 1)])
 struct ONNXGraphBuilder {
   /// The scalar type of every floating-point tensor of the graph (ONNX's FLOAT or DOUBLE).
   let elementType: Onnx_TensorProto.DataType
