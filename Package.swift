@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "BackpropRunFile", targets: ["BackpropRunFile"]),
     .library(name: "BackpropReport", targets: ["BackpropReport"]),
     .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
+    .library(name: "BackpropONNX", targets: ["BackpropONNX"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -19,6 +20,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // YAML run files for `backprop train --config run.yaml` (BackpropRunFile only).
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // ONNX's protobuf messages for `backprop export` (BackpropONNX only; the code is generated once,
+    // by scripts/generate-onnx-proto, and committed: the build needs the runtime library, not the plugin).
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // MARK: - Implementation details
@@ -43,10 +47,16 @@ let package = Package(
     .target(name: "BackpropReport", dependencies: ["Backprop"]),
     // Hyperparameter sweeps: the search spaces, the searches, the ranked table and its report.
     .target(name: "BackpropSweep", dependencies: ["Backprop", "BackpropReport"]),
+    // The whole model as one ONNX graph (`backprop export`), for ONNX Runtime and other runtimes.
+    .target(
+      name: "BackpropONNX",
+      dependencies: ["Backprop", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+    ),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
+        "BackpropONNX",
         "BackpropReport",
         "BackpropRunFile",
         "BackpropSweep",
@@ -64,7 +74,8 @@ let package = Package(
     .testTarget(
       name: "BackpropTests",
       dependencies: [
-        "Backprop", "BackpropReport", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport", "CMallocCounter",
+        "Backprop", "BackpropONNX", "BackpropReport", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport",
+        "CMallocCounter",
       ],
       path: "Tests/BackpropTests"
     ),

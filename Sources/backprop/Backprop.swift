@@ -29,6 +29,10 @@ struct BackpropCommand: ParsableCommand {
         backprop sweep --out DIR --vary 'learning-rate=log:1e-4..1e-1:4' \\
           -- <train options>
 
+      `backprop export` writes a saved model as one ONNX graph (preprocessing,
+      layers and output), to run with ONNX Runtime without Backprop:
+        backprop export --model m.safetensors --out m.onnx
+
       `backprop info` shows the matrix-product backend (system BLAS or
       built-in kernel) and threads. Shell completion:
         backprop --generate-completion-script bash|zsh|fish
@@ -37,8 +41,8 @@ struct BackpropCommand: ParsableCommand {
       2 bad usage or input, 128+N after signal N (130 for Ctrl-C).
       """,
     subcommands: [
-      Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, Inspect.self,
-      Explain.self,
+      Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, ExportCommand.self,
+      Inspect.self, Explain.self,
       ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]
   )

@@ -2,6 +2,7 @@
 // the doc comment and run the script (CI runs it with --check). Compiled, not run.
 // swift-format-ignore-file
 @_spi(Fuzzing) @testable import Backprop
+import BackpropONNX
 import BackpropReport
 import BackpropSweep
 import Foundation
@@ -506,4 +507,10 @@ func docExample_SweepTable_1(results: [SweepResult]) throws {
   print(table.text())          // rank  trial  learning-rate  layers  validation_cost  …
   try AtomicFile.write(Data(table.csv().utf8), to: "sweep/sweep.csv")
   table.best?.trial            // the trial to keep
+}
+
+/// Sources/BackpropONNX/Model+ONNX.swift, Swift block 1.
+func docExample_Model_ONNX_1() throws {
+  let model = try ModelFile.read(path: "iris.safetensors", as: Float.self)
+  try model.onnx().write(to: URL(fileURLWithPath: "iris.onnx"))
 }
