@@ -81,7 +81,8 @@ extension Model {
   ///
   /// ```swift
   /// let model = try Model<Float>(onnx: Data(contentsOf: URL(fileURLWithPath: "mlp.onnx")))
-  /// let probabilities = try model.predict(x).outputs     // A[L], (n[L], m)
+  /// let a = try model.predict(x).outputs     // A[L], (n[L], m)
+  /// print(a.shape)
   /// ```
   /// - Parameter bytes: a serialised ONNX `ModelProto`.
   /// - Throws: ``DataError`` for bytes that are not an ONNX model, or naming the first node (its
