@@ -112,6 +112,17 @@ struct ONNXImportTests {
     for (what, bytes) in cases {
       #expect(throws: DataError.self, "\(what)") { try ONNXImportedModel(onnx: bytes) }
     }
+    // Bytes changed at random in valid files: a model or a DataError, never a crash.
+    for name in ["torch-every-activation-f32", "sklearn-binary-f64", "torch-batchnorm-f64"] {
+      let original = [UInt8](try Self.bytes(name))
+      for _ in 0..<300 {
+        var mutated = original
+        for _ in 0..<3 {
+          mutated[Int(garbage.next() % UInt64(mutated.count))] = UInt8(truncatingIfNeeded: garbage.next())
+        }
+        _ = try? ONNXImportedModel(onnx: Data(mutated))
+      }
+    }
     // Every truncation of a valid file is an error, never a crash.
     for length in stride(from: 0, to: valid.count, by: 7) {
       #expect(throws: DataError.self, "\(length) bytes") { try ONNXImportedModel(onnx: valid.prefix(length)) }
