@@ -344,7 +344,8 @@ struct ONNXChainReader {
       let to = node.int("to", default: 0)
       guard to == 1 || to == 11 else {
         if !chain.layers.isEmpty { ended = true }
-        guard ended else { throw unsupported(node, "a Cast to \(ONNXTensorValues.typeName(Int32(truncatingIfNeeded: to)))") }
+        let type = ONNXTensorValues.typeName(Int32(truncatingIfNeeded: to))
+        guard ended else { throw unsupported(node, "a Cast to \(type)") }
         return
       }
     case "Reshape":
