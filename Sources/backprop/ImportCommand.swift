@@ -18,9 +18,11 @@ struct ImportCommand: ParsableCommand {
         torch.onnx.export(model.eval(), torch.zeros(1, n), "m.onnx",
                           input_names=["input"], output_names=["output"],
                           dynamic_axes={"input": {0: "batch"}}, dynamo=False)
-      then:
+      (dynamo=False: the TorchScript exporter, the one tested; the dynamo
+      exporter needs the onnxscript package.) Then:
         backprop import m.onnx --out m.safetensors
         backprop predict --model m.safetensors --x x.npy
+        backprop train --init m.safetensors --x x.npy --y y.npy --epochs 5
 
       From scikit-learn (MLPClassifier, MLPRegressor; pip install skl2onnx):
         from skl2onnx import to_onnx
