@@ -32,6 +32,9 @@ struct BackpropCommand: ParsableCommand {
       `backprop export` writes a saved model as one ONNX graph (preprocessing,
       layers and output), to run with ONNX Runtime without Backprop:
         backprop export --model m.safetensors --out m.onnx
+      `backprop import` reads one back, or a PyTorch or scikit-learn network
+      exported to ONNX, as a model file (to predict, or to train further):
+        backprop import m.onnx --out m.safetensors
 
       `backprop info` shows the matrix-product backend (system BLAS or
       built-in kernel) and threads. Shell completion:
@@ -42,6 +45,7 @@ struct BackpropCommand: ParsableCommand {
       """,
     subcommands: [
       Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, ExportCommand.self,
+      ImportCommand.self,
       Inspect.self, Explain.self,
       ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]

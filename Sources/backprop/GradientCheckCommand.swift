@@ -45,6 +45,7 @@ struct GradientCheckCommand: ParsableCommand {
   @OptionGroup(title: "Runtime") var runtime: RuntimeOptions
 
   mutating func validate() throws {
+    try architecture.requireLayers()
     try NumberRange.atLeastOne.check(examples, "--examples")
     try NumberRange.positive.check(epsilon, "--epsilon")
     try NumberRange.positive.check(threshold, "--threshold")

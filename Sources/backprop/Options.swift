@@ -36,30 +36,51 @@ enum DType: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// The network's shape and how it starts: shared by `train` and `gradcheck`.
+///
+/// `--layers`, `--activation` and `--output` are optional here so that `train --init
+/// model.safetensors` can take them from the model (and tell when one given conflicts);
+/// ``layers``, ``activation`` and ``output`` read them with their defaults.
 struct ArchitectureOptions: ParsableArguments {
   @Option(
+    name: .customLong("layers"),
     help: ArgumentHelp(
-      "Layer sizes n0,n1,…,nL (the course's layers_dims); n0 is the number of input features.",
+      "Layer sizes n0,n1,…,nL (the course's layers_dims); n0 is the number of input features. Required, "
+        + "except with train --init model.safetensors (the model's).",
       valueName: "n0,n1,…,nL"))
-  var layers: LayerSizes
+  var givenLayers: LayerSizes?
 
   @Option(
+    name: .customLong("activation"),
     help: ArgumentHelp(
       "Hidden-layer activation g[1]…g[L-1]: identity, step, sigmoid, tanh, arctan, relu, prelu, elu, softplus, leaky-relu. "
         + "Parameters after a colon: leaky-relu:0.1, elu:0.5, prelu:0.1 (α's starting value). Your own, with its "
-        + "derivative (checked against finite differences): 'custom:softsign=z/(1+abs(z));1/(1+abs(z))^2'.",
+        + "derivative (checked against finite differences): 'custom:softsign=z/(1+abs(z));1/(1+abs(z))^2'. "
+        + "Default: relu.",
       valueName: "name"),
     transform: { try ActivationFunction(name: $0) })
-  var activation: ActivationFunction = .relu
+  var givenActivation: ActivationFunction?
 
   @Option(
+    name: .customLong("output"),
     help: ArgumentHelp(
       "Output layer and loss: sigmoid (binary cross-entropy), softmax (cross-entropy over class indices), "
-        + "identity (squared error, for regression).", valueName: "name"))
-  var output: Output = .sigmoid
+        + "identity (squared error, for regression). Default: sigmoid.", valueName: "name"))
+  var givenOutput: Output?
 
   @Option(help: "Random seed for the initial parameters (and generated data).")
   var seed: UInt64 = 1
+
+  /// n0,n1,…,nL (empty until given or taken from a model).
+  var layers: LayerSizes { givenLayers ?? LayerSizes([]) }
+  /// g[1]…g[L-1]: relu unless given.
+  var activation: ActivationFunction { givenActivation ?? .relu }
+  /// The output: sigmoid unless given.
+  var output: Output { givenOutput ?? .sigmoid }
+
+  /// Throws the parser's message for a missing `--layers` (`hint` says what else would do).
+  func requireLayers(hint: String = "") throws {
+    if givenLayers == nil { throw ValidationError("Missing expected argument '--layers <n0,n1,…,nL>'" + hint) }
+  }
 }
 
 /// The range a numeric option accepts, checked the same way by every command's

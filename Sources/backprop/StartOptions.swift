@@ -16,9 +16,51 @@ struct StartOptions: ParsableArguments {
   @Option(
     name: .customLong("init"),
     help: ArgumentHelp(
-      "Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes).",
-      valueName: "file.npz"))
+      "Start from these parameters instead of an initializer: an .npz with W1, b1, …, WL, bL (the course's shapes), "
+        + "or a model file (train --save, backprop import) to train further: its layers, activations, output, "
+        + "batch normalisation and preprocessing are kept (not refitted); --layers, --activation, --output given "
+        + "must agree with it, and --scale, --standardize, --min-max are refused.",
+      valueName: "file.npz|model.safetensors"))
   var initFile: String?
+}
+
+extension ArchitectureOptions {
+  /// Takes the architecture of `model` (read from `path`, the `--init` file): --layers, --activation
+  /// and --output become the model's, and each one given must already agree with it.
+  /// - Throws: ``ConfigurationError`` naming the option and the model when they differ, or when
+  ///   preprocessing or batch normalisation options would change the model.
+  mutating func adopt<Scalar>(_ model: Model<Scalar>, from path: String, data: DataOptions, batchNorm: Bool) throws {
+    let network = model.network
+    let sizes = LayerSizes(network.layerSizes)
+    if let givenLayers, givenLayers.sizes != sizes.sizes {
+      throw ConfigurationError(
+        parameter: "--layers", "\(givenLayers) differs from --init \(path), whose layers are \(sizes); leave it out")
+    }
+    let hidden = network.layers.dropLast().map(\.activation)
+    if let givenActivation, let other = hidden.first(where: { $0 != givenActivation }) {
+      throw ConfigurationError(
+        parameter: "--activation",
+        "\(givenActivation) differs from --init \(path), whose hidden layers use \(other); leave it out")
+    }
+    if let givenOutput, givenOutput != network.output {
+      throw ConfigurationError(
+        parameter: "--output",
+        "\(givenOutput) differs from --init \(path), whose output is \(network.output); leave it out")
+    }
+    if batchNorm && !network.isBatchNormalized {
+      throw ConfigurationError(
+        parameter: "--batch-norm", "--init \(path) has no batch normalisation, and a model's layers are kept")
+    }
+    if data.scale != nil || data.preprocessingMethod != .none {
+      throw ConfigurationError(
+        parameter: "--init",
+        "\(path) brings its own preprocessing ('\(model.preprocessing.method.rawValue)'), applied as it is; "
+          + "leave out --scale, --standardize and --min-max")
+    }
+    givenLayers = sizes
+    givenActivation = hidden.first ?? activation
+    givenOutput = network.output
+  }
 }
 
 /// The course's full-batch gradient descent: α and the number of iterations.

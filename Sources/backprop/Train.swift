@@ -101,8 +101,12 @@ struct Train: ParsableCommand {
       throw ValidationError("give --epochs (mini-batch epochs) or --iterations (full-batch steps), not both")
     }
     do {
-      try Network<Double>.validate(layerSizes: architecture.layers.sizes)
-      try checkMemory(examples: nil)
+      if architecture.givenLayers != nil {
+        try Network<Double>.validate(layerSizes: architecture.layers.sizes)
+        try checkMemory(examples: nil)
+      } else if initialModelPath == nil {
+        try architecture.requireLayers(hint: " (or --init model.safetensors, to start from a saved or imported model)")
+      }
     } catch let error as ConfigurationError {
       throw ValidationError(FlagNames.message(for: error))
     }
@@ -216,11 +220,34 @@ struct Train: ParsableCommand {
     return [FileManager.default.currentDirectoryPath] + arguments
   }
 
-  /// Trains, from scratch or from a resumed state; `configuration` is what the
-  /// checkpoints record (the working folder and the arguments), by default this command's.
+  /// `--init` when it names a model file (`train --save`, `backprop import`), not the course's `.npz`.
+  var initialModelPath: String? {
+    initFile.flatMap { $0.lowercased().hasSuffix(".safetensors") ? $0 : nil }
+  }
+
+  /// Trains, from scratch, from a resumed state or from the model `--init` names; `configuration`
+  /// is what the checkpoints record (the working folder and the arguments), by default this command's.
   private func run<Scalar: MatrixScalar>(
     as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?, configuration recorded: [String]?,
     communicator: MPICommunicator? = nil
+  ) throws {
+    guard let path = initialModelPath else {
+      try train(as: Scalar.self, resumingFrom: resumed, configuration: recorded, communicator: communicator)
+      return
+    }
+    let model = try ModelFile.read(path: path, as: Scalar.self)
+    var command = self
+    try command.architecture.adopt(model, from: path, data: data, batchNorm: training.batchNorm)
+    try command.checkMemory(examples: nil)
+    try command.train(
+      as: Scalar.self, resumingFrom: resumed, configuration: recorded, communicator: communicator,
+      initialModel: model)
+  }
+
+  /// Trains the network `initialModel` holds (with its preprocessing, not refitted), or a new one.
+  private func train<Scalar: MatrixScalar>(
+    as _: Scalar.Type, resumingFrom resumed: CheckpointFile.Contents<Scalar>?, configuration recorded: [String]?,
+    communicator: MPICommunicator?, initialModel: Model<Scalar>? = nil
   ) throws {
     // Every output is checked before training, so that a finished run is never lost to a bad path.
     var outputs = OutputPreflight()
@@ -259,15 +286,27 @@ struct Train: ParsableCommand {
     // (arrays were read as Scalar: without preprocessing, the network trains on the loaded array itself;
     // a mapped file is prepared batch by batch as it is read).
     // With --statistics, the converter's numbers (a mapped set is still checked for NaN, one pass).
-    let preprocessing =
+    let fitted =
       try description.map { description in
         _ = try sets.training.fitPreprocessing(.none, divisor: 1)
         return try description.preprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
       } ?? sets.training.fitPreprocessing(data.preprocessingMethod, divisor: data.scale ?? 1)
+    // A model's preprocessing is part of it: kept as it is (adopt(_:) refuses --scale, --standardize, --min-max).
+    let preprocessing = initialModel?.preprocessing ?? fitted
+    if let names = initialModel?.classNames, let given = sets.training.dataset.classNames, names != given {
+      throw ConfigurationError(
+        parameter: "--init",
+        "\(initFile ?? ""): the model's classes are \(names.joined(separator: ", ")) but the data's are "
+          + given.joined(separator: ", "))
+    }
+    sets.training.dataset.classNames = sets.training.dataset.classNames ?? initialModel?.classNames
+    sets.training.dataset.featureNames = sets.training.dataset.featureNames ?? initialModel?.featureNames
     let trainData = try sets.training.prepared(by: preprocessing)
 
     var network: Network<Scalar>
-    if let initFile {
+    if let initialModel {
+      network = initialModel.network
+    } else if let initFile {
       network = try CourseParameters.read(
         path: initFile, hiddenActivation: architecture.activation, output: architecture.output, as: Scalar.self)
       guard network.layerSizes == sizes else {
@@ -282,7 +321,7 @@ struct Train: ParsableCommand {
         layerSizes: sizes, hiddenActivation: architecture.activation, output: architecture.output,
         initializer: initializer, batchNormalization: training.batchNorm, using: &generator)
     }
-    if training.batchNorm && initFile != nil {
+    if training.batchNorm && initFile != nil && initialModel == nil {
       throw ConfigurationError(
         parameter: "--batch-norm", "--init loads a network without batch normalisation; leave one out")
     }

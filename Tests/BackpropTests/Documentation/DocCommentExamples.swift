@@ -514,3 +514,18 @@ func docExample_Model_ONNX_1() throws {
   let model = try ModelFile.read(path: "iris.safetensors", as: Float.self)
   try model.onnx().write(to: URL(fileURLWithPath: "iris.onnx"))
 }
+
+/// Sources/BackpropONNX/Model+ONNXImport.swift, Swift block 1.
+func docExample_Model_ONNXImport_1() throws {
+  switch try ONNXImportedModel(onnx: Data(contentsOf: URL(fileURLWithPath: "m.onnx"))) {
+  case .float32(let model): try ModelFile.write(model, to: "m.safetensors")
+  case .float64(let model): try ModelFile.write(model, to: "m.safetensors")
+  }
+}
+
+/// Sources/BackpropONNX/Model+ONNXImport.swift, Swift block 2.
+func docExample_Model_ONNXImport_2(x: Matrix<Float>) throws {
+  let model = try Model<Float>(onnx: Data(contentsOf: URL(fileURLWithPath: "mlp.onnx")))
+  let a = try model.predict(x).outputs     // A[L], (n[L], m)
+  print(a.shape)
+}
