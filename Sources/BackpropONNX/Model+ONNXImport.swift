@@ -17,10 +17,10 @@ public enum ONNXImportedModel: Sendable {
   /// A graph of DOUBLE weights.
   case float64(Model<Double>)
 
-  /// Reads an ONNX model (the bytes of a `.onnx` file) as ``Model/init(onnx:)`` does, in the
+  /// Reads an ONNX model (the bytes of a `.onnx` file) as `Model.init(onnx:)` does, in the
   /// graph's own scalar type.
   /// - Parameter bytes: a serialised `ModelProto`.
-  /// - Throws: ``DataError`` for bytes that are not an ONNX model, or naming the first node,
+  /// - Throws: `DataError` for bytes that are not an ONNX model, or naming the first node,
   ///   input or tensor that Backprop cannot hold.
   public init(onnx bytes: Data) throws(DataError) {
     let proto = try Self.parse(bytes)
