@@ -44,10 +44,7 @@ struct ExportCommand: ParsableCommand {
   var overwrite = false
 
   func run() throws {
-    try AtomicFile.checkWritable(out)
-    if !overwrite, FileManager.default.fileExists(atPath: out) {
-      throw FileFormatError(path: out, "exists already; give --overwrite to replace it")
-    }
+    try OutputPreflight.checkReplaceable(out, overwrite: overwrite)
     try withModel(at: model, self)
   }
 }

@@ -59,10 +59,7 @@ struct ImportCommand: ParsableCommand {
   var overwrite = false
 
   func run() throws {
-    try AtomicFile.checkWritable(out)
-    if !overwrite, FileManager.default.fileExists(atPath: out) {
-      throw FileFormatError(path: out, "exists already; give --overwrite to replace it")
-    }
+    try OutputPreflight.checkReplaceable(out, overwrite: overwrite)
     let bytes: Data
     do {
       bytes = try Data(contentsOf: URL(fileURLWithPath: file))

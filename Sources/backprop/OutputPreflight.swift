@@ -62,3 +62,15 @@ struct OutputPreflight {
     }
   }
 }
+
+extension OutputPreflight {
+  /// The check of a command that writes one file (`export --out`, `import --out`): the folder
+  /// is writable, and an existing file is replaced only with `--overwrite`.
+  /// - Throws: ``FileFormatError`` naming `path`.
+  static func checkReplaceable(_ path: String, overwrite: Bool) throws {
+    try AtomicFile.checkWritable(path)
+    if !overwrite, FileManager.default.fileExists(atPath: path) {
+      throw FileFormatError(path: path, "exists already; give --overwrite to replace it")
+    }
+  }
+}
