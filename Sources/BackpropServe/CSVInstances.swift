@@ -8,9 +8,9 @@ enum CSVInstances {
   /// The instances in `body`; lines and columns are counted from 1 in errors.
   /// - Throws: ``ServeError`` (400 or 413) naming the line and column.
   static func parse(_ body: [UInt8], schema: InstanceSchema, maximumInstances: Int) throws(ServeError) -> Instances {
-    let text = String(decoding: body, as: UTF8.self)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-      .map { (number: $0 + 1, text: $1.hasSuffix("\r") ? $1.dropLast() : $1) }
+    // Lines split on bytes: as Characters, "\r\n" is one grapheme, not a "\n".
+    let lines = body.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+      .map { (number: $0 + 1, text: Substring(String(decoding: $1.last == 0x0D ? $1.dropLast() : $1, as: UTF8.self))) }
       .filter { !$0.text.allSatisfy(\.isWhitespace) }
     guard let first = lines.first else {
       throw .badRequest("the CSV body is empty; send one row of \(schema.described) per line")
