@@ -67,10 +67,12 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
       try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await self.server.run() }
         group.addTask {
-          try await self.server.waitUntilListening(timeout: 60)
+          // Polled, so that cancelling stops it at once (FlyingFox's waitUntilListening waits for its timeout).
+          while await !self.server.isListening { try await Task.sleep(for: .milliseconds(2)) }
           onListening(self.url(await self.server.listeningAddress))
         }
-        try await group.waitForAll()
+        // The first error ends the group and cancels the other task (waitForAll would wait for it).
+        while try await group.next() != nil {}
       }
     }
     serving.withLock { $0 = task }
