@@ -54,7 +54,8 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
     self.inFlight = inFlight
     server = HTTPServer(
       config: HTTPServer.Configuration(
-        address: address, timeout: configuration.requestTimeout, logger: DisabledLogger.disabled),
+        address: address, timeout: configuration.requestTimeout,
+        pool: NoDelaySocketPool(base: HTTPServer.defaultPool()), logger: DisabledLogger.disabled),
       handler: Routes(batcher: batcher, name: name, configuration: configuration, inFlight: inFlight))
   }
 
