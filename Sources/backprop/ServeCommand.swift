@@ -2,6 +2,7 @@ import ArgumentParser
 import Backprop
 import BackpropServe
 import Foundation
+import Synchronization
 
 /// `backprop serve`: a saved model's predictions over HTTP.
 struct ServeCommand: ParsableCommand {
@@ -32,7 +33,8 @@ struct ServeCommand: ParsableCommand {
 
       Concurrent requests are predicted together, in one forward pass of up to
       --max-batch rows. Ctrl-C or SIGTERM stops taking connections, finishes
-      the requests in flight (for up to 5 seconds) and exits with status 0.
+      the requests in flight (for up to 5 seconds) and exits with status 0; a
+      second one exits at once (130 or 143).
       """
   )
 
@@ -87,6 +89,9 @@ struct ServeCommand: ParsableCommand {
 }
 
 extension ServeCommand: ModelAction {
+  /// The stopping signals received.
+  private static let signalsReceived = Atomic<Int>(0)
+
   func callAsFunction<Scalar: MatrixScalar>(_ loaded: Model<Scalar>) throws {
     var configuration = ServeConfiguration()
     configuration.host = host
@@ -106,11 +111,15 @@ extension ServeCommand: ModelAction {
     let sizes = loaded.network.layerSizes.map(String.init).joined(separator: ",")
     let summary = "\(model) (\(Scalar.dtypeName), layers \(sizes), \(loaded.network.output.rawValue))"
 
-    // SIGINT and SIGTERM stop the server gracefully; run() then returns.
+    // SIGINT and SIGTERM stop the server gracefully (run() then returns); a second one exits at once.
     let signals = [SIGINT, SIGTERM].map { number in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
+        guard Self.signalsReceived.add(1, ordering: .relaxed).newValue == 1 else {
+          FileHandleOutput.standardError("backprop serve: stopped at once by a second signal")
+          Foundation.exit(128 + number)
+        }
         FileHandleOutput.standardError("backprop serve: stopping; finishing the requests in flight")
         Task { await server.stop() }
       }
