@@ -115,8 +115,10 @@ extension ServeCommand: ModelAction {
     let signals = [SIGINT, SIGTERM].map { number in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        guard Self.signalsReceived.add(1, ordering: .relaxed).newValue == 1 else {
+      source.setEventHandler { [source] in
+        // Signals that come together are delivered as one event; data counts them.
+        let count = Int(source.data)
+        guard Self.signalsReceived.add(count, ordering: .relaxed).newValue == 1 else {
           FileHandleOutput.standardError("backprop serve: stopped at once by a second signal")
           Foundation.exit(128 + number)
         }
