@@ -2,7 +2,7 @@ import Backprop
 import BackpropReport
 import Foundation
 
-/// The body of `GET /model`: the layer table (``NetworkSummary``, as `backprop
+/// The body of `GET /model`: the layer table (BackpropReport's `NetworkSummary`, as `backprop
 /// inspect` and the report show it), the fitted preprocessing and how the model
 /// was made, as JSON.
 ///

@@ -4,7 +4,7 @@ import FlyingSocks
 import Foundation
 import Synchronization
 
-/// A saved model behind HTTP: ``Routes`` on a FlyingFox server, every
+/// A saved model behind HTTP: the routes of `backprop serve` on a FlyingFox server, every
 /// prediction going through one ``MicroBatcher``.
 ///
 /// ```swift

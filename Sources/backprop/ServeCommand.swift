@@ -12,7 +12,7 @@ struct ServeCommand: ParsableCommand {
     discussion: """
       Listens on 127.0.0.1 (this machine only) unless --host says otherwise,
       and prints one line once it takes requests:
-        Serving iris.safetensors (float32, layers 4,8,3, softmax) on http://127.0.0.1:8080
+        Serving iris.safetensors (float32, …) on http://127.0.0.1:8080
 
       Send raw features (the model's preprocessing is applied for you), one
       instance per example, as JSON (arrays, or objects keyed by the feature
@@ -22,7 +22,8 @@ struct ServeCommand: ParsableCommand {
         curl -s localhost:8080/predict \\
           -d '{"instances": [{"sepal_length": 5.1, "sepal_width": 3.5,
                               "petal_length": 1.4, "petal_width": 0.2}]}'
-        curl -s localhost:8080/predict -H 'Content-Type: text/csv' --data-binary @new-flowers.csv
+        curl -s localhost:8080/predict -H 'Content-Type: text/csv' \\
+          --data-binary @new-flowers.csv
       The answer, what `backprop predict` writes for the same rows:
         {"predictions":[{"class":"setosa","probabilities":[0.97,0.02,0.01]}]}
       (sigmoid: the probability of class 1; regression: {"value": …}).
