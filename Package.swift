@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "BackpropReport", targets: ["BackpropReport"]),
     .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
     .library(name: "BackpropONNX", targets: ["BackpropONNX"]),
+    .library(name: "BackpropServe", targets: ["BackpropServe"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -23,6 +24,11 @@ let package = Package(
     // ONNX's protobuf messages for `backprop export` (BackpropONNX only; the code is generated once,
     // by scripts/generate-onnx-proto, and committed: the build needs the runtime library, not the plugin).
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    // The HTTP server of `backprop serve` (BackpropServe only). FlyingFox has no dependencies (no
+    // SwiftNIO) and builds in seconds, where Hummingbird and Vapor pull SwiftNIO and take 2.5–4.5
+    // minutes on 2 cores (a fresh clone's `swift run -c release backprop demo` must stay under 5);
+    // it stops gracefully (`stop(timeout:)`) and speaks WebSockets (for a live playground page).
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // MARK: - Implementation details
@@ -52,6 +58,14 @@ let package = Package(
       name: "BackpropONNX",
       dependencies: ["Backprop", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
+    // `backprop serve`: a saved model behind HTTP (request parsing, micro-batching, routes, the server).
+    .target(
+      name: "BackpropServe",
+      dependencies: [
+        "Backprop", "BackpropReport", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ]
+    ),
     .executableTarget(
       name: "backprop",
       dependencies: [
@@ -59,6 +73,7 @@ let package = Package(
         "BackpropONNX",
         "BackpropReport",
         "BackpropRunFile",
+        "BackpropServe",
         "BackpropSweep",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -74,8 +89,8 @@ let package = Package(
     .testTarget(
       name: "BackpropTests",
       dependencies: [
-        "Backprop", "BackpropONNX", "BackpropReport", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport",
-        "CMallocCounter",
+        "Backprop", "BackpropONNX", "BackpropReport", "BackpropRunFile", "BackpropServe", "BackpropSweep",
+        "BackpropTestSupport", "CMallocCounter",
       ],
       path: "Tests/BackpropTests"
     ),

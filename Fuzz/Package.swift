@@ -1,13 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// One libFuzzer target per file reader, built only when asked:
+/// One libFuzzer target per file reader (and for `backprop serve`'s request bodies), built only when asked:
 /// `swift build --package-path Fuzz --sanitize=fuzzer` (see `scripts/fuzz`).
 /// Each target's entry point is `LLVMFuzzerTestOneInput`; libFuzzer supplies `main`,
 /// so the targets link only with the fuzzer sanitizer.
 let readers = [
   "csv", "npy", "npz", "idx", "gzip", "array", "safetensors", "model", "checkpoint", "config", "activation",
-  "sweep-spec",
+  "sweep-spec", "serve-request",
 ]
 
 let package = Package(
@@ -33,6 +33,8 @@ let package = Package(
           + (reader == "config" ? [.product(name: "BackpropRunFile", package: "Backprop")] : [])
           // So are the sweeps' search spaces.
           + (reader == "sweep-spec" ? [.product(name: "BackpropSweep", package: "Backprop")] : [])
+          // And `backprop serve`'s request parser.
+          + (reader == "serve-request" ? [.product(name: "BackpropServe", package: "Backprop")] : [])
       )
     },
   swiftLanguageModes: [.v6]

@@ -120,6 +120,31 @@ def csv_seeds():
     put("csv", "regression.csv", b"f1,f2,f3,target\n0.1,0.2,0.3,1.5\n0.4,0.5,0.6,-2.25\n1e-3,2E2,3,0\n")
 
 
+def serve_request_seeds():
+    # The first byte picks the content type (even: JSON, odd: CSV) and the model's
+    # features: 1 + (byte >> 1) % 4 of them, named unless bit 3 is set.
+    seeds = {
+        "json_one_feature": (0, b'{"instances": [[5.1]]}'),
+        "json_arrays": (6, b'{"instances": [[5.1, 3.5, 1.4, 0.2], [6.2, -2.9e0, 4, 1.3E+1]]}'),
+        "json_objects": (
+            6,
+            b'{"instances": [{"petal_width": 0.2, "sepal_length": 5.1, "petal_length": 1.4, "sepal_width": 3.5}]}',
+        ),
+        "json_escapes_null": (
+            2,
+            b'{"signature_name": "x", "instances": [{"sepal_length": "\\u00e9\\ud83d\\ude00", "sepal_width": null}]}',
+        ),
+        "json_non_finite": (14, b'{"instances": [[1, 2, NaN, -Infinity], [true, false, [], {}]]}'),
+        "json_bare_numbers": (0, b'{"instances": [1.5, 2, -0.0, 1e-320, 1e999]}'),
+        "csv_header_crlf": (7, b'sepal_length,sepal_width,petal_length,petal_width\r\n5.1,3.5,1.4,0.2\r\n\r\n"6.2", 2.9 ,4.3,1.3\n'),
+        "csv_semicolon_reordered": (7, b"petal_width;sepal_length;petal_length;sepal_width\n0.2;5.1;1.4;3.5\n"),
+        "csv_tabs": (3, b"1\t2\n3\t4\n"),
+        "csv_bad_fields": (15, b'1,2,3,nan\n1,2,,4\n"a""b",2,3,4\n'),
+    }
+    for name, (selector, body) in seeds.items():
+        put("serve-request", name, bytes([selector]) + body)
+
+
 def numpy_seeds():
     rng = np.random.RandomState(0)
     x = rng.randn(3, 4)
@@ -278,6 +303,7 @@ def main():
     for target in ("model", "checkpoint"):
         os.makedirs(os.path.join(CORPUS, target), exist_ok=True)
     csv_seeds()
+    serve_request_seeds()
     npy_files, arrays = numpy_seeds()
     idx_files = idx_seeds()
     gzip_seeds(npy_files, idx_files)

@@ -36,6 +36,10 @@ struct BackpropCommand: ParsableCommand {
       exported to ONNX, as a model file (to predict, or to train further):
         backprop import m.onnx --out m.safetensors
 
+      `backprop serve` answers predictions over HTTP (JSON or CSV in, JSON out):
+        backprop serve --model m.safetensors --port 8080
+        curl -s localhost:8080/predict -d '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'
+
       `backprop info` shows the matrix-product backend (system BLAS or
       built-in kernel) and threads. Shell completion:
         backprop --generate-completion-script bash|zsh|fish
@@ -45,7 +49,7 @@ struct BackpropCommand: ParsableCommand {
       """,
     subcommands: [
       Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, ExportCommand.self,
-      ImportCommand.self,
+      ImportCommand.self, ServeCommand.self,
       Inspect.self, Explain.self,
       ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]

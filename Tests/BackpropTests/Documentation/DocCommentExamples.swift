@@ -4,6 +4,7 @@
 @_spi(Fuzzing) @testable import Backprop
 import BackpropONNX
 import BackpropReport
+import BackpropServe
 import BackpropSweep
 import Foundation
 
@@ -528,4 +529,16 @@ func docExample_Model_ONNXImport_2(x: Matrix<Float>) throws {
   let model = try Model<Float>(onnx: Data(contentsOf: URL(fileURLWithPath: "mlp.onnx")))
   let a = try model.predict(x).outputs     // A[L], (n[L], m)
   print(a.shape)
+}
+
+/// Sources/BackpropServe/MicroBatcher.swift, Swift block 1.
+func docExample_MicroBatcher_1(model: Model<Float>) async throws {
+  let batcher = MicroBatcher(model: model, maxBatch: 256, maxDelay: 0.002, maxQueue: 8192)
+  let a = try await batcher.predict(Instances(rows: [[5.1, 3.5, 1.4, 0.2]]))   // A[L], (n[L], 1)
+}
+
+/// Sources/BackpropServe/ModelServer.swift, Swift block 1.
+func docExample_ModelServer_1(model: Model<Float>) async throws {
+  let server = try ModelServer(model: model, name: "iris", configuration: ServeConfiguration())
+  try await server.run { url in print("Serving iris on \(url)") }   // returns after stop()
 }
