@@ -67,6 +67,9 @@ public final class MicroBatcher<Scalar: MatrixScalar>: @unchecked Sendable {
   /// The number of forward passes so far.
   public var batches: Int { condition.withLock { batchCount } }
 
+  /// The rows queued for the model now (at most `maxQueue`).
+  public var waitingRows: Int { condition.withLock { queuedRows } }
+
   /// A[L] for `instances`: (n[L], m), column j the model's output for instance j
   /// (probabilities for sigmoid/softmax outputs, values for identity).
   /// - Parameter instances: The request's examples, n[0] features each.

@@ -8,15 +8,20 @@
 /// Nesting is limited to ``maximumDepth`` levels, so hostile input cannot
 /// exhaust the stack. Offsets in failures are counted from the start of the
 /// file (`base` is the offset of the first byte given).
-struct JSONScanner {
+///
+/// Package-wide: the safetensors header reader walks it field by field, `backprop serve`'s
+/// request reader builds its values from it.
+package struct JSONScanner {
   /// A syntax or type error at byte `offset` of the file.
-  struct Failure: Error {
-    var offset: Int
-    var message: String
+  package struct Failure: Error {
+    /// The byte of the file (or body) where the problem is.
+    package var offset: Int
+    /// What is wrong there.
+    package var message: String
   }
 
   /// The kinds of JSON value, as named in messages.
-  enum Kind: String {
+  package enum Kind: String {
     case object = "an object"
     case array = "an array"
     case string = "a string"
@@ -27,43 +32,47 @@ struct JSONScanner {
 
   /// A number: an unsigned integer (no sign, fraction or exponent) that fits
   /// 64 bits, or any other number as its text.
-  enum Number {
+  package enum Number {
     case unsigned(UInt64)
     case other(String)
   }
 
   /// The deepest nesting of arrays and objects accepted (serde_json's limit).
-  static let maximumDepth = 128
+  package static let maximumDepth = 128
 
   private let bytes: UnsafeRawBufferPointer
   private let base: Int
   /// The index in `bytes` of the next byte to read.
   private(set) var position = 0
 
-  /// A scanner over `bytes`, which start at byte `base` of the file.
-  init(_ bytes: UnsafeRawBufferPointer, base: Int) {
+  /// How messages name the end of the bytes ("the end of the header").
+  private let end: String
+
+  /// A scanner over `bytes`, which start at byte `base` of the file; `end` names their end in messages.
+  package init(_ bytes: UnsafeRawBufferPointer, base: Int, end: String = "the end of the header") {
     self.bytes = bytes
     self.base = base
+    self.end = end
   }
 
   /// The file offset of the next byte.
-  var offset: Int { base + position }
+  package var offset: Int { base + position }
 
   /// Whether only whitespace is left.
-  mutating func isAtEnd() -> Bool {
+  package mutating func isAtEnd() -> Bool {
     skipWhitespace()
     return position == bytes.count
   }
 
   /// A failure at the next byte (or at `at`, a file offset).
-  func failure(_ message: String, at: Int? = nil) -> Failure {
+  package func failure(_ message: String, at: Int? = nil) -> Failure {
     Failure(offset: at ?? offset, message: message)
   }
 
   // MARK: Structure
 
   /// The kind of the next value (after whitespace), or nil at the end or before a byte no value starts with.
-  mutating func peekKind() -> Kind? {
+  package mutating func peekKind() -> Kind? {
     skipWhitespace()
     guard position < bytes.count else { return nil }
     switch bytes[position] {
@@ -78,20 +87,20 @@ struct JSONScanner {
   }
 
   /// Describes the next value for a message: "an array", or "end of header".
-  mutating func describeNext() -> String {
+  package mutating func describeNext() -> String {
     if let kind = peekKind() { return kind.rawValue }
-    if position == bytes.count { return "the end of the header" }
+    if position == bytes.count { return end }
     return "'\(Self.printable(bytes[position]))'"
   }
 
   /// Consumes `{`.
-  mutating func beginObject() throws(Failure) {
+  package mutating func beginObject() throws(Failure) {
     try expect(UInt8(ascii: "{"), "'{'")
   }
 
   /// The next key of an object begun with ``beginObject()`` and its file
   /// offset, having consumed the `:` after it; nil (having consumed `}`) at the end.
-  mutating func nextKey(first: inout Bool) throws(Failure) -> (key: String, offset: Int)? {
+  package mutating func nextKey(first: inout Bool) throws(Failure) -> (key: String, offset: Int)? {
     skipWhitespace()
     if consume(UInt8(ascii: "}")) { return nil }
     if !first { try expect(UInt8(ascii: ","), "',' or '}'") }
@@ -105,13 +114,13 @@ struct JSONScanner {
   }
 
   /// Consumes `[`.
-  mutating func beginArray() throws(Failure) {
+  package mutating func beginArray() throws(Failure) {
     try expect(UInt8(ascii: "["), "'['")
   }
 
   /// Whether another element follows in an array begun with ``beginArray()``
   /// (having consumed the `,` before it); false, having consumed `]`, at the end.
-  mutating func nextElement(first: inout Bool) throws(Failure) -> Bool {
+  package mutating func nextElement(first: inout Bool) throws(Failure) -> Bool {
     skipWhitespace()
     if consume(UInt8(ascii: "]")) { return false }
     if !first { try expect(UInt8(ascii: ","), "',' or ']'") }
@@ -120,7 +129,7 @@ struct JSONScanner {
   }
 
   /// Consumes `null` if it is next.
-  mutating func consumeNull() -> Bool {
+  package mutating func consumeNull() -> Bool {
     skipWhitespace()
     return consumeLiteral("null")
   }
@@ -174,7 +183,7 @@ struct JSONScanner {
   /// A string (the next value must be one), its escapes decoded.
   ///
   /// The caller has checked that the bytes are valid UTF-8.
-  mutating func string() throws(Failure) -> String {
+  package mutating func string() throws(Failure) -> String {
     skipWhitespace()
     let start = offset
     try expect(UInt8(ascii: "\""), "'\"'")
@@ -246,7 +255,51 @@ struct JSONScanner {
   }
 
   /// A number (the next value must be one), checked against JSON's grammar.
-  mutating func number() throws(Failure) -> Number {
+  package mutating func number() throws(Failure) -> Number {
+    let (start, isUnsignedInteger) = try numberSpan()
+    let text = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
+    if isUnsignedInteger {
+      var value: UInt64 = 0
+      var fits = true
+      for byte in text where fits {
+        let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+        fits = !o1 && !o2
+        value = sum
+      }
+      if fits { return .unsigned(value) }
+    }
+    // The text for messages, shortened: a number may be megabytes of digits.
+    let shown = String(decoding: text.prefix(40), as: UTF8.self) + (text.count > 40 ? "…" : "")
+    return .other(shown)
+  }
+
+  /// A number (the next value must be one) as the nearest Double (±∞ beyond its range).
+  package mutating func double() throws(Failure) -> Double {
+    let (start, _) = try numberSpan()
+    // JSON's grammar is a subset of what Double's parser reads, so every number converts.
+    let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    guard let value = Double(text) else { throw failure("invalid number", at: base + start) }
+    return value
+  }
+
+  /// `true` or `false` (the next value must be one).
+  package mutating func boolean() throws(Failure) -> Bool {
+    skipWhitespace()
+    if consumeLiteral("true") { return true }
+    if consumeLiteral("false") { return false }
+    throw failure("expected true or false, found \(describeNext())")
+  }
+
+  /// Consumes `word` (after whitespace) if it is next: a caller's own token, such as `NaN`.
+  package mutating func consume(word: StaticString) -> Bool {
+    skipWhitespace()
+    return consumeLiteral(word)
+  }
+
+  /// Consumes a number by JSON's grammar; returns where it starts and whether it is an
+  /// unsigned integer (no sign, fraction or exponent).
+  private mutating func numberSpan() throws(Failure) -> (start: Int, isUnsignedInteger: Bool) {
     skipWhitespace()
     let start = position
     var isUnsignedInteger = true
@@ -267,21 +320,7 @@ struct JSONScanner {
       if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
       guard digits() > 0 else { throw failure("invalid number: no digit in the exponent", at: base + start) }
     }
-    let text = UnsafeRawBufferPointer(rebasing: bytes[start..<position])
-    if isUnsignedInteger {
-      var value: UInt64 = 0
-      var fits = true
-      for byte in text where fits {
-        let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-        let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-        fits = !o1 && !o2
-        value = sum
-      }
-      if fits { return .unsigned(value) }
-    }
-    // The text for messages, shortened: a number may be megabytes of digits.
-    let shown = String(decoding: text.prefix(40), as: UTF8.self) + (text.count > 40 ? "…" : "")
-    return .other(shown)
+    return (start, isUnsignedInteger)
   }
 
   // MARK: Bytes
