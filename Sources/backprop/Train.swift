@@ -309,6 +309,17 @@ struct Train: ParsableCommand {
     } else if let initFile {
       network = try CourseParameters.read(
         path: initFile, hiddenActivation: architecture.activation, output: architecture.output, as: Scalar.self)
+      // A list of activations gives each hidden layer its own (the file holds W and b only).
+      let activations = try architecture.activations(hiddenLayers: max(network.depth - 1, 0))
+      if Set(activations).count > 1 {
+        let layers = try network.layers.enumerated().map { l, layer in
+          try Dense(
+            weight: layer.weight, bias: layer.bias,
+            activation: l < activations.count ? activations[l] : layer.activation,
+            layer: l + 1)
+        }
+        network = try Network(layers: layers, output: network.output)
+      }
       guard network.layerSizes == sizes else {
         throw ConfigurationError(
           parameter: "--init",
@@ -318,7 +329,8 @@ struct Train: ParsableCommand {
     } else {
       var generator = try rng.makeGenerator(seed: architecture.seed)
       network = try Network<Scalar>(
-        layerSizes: sizes, hiddenActivation: architecture.activation, output: architecture.output,
+        layerSizes: sizes, hiddenActivations: try architecture.activations(hiddenLayers: sizes.count - 2),
+        output: architecture.output,
         initializer: initializer, batchNormalization: training.batchNorm, using: &generator)
     }
     if training.batchNorm && initFile != nil && initialModel == nil {

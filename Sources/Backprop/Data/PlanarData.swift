@@ -5,23 +5,38 @@ public enum PlanarData {
   /// The course's planar "flower" (week 3, `load_planar_dataset`): two classes
   /// of `examples / 2` points each on the petals of r = 4·sin(4θ), with noise.
   ///
-  ///     θ = linspace(j·3.12, (j+1)·3.12, N) + 0.2·randn(N)
-  ///     r = 4·sin(4θ) + 0.2·randn(N)
+  ///     θ = linspace(j·3.12, (j+1)·3.12, N) + σ·randn(N)
+  ///     r = 4·sin(4θ) + σ·randn(N)
   ///     x = (r·sin θ, r·cos θ),  y = j        for class j = 0, 1
   ///
   /// With ``NumPyLegacyGenerator`` seeded with 1 (the course's
-  /// `np.random.seed(1)`) and 400 examples this is the notebook's data set.
+  /// `np.random.seed(1)`), 400 examples and σ = 0.2 this is the notebook's data set.
+  /// - Parameters:
+  ///   - examples: m; each class gets `examples / 2`.
+  ///   - generator: the random source.
   /// - Returns: X (2, m) and Y (1, m) of 0/1 labels.
   public static func flower<Scalar: MatrixScalar>(
     examples: Int = 400, using generator: inout some RandomGenerator, as _: Scalar.Type = Scalar.self
+  ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
+    flower(examples: examples, noise: 0.2, using: &generator, as: Scalar.self)
+  }
+
+  /// The planar flower with its own spread σ of θ and r (see ``flower(examples:using:as:)``, σ = 0.2).
+  /// - Parameters:
+  ///   - examples: m; each class gets `examples / 2`.
+  ///   - noise: σ.
+  ///   - generator: the random source.
+  /// - Returns: X (2, m) and Y (1, m) of 0/1 labels.
+  public static func flower<Scalar: MatrixScalar>(
+    examples: Int, noise: Double, using generator: inout some RandomGenerator, as _: Scalar.Type
   ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
     let perClass = examples / 2
     var x = Matrix<Scalar>(rows: 2, columns: perClass * 2)
     var y = Matrix<Scalar>(rows: 1, columns: perClass * 2)
     for j in 0..<2 {
       let base = linspace(Double(j) * 3.12, Double(j + 1) * 3.12, count: perClass)
-      let theta = base.map { $0 + generator.nextGaussian() * 0.2 }
-      let radius = theta.map { 4 * Double.sin(4 * $0) + generator.nextGaussian() * 0.2 }
+      let theta = base.map { $0 + generator.nextGaussian() * noise }
+      let radius = theta.map { 4 * Double.sin(4 * $0) + generator.nextGaussian() * noise }
       for i in 0..<perClass {
         let column = j * perClass + i
         x[0, column] = Scalar(radius[i] * Double.sin(theta[i]))
@@ -35,20 +50,38 @@ public enum PlanarData {
   /// The classic K-class spiral (CS231n's): class k's points wind out from the
   /// origin along its own arm.
   ///
-  ///     r = linspace(0, 1, N),  θ = linspace(4k, 4(k+1), N) + 0.2·randn(N)
+  ///     r = linspace(0, 1, N),  θ = linspace(4k, 4(k+1), N) + σ·randn(N)
   ///     x = (r·sin θ, r·cos θ),  y = k
   ///
+  /// - Parameters:
+  ///   - classes: K, the arms.
+  ///   - pointsPerClass: N.
+  ///   - generator: the random source.
   /// - Returns: X (2, K·N) and Y (1, K·N) of class indices.
   public static func spiral<Scalar: MatrixScalar>(
     classes: Int = 3, pointsPerClass: Int = 100, using generator: inout some RandomGenerator,
     as _: Scalar.Type = Scalar.self
+  ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
+    spiral(classes: classes, pointsPerClass: pointsPerClass, noise: 0.2, using: &generator, as: Scalar.self)
+  }
+
+  /// The spiral with its own spread σ of θ (see ``spiral(classes:pointsPerClass:using:as:)``, σ = 0.2).
+  /// - Parameters:
+  ///   - classes: K, the arms.
+  ///   - pointsPerClass: N.
+  ///   - noise: σ.
+  ///   - generator: the random source.
+  /// - Returns: X (2, K·N) and Y (1, K·N) of class indices.
+  public static func spiral<Scalar: MatrixScalar>(
+    classes: Int, pointsPerClass: Int, noise: Double, using generator: inout some RandomGenerator,
+    as _: Scalar.Type
   ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
     var x = Matrix<Scalar>(rows: 2, columns: classes * pointsPerClass)
     var y = Matrix<Scalar>(rows: 1, columns: classes * pointsPerClass)
     for k in 0..<classes {
       let radius = linspace(0, 1, count: pointsPerClass)
       let theta = linspace(Double(k) * 4, Double(k + 1) * 4, count: pointsPerClass).map {
-        $0 + generator.nextGaussian() * 0.2
+        $0 + generator.nextGaussian() * noise
       }
       for i in 0..<pointsPerClass {
         let column = k * pointsPerClass + i
