@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "BackpropReport", targets: ["BackpropReport"]),
     .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
     .library(name: "BackpropONNX", targets: ["BackpropONNX"]),
+    .library(name: "BackpropPlayground", targets: ["BackpropPlayground"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -23,6 +24,9 @@ let package = Package(
     // ONNX's protobuf messages for `backprop export` (BackpropONNX only; the code is generated once,
     // by scripts/generate-onnx-proto, and committed: the build needs the runtime library, not the plugin).
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    // The HTTP and WebSocket server of `backprop playground` (BackpropPlayground only): no dependencies
+    // (no SwiftNIO), builds in seconds, stops gracefully and speaks WebSockets.
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // MARK: - Implementation details
@@ -52,11 +56,22 @@ let package = Package(
       name: "BackpropONNX",
       dependencies: ["Backprop", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
     ),
+    // `backprop playground`: a live page that trains a network in this process and streams each
+    // unit's A[l] over the plane, W[l], the boundary and J to the browser over a WebSocket.
+    .target(
+      name: "BackpropPlayground",
+      dependencies: [
+        "Backprop", "BackpropReport", "BackpropRunFile", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ],
+      exclude: ["Page"]
+    ),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
         "BackpropONNX",
+        "BackpropPlayground",
         "BackpropReport",
         "BackpropRunFile",
         "BackpropSweep",
@@ -74,8 +89,8 @@ let package = Package(
     .testTarget(
       name: "BackpropTests",
       dependencies: [
-        "Backprop", "BackpropONNX", "BackpropReport", "BackpropRunFile", "BackpropSweep", "BackpropTestSupport",
-        "CMallocCounter",
+        "Backprop", "BackpropONNX", "BackpropPlayground", "BackpropReport", "BackpropRunFile", "BackpropSweep",
+        "BackpropTestSupport", "CMallocCounter",
       ],
       path: "Tests/BackpropTests"
     ),

@@ -22,7 +22,7 @@ public struct SyntheticData: Sendable, Hashable {
     case spiral
     /// Class 0 inside the radius 0.5, class 1 on a ring from 0.7 to 1; each point moved by noise·randn.
     case circles
-    /// Uniform points of [−1, 1]², labelled 1 where x₁·x₂ > 0; each point moved by noise·randn.
+    /// Uniform points of [−1, 1]², half labelled 1 (where x₁·x₂ > 0), half 0; each point moved by noise·randn.
     case xor
     /// Two Gaussian clusters around (−0.5, −0.5) and (0.5, 0.5), spread 0.2 + noise.
     case gaussians
@@ -145,10 +145,12 @@ public struct SyntheticData: Sendable, Hashable {
         return (x1, x2, label)
       }
     case .xor:
-      return generate(using: &generator) { generator, _ in
-        let x1 = 2 * generator.nextUniform() - 1
-        let x2 = 2 * generator.nextUniform() - 1
-        let label = x1 * x2 > 0 ? 1.0 : 0.0
+      return generate(using: &generator) { generator, column in
+        // Half each: class 1 in the quadrants where x₁ and x₂ share a sign, class 0 in the others.
+        let label = column < half ? 0.0 : 1.0
+        let sign = generator.nextUniform() < 0.5 ? -1.0 : 1.0
+        let x1 = sign * generator.nextUniform()
+        let x2 = (label == 1 ? sign : -sign) * generator.nextUniform()
         return (x1 + noise * generator.nextGaussian(), x2 + noise * generator.nextGaussian(), label)
       }
     case .gaussians:

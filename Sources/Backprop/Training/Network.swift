@@ -94,7 +94,7 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   /// ```swift
   /// let net = try Network<Float>(
   ///   layerSizes: [2, 8, 8, 1], hiddenActivations: [.relu, .tanh], output: .sigmoid,
-  ///   initializer: .he, using: &rng)
+  ///   initializer: .he, batchNormalization: false, using: &rng)
   /// ```
   /// - Parameters:
   ///   - layerSizes: n[0], n[1], …, n[L].
@@ -107,7 +107,7 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   ///   is softmax, and what ``validate(layerSizes:)`` throws.
   public init(
     layerSizes: [Int], hiddenActivations: [ActivationFunction], output: Output, initializer: Initializer,
-    batchNormalization: Bool = false, using generator: inout some RandomGenerator
+    batchNormalization: Bool, using generator: inout some RandomGenerator
   ) throws {
     try Self.validate(layerSizes: layerSizes)
     guard hiddenActivations.count == layerSizes.count - 2 else {

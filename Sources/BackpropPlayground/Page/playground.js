@@ -139,7 +139,8 @@ function reflectSettings() {
   $("seed").textContent = settings.seed;
   for (const button of $("datasets").children) button.classList.toggle("selected", button.dataset.dataset === settings.dataset);
   for (const box of $("features").querySelectorAll("input")) box.checked = settings.features.includes(box.value);
-  $("accuracy-row").hidden = settings.dataset === "regression";
+  $("accuracy-label-train").textContent = settings.dataset === "regression" ? "MSE, train" : "accuracy, train";
+  $("accuracy-label-test").textContent = settings.dataset === "regression" ? "MSE, test" : "accuracy, test";
 }
 
 // MARK: - Colours and heat maps
@@ -447,6 +448,17 @@ function receive(message) {
         if (costHistory.length > 600) costHistory = costHistory.filter((_, k) => k % 2 === 0);
       }
       $("warnings").innerHTML = (message.warnings || []).map((w) => `<li>${escapeHTML(w)}</li>`).join("");
+      if (message.command) {
+        // The command reproduces the epochs completed; steps into an unfinished epoch are not in it.
+        $("command").textContent = message.command;
+        $("command-note").textContent = message.examplesIntoEpoch > 0
+          ? `reproduces the ${message.epoch} epochs completed; the ${message.examplesIntoEpoch} examples stepped into epoch ${message.epoch + 1} are not in it (play or pause to finish the epoch)`
+          : `reproduces this run: ${message.epoch} epochs, the same parameters bit for bit${message.playing ? " (pause first: pausing finishes the epoch in progress)" : ""}`;
+      }
+      if (message.mse) {
+        $("train-accuracy").textContent = message.mse.train.toFixed(4);
+        $("test-accuracy").textContent = message.mse.test.toFixed(4);
+      }
       paintFrame(message);
       paintBoundary(message);
       paintCosts();
