@@ -36,7 +36,7 @@ extension PlaygroundPage {
   <section id="data-panel">
     <h2>Data</h2>
     <div id="datasets" class="datasets"></div>
-    <label class="slider">noise <input id="noise" type="range" min="0" max="50" step="5" value="0"><span id="noise-value">0</span></label>
+    <label class="slider">noise <input id="noise" type="range" min="0" max="50" step="5" value="10"><span id="noise-value">10</span></label>
     <label class="slider">train : test <input id="trainRatio" type="range" min="10" max="90" step="10" value="70"><span id="trainRatio-value">70%</span></label>
     <button id="newSeed" title="New random data (a new seed)">new seed</button> <span class="seed">seed <b id="seed">1</b></span>
     <h2>Features <span class="note">A[0] = X</span></h2>
@@ -162,7 +162,7 @@ const NEGATIVE = [47, 111, 176], POSITIVE = [232, 130, 42];
 
 let limits = { maxLayers: 8, maxUnits: 16 };
 let settings = {
-  dataset: "spiral", noise: 0, trainRatio: 0.7, seed: 1, features: ["x1", "x2"],
+  dataset: "spiral", noise: 0.1, trainRatio: 0.7, seed: 1, features: ["x1", "x2"],
   layers: [{ units: 8, activation: "tanh" }, { units: 8, activation: "tanh" }],
   output: "softmax", initializer: "xavier", optimizer: "adam", learningRate: 0.03,
   l2: 0, dropout: 0, batchSize: 32,
@@ -573,7 +573,7 @@ function receive(message) {
       lastFrame = message;
       if (message.output.confidence) message.output.confidenceBytes = decodeBytes(message.output.confidence);
       playing = message.playing;
-      $("play").textContent = playing ? "⏸ pause" : "▶ play";
+      $("play").textContent = playing ? "❚❚ pause" : "▶ play";
       $("iteration").textContent = message.iteration;
       $("epoch").textContent = message.epoch;
       $("train-cost").textContent = message.cost.train.toFixed(4);

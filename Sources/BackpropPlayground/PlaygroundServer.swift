@@ -19,6 +19,7 @@ public final class PlaygroundServer: Sendable {
   public let port: Int
   private let server: HTTPServer
   private let sessions: SessionRegistry
+  private let stopping = Atomic<Bool>(false)
 
   /// A server (not listening until ``run(onListening:)``).
   /// - Parameters:
@@ -58,13 +59,18 @@ public final class PlaygroundServer: Sendable {
           while await !self.server.isListening { try await Task.sleep(for: .milliseconds(2)) }
           onListening(self.url(await self.server.listeningAddress))
         }
-        try await group.waitForAll()
+        // The first error ends the group (and cancels the wait for listening); waitForAll would wait for both.
+        while try await group.next() != nil {}
       }
-    } catch is CancellationError {
-      return
-    } catch let error as SocketError {
+    } catch {
+      // A stopped server's accept loop ends with an error of its own: not a failure.
+      if stopping.load(ordering: .sequentiallyConsistent) || error is CancellationError { return }
+      guard let error = error as? SocketError else { throw error }
       if case .failed(_, let code, _) = error, code == EADDRINUSE {
         throw PlaygroundError("cannot listen on \(host):\(port): the port is in use (pick another --port, or --port 0)")
+      }
+      if case .failed(_, let code, _) = error, code == EADDRNOTAVAIL {
+        throw PlaygroundError("cannot listen on \(host):\(port): the address is not one of this machine's (--host)")
       }
       throw PlaygroundError("cannot listen on \(host):\(port): \(error)")
     }
@@ -72,6 +78,7 @@ public final class PlaygroundServer: Sendable {
 
   /// Closes every session and stops the server; ``run(onListening:)`` then returns.
   public func stop() async {
+    stopping.store(true, ordering: .sequentiallyConsistent)
     sessions.closeAll()
     await server.stop(timeout: 1)
   }

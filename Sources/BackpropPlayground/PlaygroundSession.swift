@@ -83,6 +83,8 @@ public final class PlaygroundSession: @unchecked Sendable {
 
   private func loop() {
     let clock = ContinuousClock()
+    let interval = Duration.seconds(1 / Self.framesPerSecond)
+    var due = clock.now
     while true {
       condition.lock()
       while inbox.isEmpty && !playing && !closed { condition.wait() }
@@ -95,8 +97,8 @@ public final class PlaygroundSession: @unchecked Sendable {
       condition.unlock()
       for request in requests { handle(request) }
       guard playing, var current = run, let plane else { continue }
-      let started = clock.now
-      let due = started + .seconds(1 / Self.framesPerSecond)
+      // Frames at a fixed rate: each is due one interval after the last (or now, when behind).
+      due = max(due + interval, clock.now)
       do {
         try current.trainSlice(until: due)
         run = current

@@ -22,7 +22,7 @@ public struct PlaygroundSettings: Sendable, Hashable, Codable {
   /// The data set: flower, spiral, circles, xor, gaussians or regression.
   public var dataset = "spiral"
   /// How far the points stray from the clean shape, 0…1.
-  public var noise = 0.0
+  public var noise = 0.1
   /// The fraction of the examples trained on; the rest is the test set.
   public var trainRatio = 0.7
   /// The run's seed: the data, the split, the initial W[l] and the shuffles.

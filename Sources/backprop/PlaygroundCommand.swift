@@ -74,7 +74,10 @@ struct PlaygroundCommand: ParsableCommand {
       finished.signal()
     }
     finished.wait()
-    if let error = failure.error { throw ValidationError("\(error)") }
+    if let error = failure.error {
+      FileHandleOutput.standardError("Error: \(error)")
+      throw ExitCode.failure
+    }
   }
 
   /// Runs xdg-open (or macOS's open) on `url` when one is installed.

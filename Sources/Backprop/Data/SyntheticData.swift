@@ -17,8 +17,8 @@ public struct SyntheticData: Sendable, Hashable {
   public enum Kind: String, Sendable, Hashable, CaseIterable {
     /// The notes' planar flower (``PlanarData/flower(examples:using:as:)``); σ = 0.2 + noise.
     case flower
-    /// Two interleaved spiral arms (``PlanarData/spiral(classes:pointsPerClass:using:as:)``);
-    /// θ's spread is noise.
+    /// Two interleaved arms of one and a half turns each: r = t, θ = 3π·t + kπ + noise·randn for
+    /// t from 0 to 1 and class k = 0, 1; x = (r·sin θ, r·cos θ).
     case spiral
     /// Class 0 inside the radius 0.5, class 1 on a ring from 0.7 to 1; each point moved by noise·randn.
     case circles
@@ -132,9 +132,12 @@ public struct SyntheticData: Sendable, Hashable {
       let set = PlanarData.flower(examples: examples, noise: 0.2 + noise, using: &generator, as: Double.self)
       return (set.x, set.y)
     case .spiral:
-      let set = PlanarData.spiral(
-        classes: 2, pointsPerClass: half, noise: noise, using: &generator, as: Double.self)
-      return (set.x, set.y)
+      return generate(using: &generator) { generator, column in
+        let label = column < half ? 0.0 : 1.0
+        let t = Double(column % half) / Double(max(half - 1, 1))
+        let angle = 3 * Double.pi * t + label * Double.pi + noise * generator.nextGaussian()
+        return (t * Double.sin(angle), t * Double.cos(angle), label)
+      }
     case .circles:
       return generate(using: &generator) { generator, column in
         let label = column < half ? 0.0 : 1.0

@@ -19,7 +19,7 @@ const NEGATIVE = [47, 111, 176], POSITIVE = [232, 130, 42];
 
 let limits = { maxLayers: 8, maxUnits: 16 };
 let settings = {
-  dataset: "spiral", noise: 0, trainRatio: 0.7, seed: 1, features: ["x1", "x2"],
+  dataset: "spiral", noise: 0.1, trainRatio: 0.7, seed: 1, features: ["x1", "x2"],
   layers: [{ units: 8, activation: "tanh" }, { units: 8, activation: "tanh" }],
   output: "softmax", initializer: "xavier", optimizer: "adam", learningRate: 0.03,
   l2: 0, dropout: 0, batchSize: 32,
@@ -430,7 +430,7 @@ function receive(message) {
       lastFrame = message;
       if (message.output.confidence) message.output.confidenceBytes = decodeBytes(message.output.confidence);
       playing = message.playing;
-      $("play").textContent = playing ? "⏸ pause" : "▶ play";
+      $("play").textContent = playing ? "❚❚ pause" : "▶ play";
       $("iteration").textContent = message.iteration;
       $("epoch").textContent = message.epoch;
       $("train-cost").textContent = message.cost.train.toFixed(4);
