@@ -4,8 +4,8 @@ import Foundation
 /// One playground run: the generated examples split into training and test sets, the network
 /// and the library's fit loop, advanced a step, a slice or an epoch at a time.
 ///
-/// Training goes through ``Network/fit(examples:validation:optimizer:options:resumingFrom:checkpoint:shouldStop:afterBatch:progress:distributed:)``
-/// resumed from its ``FitState`` each time, which continues exactly where it stopped: after E
+/// Training goes through `Network.fit`
+/// resumed from its `FitState` each time, which continues exactly where it stopped: after E
 /// whole epochs the parameters are bit for bit those of ``command``, `backprop train … --epochs E`.
 ///
 /// ```swift
@@ -98,21 +98,21 @@ public struct PlaygroundRun: Sendable {
   }
 
   /// One iteration: one mini-batch step (forward, cost, backward, update).
-  /// - Throws: ``DivergenceError`` when the cost or a gradient is not finite.
+  /// - Throws: `DivergenceError` when the cost or a gradient is not finite.
   public mutating func step() throws {
     try advance { steps, _, _ in steps >= 1 }
   }
 
   /// Trains until `epochs` epochs are complete (nothing when they already are).
   /// - Parameter epochs: the epochs completed to reach.
-  /// - Throws: ``DivergenceError`` when the cost or a gradient is not finite.
+  /// - Throws: `DivergenceError` when the cost or a gradient is not finite.
   public mutating func train(epochs: Int) throws {
     guard epochsCompleted < epochs else { return }
     try advance { _, atEpochEnd, epoch in atEpochEnd && epoch >= epochs }
   }
 
   /// Trains to the end of the epoch in progress (nothing at an epoch boundary).
-  /// - Throws: ``DivergenceError`` when the cost or a gradient is not finite.
+  /// - Throws: `DivergenceError` when the cost or a gradient is not finite.
   public mutating func finishEpoch() throws {
     guard examplesIntoEpoch > 0 else { return }
     try train(epochs: epochsCompleted + 1)
@@ -120,7 +120,7 @@ public struct PlaygroundRun: Sendable {
 
   /// Trains for about one frame: to the end of the epoch in progress, or until `deadline` passes.
   /// - Parameter deadline: when to stop mid-epoch.
-  /// - Throws: ``DivergenceError`` when the cost or a gradient is not finite.
+  /// - Throws: `DivergenceError` when the cost or a gradient is not finite.
   public mutating func trainSlice(until deadline: ContinuousClock.Instant) throws {
     try advance { _, atEpochEnd, _ in atEpochEnd || ContinuousClock.now >= deadline }
   }
@@ -227,7 +227,7 @@ public struct PlaygroundRun: Sendable {
   }
 
   /// The network as a model file holds it, with the feature names and the command.
-  /// - Throws: ``ConfigurationError`` if the options could not be recorded.
+  /// - Throws: `ConfigurationError` if the options could not be recorded.
   public func model() throws -> Model<Double> {
     var record = TrainingRecord(
       network: network, preprocessing: .identity, optimizer: configuration.optimizer,
@@ -253,7 +253,7 @@ public struct PlaygroundRun: Sendable {
   }
 
   /// Backpropagation's dW[l], db[l] against finite differences on the training set (J with λ).
-  /// - Throws: what ``GradientCheck/run(_:x:y:epsilon:gradients:l2:weights:masks:)`` throws.
+  /// - Throws: what `GradientCheck.run` throws.
   public func gradientCheck() throws -> GradientCheck.Report {
     try GradientCheck.run(network, x: training.x, y: training.y, l2: configuration.settings.l2)
   }

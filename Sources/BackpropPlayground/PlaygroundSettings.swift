@@ -187,7 +187,7 @@ public struct PlaygroundConfiguration: Sendable, Hashable {
   /// The fit's options: shuffled mini-batches seeded by the run's seed, λ and the dropout rate;
   /// `epochs` only bounds the run (the playground stops it itself).
   /// - Parameter epochs: the last epoch the fit may reach.
-  /// - Throws: ``ConfigurationError`` for options the library refuses.
+  /// - Throws: `ConfigurationError` for options the library refuses.
   public func fitOptions(epochs: Int) throws -> FitOptions {
     var options = try FitOptions(epochs: epochs, batchSize: settings.batchSize)
     options.shuffle = true

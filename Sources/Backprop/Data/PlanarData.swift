@@ -11,9 +11,6 @@ public enum PlanarData {
   ///
   /// With ``NumPyLegacyGenerator`` seeded with 1 (the course's
   /// `np.random.seed(1)`), 400 examples and σ = 0.2 this is the notebook's data set.
-  /// - Parameters:
-  ///   - examples: m; each class gets `examples / 2`.
-  ///   - generator: the random source.
   /// - Returns: X (2, m) and Y (1, m) of 0/1 labels.
   public static func flower<Scalar: MatrixScalar>(
     examples: Int = 400, using generator: inout some RandomGenerator, as _: Scalar.Type = Scalar.self
@@ -21,11 +18,8 @@ public enum PlanarData {
     flower(examples: examples, noise: 0.2, using: &generator, as: Scalar.self)
   }
 
-  /// The planar flower with its own spread σ of θ and r (see ``flower(examples:using:as:)``, σ = 0.2).
-  /// - Parameters:
-  ///   - examples: m; each class gets `examples / 2`.
-  ///   - noise: σ.
-  ///   - generator: the random source.
+  /// The planar flower with its own spread σ = `noise` of θ and r (``flower(examples:using:as:)``
+  /// is σ = 0.2), m = `examples`.
   /// - Returns: X (2, m) and Y (1, m) of 0/1 labels.
   public static func flower<Scalar: MatrixScalar>(
     examples: Int, noise: Double, using generator: inout some RandomGenerator, as _: Scalar.Type
@@ -50,38 +44,20 @@ public enum PlanarData {
   /// The classic K-class spiral (CS231n's): class k's points wind out from the
   /// origin along its own arm.
   ///
-  ///     r = linspace(0, 1, N),  θ = linspace(4k, 4(k+1), N) + σ·randn(N)
+  ///     r = linspace(0, 1, N),  θ = linspace(4k, 4(k+1), N) + 0.2·randn(N)
   ///     x = (r·sin θ, r·cos θ),  y = k
   ///
-  /// - Parameters:
-  ///   - classes: K, the arms.
-  ///   - pointsPerClass: N.
-  ///   - generator: the random source.
   /// - Returns: X (2, K·N) and Y (1, K·N) of class indices.
   public static func spiral<Scalar: MatrixScalar>(
     classes: Int = 3, pointsPerClass: Int = 100, using generator: inout some RandomGenerator,
     as _: Scalar.Type = Scalar.self
-  ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
-    spiral(classes: classes, pointsPerClass: pointsPerClass, noise: 0.2, using: &generator, as: Scalar.self)
-  }
-
-  /// The spiral with its own spread σ of θ (see ``spiral(classes:pointsPerClass:using:as:)``, σ = 0.2).
-  /// - Parameters:
-  ///   - classes: K, the arms.
-  ///   - pointsPerClass: N.
-  ///   - noise: σ.
-  ///   - generator: the random source.
-  /// - Returns: X (2, K·N) and Y (1, K·N) of class indices.
-  public static func spiral<Scalar: MatrixScalar>(
-    classes: Int, pointsPerClass: Int, noise: Double, using generator: inout some RandomGenerator,
-    as _: Scalar.Type
   ) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
     var x = Matrix<Scalar>(rows: 2, columns: classes * pointsPerClass)
     var y = Matrix<Scalar>(rows: 1, columns: classes * pointsPerClass)
     for k in 0..<classes {
       let radius = linspace(0, 1, count: pointsPerClass)
       let theta = linspace(Double(k) * 4, Double(k + 1) * 4, count: pointsPerClass).map {
-        $0 + generator.nextGaussian() * noise
+        $0 + generator.nextGaussian() * 0.2
       }
       for i in 0..<pointsPerClass {
         let column = k * pointsPerClass + i

@@ -92,6 +92,7 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
   /// so one activation repeated gives that initializer's network bit for bit.
   ///
   /// ```swift
+  /// var rng = DefaultGenerator(seed: 1)
   /// let net = try Network<Float>(
   ///   layerSizes: [2, 8, 8, 1], hiddenActivations: [.relu, .tanh], output: .sigmoid,
   ///   initializer: .he, batchNormalization: false, using: &rng)
