@@ -163,6 +163,37 @@ def learn_spiral(page, out, backprop, screenshot):
     print(f"the page's command (--epochs {epoch}) wrote the downloaded model's {len(downloaded)} tensors bit for bit")
 
 
+def tour(page):
+    """Every data set trains; a feature cross, an activation, step, reset, new seed and the gradient check work."""
+    for name in ["flower", "circles", "xor", "gaussians", "regression", "spiral"]:
+        page.click(f"button[data-dataset={name}]")
+        page.wait_for_function(f"settings.dataset === '{name}' && data && lastFrame && lastFrame.epoch === 0",
+                               timeout=10000)
+        press_play(page)
+        page.wait_for_function("lastFrame.epoch >= 3", timeout=20000)
+        pause(page)
+        if name == "regression":
+            check(page.evaluate("lastFrame.mse !== null && lastFrame.output.kind === 'value'"), "regression shows no ŷ")
+    page.check("input[value='x1^2']")
+    page.wait_for_function("lastFrame.units[0].length === 3 && lastFrame.weights[0][0].length === 3", timeout=10000)
+    page.select_option("select[title^='g[1]']", "relu")
+    page.wait_for_function("settings.layers[0].activation === 'relu' && lastFrame.iteration === 0", timeout=10000)
+    page.click("#step")
+    page.wait_for_function("lastFrame.iteration === 1 && lastFrame.examplesIntoEpoch > 0", timeout=10000)
+    check("are not in it" in page.inner_text("#command-note"), "after a step the page does not say what the command covers")
+    page.click("#reset")
+    page.wait_for_function("lastFrame.iteration === 0", timeout=10000)
+    seed = page.evaluate("settings.seed")
+    page.click("#newSeed")
+    page.wait_for_function(f"settings.seed !== {seed} && lastFrame.iteration === 0", timeout=10000)
+    page.click("#gradcheck")
+    page.wait_for_function("document.getElementById('gradcheck-result').textContent.includes('layer 3')", timeout=30000)
+    page.select_option("#shapesLayer", "2")
+    check("(8, 8)" in page.inner_text("#shapes"), "the shapes of layer 2 are not W[2] (8, 8)")
+    print(f"tour: six data sets trained, x1² added, relu chosen, step/reset/new seed, gradient check: "
+          f"{page.inner_text('#gradcheck-result').splitlines()[0]}")
+
+
 def bad_requests(page):
     for layers, expected in [([{"units": 4, "activation": "swish"}], "unknown activation 'swish'"),
                              ([{"units": 10000, "activation": "relu"}], "10000 units")]:
@@ -229,6 +260,7 @@ def main():
             page = open_page(browser, args.url, errors, "page")
             learn_spiral(page, out, args.backprop, args.screenshot)
             bad_requests(page)
+            tour(page)
             page.close()
             if args.measure:
                 measure(browser, args.url, errors)

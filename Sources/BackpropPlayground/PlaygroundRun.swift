@@ -252,9 +252,20 @@ public struct PlaygroundRun: Sendable {
     try ModelFile.encode(try model()).encode()
   }
 
-  /// Backpropagation's dW[l], db[l] against finite differences on the training set (J with λ).
+  /// The most training examples the gradient check takes (it runs two forward passes per parameter).
+  public static let gradientCheckExamples = 64
+
+  /// Backpropagation's dW[l], db[l] against finite differences on the first
+  /// ``gradientCheckExamples`` training examples (J with λ).
   /// - Throws: what `GradientCheck.run` throws.
   public func gradientCheck() throws -> GradientCheck.Report {
-    try GradientCheck.run(network, x: training.x, y: training.y, l2: configuration.settings.l2)
+    let m = min(training.x.columns, Self.gradientCheckExamples)
+    var x = Matrix<Double>(rows: training.x.rows, columns: m)
+    var y = Matrix<Double>(rows: training.y.rows, columns: m)
+    for j in 0..<m {
+      for i in 0..<x.rows { x[i, j] = training.x[i, j] }
+      for i in 0..<y.rows { y[i, j] = training.y[i, j] }
+    }
+    return try GradientCheck.run(network, x: x, y: y, l2: configuration.settings.l2)
   }
 }

@@ -181,10 +181,20 @@ public final class PlaygroundSession: @unchecked Sendable {
     guard let run else { throw PlaygroundError("choose valid settings first") }
     let report = try run.gradientCheck()
     let threshold = 1e-7
+    let kinked = run.network.layers.contains {
+      switch $0.activation {
+      case .relu, .leakyReLU, .prelu, .step: true
+      default: false
+      }
+    }
     emit(
       GradientCheckMessage(
         layers: report.layerErrors.enumerated().map { .init(layer: $0.offset + 1, relativeError: $0.element) },
-        overall: report.overallError, threshold: threshold, passed: report.passes(threshold: threshold)))
+        overall: report.overallError, threshold: threshold, passed: report.passes(threshold: threshold),
+        note: "on \(min(run.training.x.columns, PlaygroundRun.gradientCheckExamples)) training examples, ε = 1e-7"
+          + (kinked
+            ? "; ReLU-like units have a kink at z = 0 where the finite differences straddle it: an error "
+              + "above the threshold there need not mean backprop is wrong (try tanh to see it pass)" : "")))
   }
 
   private func sendFrame(_ run: PlaygroundRun, plane: PlaygroundPlane) {
@@ -255,6 +265,7 @@ public final class PlaygroundSession: @unchecked Sendable {
     var overall: Double
     var threshold: Double
     var passed: Bool
+    var note: String
   }
 
   struct ErrorMessage: Encodable {

@@ -28,6 +28,12 @@ struct Train: ParsableCommand {
           --standardize --validation-split 0.2 --epochs 30 --batch-size 32 \\
           --optimizer adam --save digits.safetensors --report digits-report
 
+      Generated 2-D data, as `backprop playground` trains on (its page gives
+      the command that reproduces a run), one activation per hidden layer:
+        backprop train --generate spiral --noise 0.1 --test-split 0.3 \\
+          --layers 2,8,8,2 --activation relu,tanh --output softmax \\
+          --optimizer adam --learning-rate 0.03 --batch-size 32 --epochs 200
+
       Options can also come from a run file (--config run.yaml).
       """
   )

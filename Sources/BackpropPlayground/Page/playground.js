@@ -188,7 +188,7 @@ const UNIT = 30, COLUMN = 112, ROW = 38, TOP = 54;
 
 function renderNetwork() {
   const sizes = [settings.features.length, ...settings.layers.map((l) => l.units),
-    settings.output === "softmax" ? (data ? data.classes : 2) : 1];
+    settings.output === "softmax" ? ((data && data.classes) || 2) : 1];
   const width = COLUMN * (sizes.length - 1) + UNIT + 40;
   const height = TOP + ROW * Math.max(...sizes) + 10;
   const container = $("network");
@@ -294,7 +294,7 @@ function paintFrame(frame) {
 function renderShapes() {
   const l = Number($("shapesLayer").value) || 1;
   const sizes = [settings.features.length, ...settings.layers.map((x) => x.units),
-    settings.output === "softmax" ? (data ? data.classes : 2) : 1];
+    settings.output === "softmax" ? ((data && data.classes) || 2) : 1];
   const m = lastFrame ? lastFrame.batch : settings.batchSize;
   $("shapes-m").textContent = m;
   const n = sizes[l], nPrevious = sizes[l - 1];
@@ -470,7 +470,8 @@ function receive(message) {
         `<span class="${message.passed ? "pass" : "fail"}">${message.passed ? "passed" : "failed"}</span> `
         + `(relative error below ${message.threshold.toExponential(0)} passes)<table>`
         + message.layers.map((row) => `<tr><td>layer ${row.layer}</td><td class="${row.relativeError < message.threshold ? "pass" : "fail"}">`
-          + `${row.relativeError.toExponential(2)}</td></tr>`).join("") + `</table>`;
+          + `${row.relativeError.toExponential(2)}</td></tr>`).join("") + `</table>`
+        + `<p class="note">${escapeHTML(message.note || "")}</p>`;
       break;
     case "error":
       showMessage(message.message);
