@@ -114,7 +114,7 @@ section { min-width: 0; }
 .slider input { flex: 1; }
 .seed { color: var(--muted); }
 .features label { display: block; }
-#network { position: relative; overflow-x: auto; min-height: 300px; }
+#network { position: relative; overflow-x: auto; overflow-y: hidden; max-width: 100%; min-height: 300px; }
 #network svg { display: block; }
 .unit canvas { image-rendering: auto; }
 .layer-controls { font-size: 12px; text-align: center; }
