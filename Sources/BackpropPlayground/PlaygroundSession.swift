@@ -105,17 +105,13 @@ public final class PlaygroundSession: @unchecked Sendable {
         sendFrame(current, plane: plane)
       } catch {
         run = current
-        stopPlaying()
+        playing = false
         emit(ErrorMessage(message: "training stopped: \(error); lower the learning rate, or reset"))
         sendFrame(current, plane: plane)
       }
       let left = clock.now.duration(to: due)
       if left > .zero { Thread.sleep(forTimeInterval: Double(left.components.attoseconds) / 1e18) }
     }
-  }
-
-  private func stopPlaying() {
-    playing = false
   }
 
   /// Carries out one request from the page.
