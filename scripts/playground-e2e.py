@@ -216,6 +216,7 @@ def measure(browser, url, errors):
     frames, paint = page.evaluate("[window.__frames, window.__paintMs]")
     pause(page)
     rate = frames / 10
+    check(rate >= 15, f"the page received and painted only {rate:.1f} frames a second")
     print(f"2-8-8-1: {frames} frames received and painted in 10 s = {rate:.1f} frames/s "
           f"(painting {paint / max(frames, 1):.1f} ms a frame)")
 

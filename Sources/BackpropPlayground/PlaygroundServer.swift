@@ -96,7 +96,17 @@ public final class PlaygroundServer: Sendable {
 final class SessionRegistry: Sendable {
   private let sessions = Mutex<[String: PlaygroundSession]>([:])
 
-  func add(_ session: PlaygroundSession) { sessions.withLock { $0[session.id] = session } }
+  /// The most pages open at once (each trains on a thread of its own).
+  static let maximumSessions = 16
+
+  /// Adds `session`, or returns false when ``maximumSessions`` are open.
+  func add(_ session: PlaygroundSession) -> Bool {
+    sessions.withLock { open in
+      guard open.count < Self.maximumSessions else { return false }
+      open[session.id] = session
+      return true
+    }
+  }
   func remove(_ id: String) { _ = sessions.withLock { $0.removeValue(forKey: id) } }
   func session(_ id: String) -> PlaygroundSession? { sessions.withLock { $0[id] } }
 
@@ -112,7 +122,15 @@ struct PlaygroundSocket: WSMessageHandler {
   func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
     let (messages, continuation) = AsyncStream<WSMessage>.makeStream(bufferingPolicy: .bufferingNewest(512))
     let session = PlaygroundSession { continuation.yield(.text($0)) }
-    sessions.add(session)
+    guard sessions.add(session) else {
+      let message =
+        "{\"type\":\"error\",\"message\":\"\(SessionRegistry.maximumSessions) playground pages are open "
+        + "already; close one and reload this page\"}"
+      continuation.yield(.text(message))
+      continuation.yield(.close(.init(1013)))
+      continuation.finish()
+      return messages
+    }
     session.start()
     let registry = sessions
     Task {
