@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "BackpropSweep", targets: ["BackpropSweep"]),
     .library(name: "BackpropONNX", targets: ["BackpropONNX"]),
     .library(name: "BackpropServe", targets: ["BackpropServe"]),
+    .library(name: "BackpropPlayground", targets: ["BackpropPlayground"]),
     .executable(name: "backprop", targets: ["backprop"]),
   ],
   dependencies: [
@@ -24,10 +25,10 @@ let package = Package(
     // ONNX's protobuf messages for `backprop export` (BackpropONNX only; the code is generated once,
     // by scripts/generate-onnx-proto, and committed: the build needs the runtime library, not the plugin).
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
-    // The HTTP server of `backprop serve` (BackpropServe only). FlyingFox has no dependencies (no
-    // SwiftNIO) and builds in seconds, where Hummingbird and Vapor pull SwiftNIO and take 2.5–4.5
-    // minutes on 2 cores (a fresh clone's `swift run -c release backprop demo` must stay under 5);
-    // it stops gracefully (`stop(timeout:)`) and speaks WebSockets (for a live playground page).
+    // The HTTP server of `backprop serve` and `backprop playground` (BackpropServe, BackpropPlayground).
+    // FlyingFox has no dependencies (no SwiftNIO) and builds in seconds, where Hummingbird and Vapor pull
+    // SwiftNIO and take 2.5–4.5 minutes on 2 cores (a fresh clone's `swift run -c release backprop demo`
+    // must stay under 5); it stops gracefully (`stop(timeout:)`) and speaks WebSockets (the playground's).
     .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
@@ -66,11 +67,22 @@ let package = Package(
         .product(name: "FlyingSocks", package: "FlyingFox"),
       ]
     ),
+    // `backprop playground`: a live page that trains a network in this process and streams each
+    // unit's A[l] over the plane, W[l], the boundary and J to the browser over a WebSocket.
+    .target(
+      name: "BackpropPlayground",
+      dependencies: [
+        "Backprop", "BackpropReport", "BackpropRunFile", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ],
+      exclude: ["Page"]
+    ),
     .executableTarget(
       name: "backprop",
       dependencies: [
         "Backprop",
         "BackpropONNX",
+        "BackpropPlayground",
         "BackpropReport",
         "BackpropRunFile",
         "BackpropServe",
@@ -89,7 +101,8 @@ let package = Package(
     .testTarget(
       name: "BackpropTests",
       dependencies: [
-        "Backprop", "BackpropONNX", "BackpropReport", "BackpropRunFile", "BackpropServe", "BackpropSweep",
+        "Backprop", "BackpropONNX", "BackpropPlayground", "BackpropReport", "BackpropRunFile", "BackpropServe",
+        "BackpropSweep",
         "BackpropTestSupport", "CMallocCounter",
       ],
       path: "Tests/BackpropTests"

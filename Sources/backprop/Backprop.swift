@@ -9,7 +9,8 @@ struct BackpropCommand: ParsableCommand {
     commandName: "backprop",
     abstract: "Build, train and run deep fully connected neural networks, as the deeplearning.ai notes write them.",
     discussion: """
-      Start with `backprop demo` (no files needed). Train on your own data:
+      Start with `backprop demo` (no files needed), or watch a network learn
+      in your browser: `backprop playground --open`. Train on your own data:
         backprop train --x X.npy --y Y.npy --layers n0,n1,…,nL
         backprop train --data table.csv --layers n0,…,nL --output softmax
       Each command has its own --help; `backprop gradcheck` checks
@@ -48,8 +49,8 @@ struct BackpropCommand: ParsableCommand {
       2 bad usage or input, 128+N after signal N (130 for Ctrl-C).
       """,
     subcommands: [
-      Demo.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self, Evaluate.self, ExportCommand.self,
-      ImportCommand.self, ServeCommand.self,
+      Demo.self, PlaygroundCommand.self, Train.self, ConvertCommand.self, SweepCommand.self, Predict.self,
+      Evaluate.self, ExportCommand.self, ImportCommand.self, ServeCommand.self,
       Inspect.self, Explain.self,
       ReportCommand.self, GradientCheckCommand.self, Info.self,
     ]

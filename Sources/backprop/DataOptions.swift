@@ -40,6 +40,35 @@ struct DataOptions: ParsableArguments {
         + "Text labels become classes 0…K−1 in sorted order.", valueName: "name|index"))
   var target: TargetColumn = .last
 
+  @Option(
+    help: ArgumentHelp(
+      "Generate the training examples instead of reading a file (the playground's data sets, seeded by --seed): "
+        + "flower (the notes' planar flower), spiral, circles, xor, gaussians (classes 0/1), or regression "
+        + "(y = sin 2x1 · cos 2x2). Hold some out with --test-split.", valueName: "name"),
+    transform: { name in
+      guard let kind = SyntheticData.Kind(rawValue: name) else {
+        throw ValidationError(
+          "--generate \(name): choose from \(SyntheticData.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return kind
+    })
+  var generate: SyntheticData.Kind?
+
+  @Option(help: ArgumentHelp("With --generate: the number of examples m (even). Default: 300.", valueName: "m"))
+  var points: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "With --generate: how far the points (regression: the targets) stray from the clean shape, 0 to 1. Default: 0.",
+      valueName: "σ"))
+  var noise: Double?
+
+  @Option(
+    help: ArgumentHelp(
+      "With --generate: the input rows of X, computed from each point (x1, x2): any of x1, x2, x1^2, x2^2, x1*x2, "
+        + "sin(x1), sin(x2), comma-separated (quote them for the shell). Default: x1,x2.", valueName: "list"))
+  var features: String?
+
   @Option(name: .customLong("test-x"), help: ArgumentHelp("Test inputs (same formats as --x).", valueName: "file"))
   var testX: String?
 
@@ -125,12 +154,29 @@ struct DataOptions: ParsableArguments {
   var minMax = false
 
   mutating func validate() throws {
+    if generate == nil {
+      for (given, option) in [(points != nil, "--points"), (noise != nil, "--noise"), (features != nil, "--features")]
+      where given {
+        throw ValidationError("\(option) describes generated data: give --generate too")
+      }
+    } else {
+      if x != nil || y != nil || data != nil {
+        throw ValidationError("give either --generate or training files (--x/--y, --data), not both")
+      }
+      _ = try syntheticData()
+      return try validateHeldOut()
+    }
     switch (x != nil || y != nil, data != nil) {
     case (true, true): throw ValidationError("give either --x/--y or --data, not both")
     case (false, false): throw ValidationError("give the training examples: --x FILE --y FILE, or --data FILE.csv")
     case (true, false) where x == nil || y == nil: throw ValidationError("--x and --y go together: give both")
     default: break
     }
+    try validateHeldOut()
+  }
+
+  /// The test and validation options (files or splits), whatever the training examples are.
+  private func validateHeldOut() throws {
     if (testX == nil) != (testY == nil) {
       throw ValidationError("--test-x and --test-y go together: give both or neither")
     }
@@ -156,15 +202,33 @@ struct DataOptions: ParsableArguments {
     }
   }
 
+  /// `--generate` with `--points`, `--noise` and `--features`, or nil.
+  /// - Throws: ``ValidationError`` naming the option that does not fit.
+  func syntheticData() throws -> SyntheticData? {
+    guard let generate else { return nil }
+    do {
+      return try SyntheticData(
+        kind: generate, examples: points ?? 300, noise: noise ?? 0,
+        features: try features.map { text throws(ConfigurationError) in try SyntheticData.features(parsing: text) }
+          ?? [.x1, .x2])
+    } catch {
+      let option =
+        ["examples": "--points", "noise": "--noise", "features": "--features"][error.parameter] ?? "--generate"
+      throw ValidationError("\(option) \(error.problem)")
+    }
+  }
+
   /// The fitted-preprocessing method the flags ask for.
   var preprocessingMethod: Preprocessing.Method {
     standardize ? .standardize : (minMax ? .minMax : .none)
   }
 
   /// The training set as given, before any split; arrays are read as `Scalar`, the training precision.
-  func trainingFile<Scalar: MatrixScalar>(as _: Scalar.Type) throws -> Dataset {
+  func trainingFile<Scalar: MatrixScalar>(seed: UInt64, as _: Scalar.Type) throws -> Dataset {
     var set: Dataset
-    if let data {
+    if let generated = try syntheticData() {
+      set = try generated.dataset(seed: seed)
+    } else if let data {
       set = try Dataset.csv(path: data, target: target)
     } else {
       guard let x, let y else { throw ValidationError("give --x and --y, or --data") }
@@ -188,9 +252,10 @@ struct DataOptions: ParsableArguments {
       training = try Self.rows(of: mappedTraining, labels: y, key: yKey)
       if let examples { training = try examples.select(from: training, option: "--examples") }
     } else {
-      training = try trainingFile(as: Scalar.self)
+      training = try trainingFile(seed: seed, as: Scalar.self)
     }
-    let file = try training.fitted(to: output, file: data ?? y ?? "the training set")
+    let file = try training.fitted(
+      to: output, file: data ?? y ?? generate.map { "--generate \($0.rawValue)" } ?? "the training set")
     // The held-out parts by the library's rule (test first, then validation); files given instead are read as they are.
     let split = try file.heldOut(
       validation: validationSplit, test: testSplit, seed: seed, output: output, stratify: stratify)

@@ -13,7 +13,8 @@ enum FlagNames {
   /// Library parameter → flag.
   static let flags: [String: String] = [
     // Network
-    "layerSizes": "--layers", "hiddenActivation": "--activation", "activation": "--activation",
+    "layerSizes": "--layers", "hiddenActivation": "--activation", "hiddenActivations": "--activation",
+    "activation": "--activation",
     "output": "--output", "initializer": "--initializer", "batchNormalization": "--batch-norm",
     // Optimizer
     "optimizer": "--optimizer", "learningRate": "--learning-rate", "momentum": "--momentum",

@@ -46,6 +46,9 @@ struct GradientCheckCommand: ParsableCommand {
 
   mutating func validate() throws {
     try architecture.requireLayers()
+    if let given = architecture.givenActivation, given.functions.count > 1 {
+      throw ValidationError("--activation \(given): gradcheck takes one activation for every hidden layer")
+    }
     try NumberRange.atLeastOne.check(examples, "--examples")
     try NumberRange.positive.check(epsilon, "--epsilon")
     try NumberRange.positive.check(threshold, "--threshold")

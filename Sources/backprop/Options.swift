@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backprop
+import Foundation
 
 /// `--layers 12288,20,7,5,1`: the course's `layers_dims`.
 struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
@@ -29,6 +30,42 @@ extension Output: ExpressibleByArgument {
 extension Initializer: ExpressibleByArgument {}
 extension GeneratorKind: ExpressibleByArgument {}
 
+/// `--activation relu` (every hidden layer) or `--activation relu,tanh,relu` (one per hidden layer).
+struct HiddenActivations: Equatable, CustomStringConvertible {
+  /// One function, or one per hidden layer.
+  var functions: [ActivationFunction]
+
+  init(_ functions: [ActivationFunction]) { self.functions = functions }
+
+  /// Splits at commas, except a `custom:` activation (its formulas hold commas of their own).
+  /// - Throws: the library's error naming the unknown activation.
+  init(parsing text: String) throws {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    if trimmed.lowercased().hasPrefix("custom:") {
+      functions = [try ActivationFunction(name: trimmed)]
+    } else {
+      functions = try trimmed.split(separator: ",", omittingEmptySubsequences: false).map {
+        try ActivationFunction(name: $0.trimmingCharacters(in: .whitespaces))
+      }
+    }
+  }
+
+  /// g[1]…g[L-1]: one function repeated, or the list when it has one per hidden layer.
+  /// - Throws: ``ConfigurationError`` naming `--activation` when a list's length is not `hiddenLayers`.
+  func expanded(hiddenLayers: Int) throws(ConfigurationError) -> [ActivationFunction] {
+    if functions.count == 1 { return Array(repeating: functions[0], count: hiddenLayers) }
+    guard functions.count == hiddenLayers else {
+      throw ConfigurationError(
+        parameter: "--activation",
+        "\(self) names \(functions.count) activations but the network has \(hiddenLayers) hidden "
+          + "layer\(hiddenLayers == 1 ? "" : "s"); give one for all, or one per hidden layer")
+    }
+    return functions
+  }
+
+  var description: String { functions.map(\.description).joined(separator: ",") }
+}
+
 /// `--dtype float32|float64`.
 enum DType: String, ExpressibleByArgument, CaseIterable {
   case float32
@@ -52,13 +89,14 @@ struct ArchitectureOptions: ParsableArguments {
   @Option(
     name: .customLong("activation"),
     help: ArgumentHelp(
-      "Hidden-layer activation g[1]…g[L-1]: identity, step, sigmoid, tanh, arctan, relu, prelu, elu, softplus, leaky-relu. "
-        + "Parameters after a colon: leaky-relu:0.1, elu:0.5, prelu:0.1 (α's starting value). Your own, with its "
-        + "derivative (checked against finite differences): 'custom:softsign=z/(1+abs(z));1/(1+abs(z))^2'. "
-        + "Default: relu.",
-      valueName: "name"),
-    transform: { try ActivationFunction(name: $0) })
-  var givenActivation: ActivationFunction?
+      "Hidden-layer activations g[1]…g[L-1]: one name for every hidden layer, or one per hidden layer separated by "
+        + "commas (relu,tanh,relu). Names: identity, step, sigmoid, tanh, arctan, relu, prelu, elu, softplus, "
+        + "leaky-relu. Parameters after a colon: leaky-relu:0.1, elu:0.5, prelu:0.1 (α's starting value). Your own, "
+        + "with its derivative (checked against finite differences; never split at commas): "
+        + "'custom:softsign=z/(1+abs(z));1/(1+abs(z))^2'. Default: relu.",
+      valueName: "name[,name…]"),
+    transform: { try HiddenActivations(parsing: $0) })
+  var givenActivation: HiddenActivations?
 
   @Option(
     name: .customLong("output"),
@@ -72,8 +110,14 @@ struct ArchitectureOptions: ParsableArguments {
 
   /// n0,n1,…,nL (empty until given or taken from a model).
   var layers: LayerSizes { givenLayers ?? LayerSizes([]) }
-  /// g[1]…g[L-1]: relu unless given.
-  var activation: ActivationFunction { givenActivation ?? .relu }
+  /// g[1] (every hidden layer's when one is given): relu unless given.
+  var activation: ActivationFunction { givenActivation?.functions.first ?? .relu }
+
+  /// g[1]…g[L-1] for `hiddenLayers` hidden layers: the one given for each, or one per layer.
+  /// - Throws: ``ConfigurationError`` naming `--activation` when a list's length is not L−1.
+  func activations(hiddenLayers: Int) throws -> [ActivationFunction] {
+    try (givenActivation ?? HiddenActivations([.relu])).expanded(hiddenLayers: hiddenLayers)
+  }
   /// The output: sigmoid unless given.
   var output: Output { givenOutput ?? .sigmoid }
 

@@ -36,11 +36,16 @@ extension ArchitectureOptions {
       throw ConfigurationError(
         parameter: "--layers", "\(givenLayers) differs from --init \(path), whose layers are \(sizes); leave it out")
     }
-    let hidden = network.layers.dropLast().map(\.activation)
-    if let givenActivation, let other = hidden.first(where: { $0 != givenActivation }) {
-      throw ConfigurationError(
-        parameter: "--activation",
-        "\(givenActivation) differs from --init \(path), whose hidden layers use \(other); leave it out")
+    let hidden = Array(network.layers.dropLast().map(\.activation))
+    if let givenActivation {
+      // One name stands for every hidden layer; a list is compared layer by layer.
+      let given = try givenActivation.expanded(hiddenLayers: hidden.count)
+      if let l = hidden.indices.first(where: { given[$0] != hidden[$0] }) {
+        throw ConfigurationError(
+          parameter: "--activation",
+          "\(givenActivation) differs from --init \(path): its layer \(l + 1) uses \(hidden[l]), not \(given[l]) "
+            + "(its hidden layers: \(HiddenActivations(hidden))); leave it out")
+      }
     }
     if let givenOutput, givenOutput != network.output {
       throw ConfigurationError(
@@ -58,7 +63,7 @@ extension ArchitectureOptions {
           + "leave out --scale, --standardize and --min-max")
     }
     givenLayers = sizes
-    givenActivation = hidden.first ?? activation
+    givenActivation = hidden.isEmpty ? givenActivation : HiddenActivations(hidden)
     givenOutput = network.output
   }
 }

@@ -28,6 +28,12 @@ struct Train: ParsableCommand {
           --standardize --validation-split 0.2 --epochs 30 --batch-size 32 \\
           --optimizer adam --save digits.safetensors --report digits-report
 
+      Generated 2-D data, as `backprop playground` trains on (its page gives
+      the command that reproduces a run), one activation per hidden layer:
+        backprop train --generate spiral --noise 0.1 --test-split 0.3 \\
+          --layers 2,8,8,2 --activation relu,tanh --output softmax \\
+          --optimizer adam --learning-rate 0.03 --batch-size 32 --epochs 200
+
       Options can also come from a run file (--config run.yaml).
       """
   )
@@ -309,6 +315,17 @@ struct Train: ParsableCommand {
     } else if let initFile {
       network = try CourseParameters.read(
         path: initFile, hiddenActivation: architecture.activation, output: architecture.output, as: Scalar.self)
+      // A list of activations gives each hidden layer its own (the file holds W and b only).
+      let activations = try architecture.activations(hiddenLayers: max(network.depth - 1, 0))
+      if Set(activations).count > 1 {
+        let layers = try network.layers.enumerated().map { l, layer in
+          try Dense(
+            weight: layer.weight, bias: layer.bias,
+            activation: l < activations.count ? activations[l] : layer.activation,
+            layer: l + 1)
+        }
+        network = try Network(layers: layers, output: network.output)
+      }
       guard network.layerSizes == sizes else {
         throw ConfigurationError(
           parameter: "--init",
@@ -318,7 +335,8 @@ struct Train: ParsableCommand {
     } else {
       var generator = try rng.makeGenerator(seed: architecture.seed)
       network = try Network<Scalar>(
-        layerSizes: sizes, hiddenActivation: architecture.activation, output: architecture.output,
+        layerSizes: sizes, hiddenActivations: try architecture.activations(hiddenLayers: sizes.count - 2),
+        output: architecture.output,
         initializer: initializer, batchNormalization: training.batchNorm, using: &generator)
     }
     if training.batchNorm && initFile != nil && initialModel == nil {

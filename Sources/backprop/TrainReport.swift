@@ -39,7 +39,8 @@ extension Train {
       command: RunFile.resolvedArguments.isEmpty ? commandLine() : ["backprop", "train"] + RunFile.resolvedArguments)
     let source = (data.data ?? data.x).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "training data"
     let report = TrainingReport(
-      title: "\(source) — layers \(architecture.layers), \(architecture.activation) → \(architecture.output)",
+      title:
+        "\(source) — layers \(architecture.layers), \(architecture.givenActivation?.description ?? architecture.activation.description) → \(architecture.output)",
       model: model, history: history, progressUnit: training.usesEpochs ? .epoch : .iteration,
       batchSize: min(training.batchSize ?? sets.training.count, sets.training.count), evaluations: evaluations,
       decisionBoundary: boundary, stamp: stamp, trainingSeconds: seconds)

@@ -80,15 +80,52 @@ public struct Network<Scalar: MatrixScalar>: Sendable, Hashable {
     initializer: Initializer, batchNormalization: Bool, using generator: inout some RandomGenerator
   ) throws {
     try Self.validate(layerSizes: layerSizes)
-    if hiddenActivation == .softmax, layerSizes.count > 2 {
+    try self.init(
+      layerSizes: layerSizes,
+      hiddenActivations: Array(repeating: hiddenActivation, count: max(layerSizes.count - 2, 0)), output: output,
+      initializer: initializer, batchNormalization: batchNormalization, using: &generator)
+  }
+
+  /// A freshly initialised network with its own activation in each hidden layer:
+  /// g[l] = `hiddenActivations[l - 1]` for l = 1…L−1, g[L] the output's. W[1], W[2], … are
+  /// drawn in that order, as in ``init(layerSizes:hiddenActivation:output:initializer:using:)``,
+  /// so one activation repeated gives that initializer's network bit for bit.
+  ///
+  /// ```swift
+  /// var rng = DefaultGenerator(seed: 1)
+  /// let net = try Network<Float>(
+  ///   layerSizes: [2, 8, 8, 1], hiddenActivations: [.relu, .tanh], output: .sigmoid,
+  ///   initializer: .he, batchNormalization: false, using: &rng)
+  /// ```
+  /// - Parameters:
+  ///   - layerSizes: n[0], n[1], …, n[L].
+  ///   - hiddenActivations: g[1]…g[L−1], one per hidden layer.
+  ///   - output: g[L] and the loss.
+  ///   - initializer: how W[l] starts (b[l] = 0).
+  ///   - batchNormalization: whether every hidden layer batch-normalises.
+  ///   - generator: the random source.
+  /// - Throws: ``ConfigurationError`` naming `hiddenActivations` when their number is not L−1 or one
+  ///   is softmax, and what ``validate(layerSizes:)`` throws.
+  public init(
+    layerSizes: [Int], hiddenActivations: [ActivationFunction], output: Output, initializer: Initializer,
+    batchNormalization: Bool, using generator: inout some RandomGenerator
+  ) throws {
+    try Self.validate(layerSizes: layerSizes)
+    guard hiddenActivations.count == layerSizes.count - 2 else {
       throw ConfigurationError(
-        parameter: "hiddenActivation", "softmax is an output activation; choose another for hidden layers")
+        parameter: "hiddenActivations",
+        "\(hiddenActivations.count) activations for \(layerSizes.count - 2) hidden layers; give one per hidden layer")
+    }
+    if let l = hiddenActivations.firstIndex(of: .softmax) {
+      throw ConfigurationError(
+        parameter: "hiddenActivations",
+        "layer \(l + 1): softmax is an output activation; choose another for hidden layers")
     }
     var layers = [Dense<Scalar>]()
     for l in 1..<layerSizes.count {
       let w: Matrix<Scalar> = initializer.weight(fanOut: layerSizes[l], fanIn: layerSizes[l - 1], using: &generator)
       let b = Matrix<Scalar>(rows: layerSizes[l], columns: 1)
-      let g = l == layerSizes.count - 1 ? output.activation : hiddenActivation
+      let g = l == layerSizes.count - 1 ? output.activation : hiddenActivations[l - 1]
       let isHidden = l < layerSizes.count - 1
       let norm = batchNormalization && isHidden ? BatchNormalization<Scalar>(units: layerSizes[l]) : nil
       layers.append(try Dense(weight: w, bias: b, activation: g, normalization: norm, layer: l))

@@ -167,6 +167,12 @@ func docExample_SHA256_1(chunk1: [UInt8], chunk2: [UInt8]) throws {
   hash.hexDigest()
 }
 
+/// Sources/Backprop/Data/SyntheticData.swift, Swift block 1.
+func docExample_SyntheticData_1() throws {
+  let spiral = try SyntheticData(kind: .spiral, examples: 300, noise: 0.1, features: [.x1, .x2, .x1Squared])
+  let set = try spiral.dataset(seed: 7)           // X (3, 300), Y (1, 300) of 0/1 labels
+}
+
 /// Sources/Backprop/Data/TargetColumn.swift, Swift block 1.
 func docExample_TargetColumn_1() throws {
   try TargetColumn(parsing: "species")   // .name("species")
@@ -393,6 +399,14 @@ func docExample_Network_1(x: Matrix<Double>, y: Matrix<Double>) throws {
   let pass = try net.forward(x)                 // caches for every layer
   let cost = try net.cost(pass, labels: y)
   let grads = try net.backward(pass, labels: y) // dW[l], db[l] for l = 1…L
+}
+
+/// Sources/Backprop/Training/Network.swift, Swift block 2.
+func docExample_Network_2() throws {
+  var rng = DefaultGenerator(seed: 1)
+  let net = try Network<Float>(
+    layerSizes: [2, 8, 8, 1], hiddenActivations: [.relu, .tanh], output: .sigmoid,
+    initializer: .he, batchNormalization: false, using: &rng)
 }
 
 /// Sources/Backprop/Training/Workspace.swift, Swift block 1.
