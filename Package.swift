@@ -68,12 +68,13 @@ let package = Package(
       ]
     ),
     // `backprop playground`: a live page that trains a network in this process and streams each
-    // unit's A[l] over the plane, W[l], the boundary and J to the browser over a WebSocket.
+    // unit's A[l] over the plane, W[l], the boundary and J to the browser over a WebSocket
+    // (its server is started as `backprop serve`'s is: BackpropServe's HTTPListener).
     .target(
       name: "BackpropPlayground",
       dependencies: [
-        "Backprop", "BackpropReport", "BackpropRunFile", .product(name: "FlyingFox", package: "FlyingFox"),
-        .product(name: "FlyingSocks", package: "FlyingFox"),
+        "Backprop", "BackpropReport", "BackpropRunFile", "BackpropServe",
+        .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
       ],
       exclude: ["Page"]
     ),

@@ -1,4 +1,5 @@
 import Backprop
+import BackpropServe
 import FlyingFox
 import FlyingSocks
 import Foundation
@@ -27,24 +28,18 @@ public final class PlaygroundServer: Sendable {
   ///   - port: 0…65535; 0 picks a free port.
   /// - Throws: ``PlaygroundError`` naming `--host` or `--port` when they cannot be used.
   public init(host: String, port: Int) throws(PlaygroundError) {
-    guard (0...65535).contains(port) else {
-      throw PlaygroundError("--port \(port): give a port from 0 to 65535 (0 picks a free one)")
-    }
-    let address: any SocketAddress
-    let ip = host == "localhost" ? "127.0.0.1" : host
-    if let ip4 = try? sockaddr_in.inet(ip4: ip, port: UInt16(port)) {
-      address = ip4
-    } else if let ip6 = try? sockaddr_in6.inet6(ip6: ip.trimmingCharacters(in: ["[", "]"]), port: UInt16(port)) {
-      address = ip6
-    } else {
-      throw PlaygroundError("--host \(host): give an IP address (127.0.0.1 for this machine only, 0.0.0.0, ::1)")
+    let configuration: HTTPServer.Configuration
+    do {
+      configuration = try HTTPListener.configuration(host: host, port: port, timeout: 60)
+    } catch {
+      throw PlaygroundError(error.message)
     }
     self.host = host
     self.port = port
     let sessions = SessionRegistry()
     self.sessions = sessions
     server = HTTPServer(
-      config: HTTPServer.Configuration(address: address, timeout: 60, logger: DisabledLogger.disabled),
+      config: configuration,
       handler: PlaygroundRoutes(sessions: sessions))
   }
 
@@ -53,26 +48,11 @@ public final class PlaygroundServer: Sendable {
   /// - Throws: ``PlaygroundError`` when it cannot listen (the port is in use, the address is not this machine's).
   public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
     do {
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await self.server.run() }
-        group.addTask {
-          while await !self.server.isListening { try await Task.sleep(for: .milliseconds(2)) }
-          onListening(self.url(await self.server.listeningAddress))
-        }
-        // The first error ends the group (and cancels the wait for listening); waitForAll would wait for both.
-        while try await group.next() != nil {}
-      }
+      try await HTTPListener.run(server, host: host, port: port, onListening: onListening)
     } catch {
       // A stopped server's accept loop ends with an error of its own: not a failure.
       if stopping.load(ordering: .sequentiallyConsistent) || error is CancellationError { return }
-      guard let error = error as? SocketError else { throw error }
-      if case .failed(_, let code, _) = error, code == EADDRINUSE {
-        throw PlaygroundError("cannot listen on \(host):\(port): the port is in use (pick another --port, or --port 0)")
-      }
-      if case .failed(_, let code, _) = error, code == EADDRNOTAVAIL {
-        throw PlaygroundError("cannot listen on \(host):\(port): the address is not one of this machine's (--host)")
-      }
-      throw PlaygroundError("cannot listen on \(host):\(port): \(error)")
+      throw PlaygroundError(HTTPListener.failure(error, host: host, port: port).message)
     }
   }
 
@@ -81,14 +61,6 @@ public final class PlaygroundServer: Sendable {
     stopping.store(true, ordering: .sequentiallyConsistent)
     sessions.closeAll()
     await server.stop(timeout: 1)
-  }
-
-  private func url(_ address: Socket.Address?) -> String {
-    switch address {
-    case .ip4(let host, let port): "http://\(host):\(port)"
-    case .ip6(let host, let port): "http://[\(host)]:\(port)"
-    default: "http://\(host):\(port)"
-    }
   }
 }
 

@@ -31,20 +31,12 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
   /// - Throws: ``ServeError`` when `configuration.host` is not an IP address (or `localhost`)
   ///   or the port is out of range.
   public init(model: Model<Scalar>, name: String, configuration: ServeConfiguration) throws(ServeError) {
-    guard (0...65535).contains(configuration.port) else {
-      throw .badRequest("--port \(configuration.port): give a port from 0 to 65535 (0 picks a free one)")
-    }
-    let port = UInt16(configuration.port)
-    let address: any SocketAddress
-    let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
-    if let ip4 = try? sockaddr_in.inet(ip4: host, port: port) {
-      address = ip4
-    } else if let ip6 = try? sockaddr_in6.inet6(ip6: host.trimmingCharacters(in: ["[", "]"]), port: port) {
-      address = ip6
-    } else {
-      throw .badRequest(
-        "--host \(configuration.host): give an IP address (127.0.0.1 for this machine only, 0.0.0.0 for every network, ::1)"
-      )
+    let serverConfiguration: HTTPServer.Configuration
+    do {
+      serverConfiguration = try HTTPListener.configuration(
+        host: configuration.host, port: configuration.port, timeout: configuration.requestTimeout)
+    } catch {
+      throw .badRequest(error.message)
     }
     self.configuration = configuration
     batcher = MicroBatcher(
@@ -53,9 +45,7 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
     let inFlight = RequestCounter()
     self.inFlight = inFlight
     server = HTTPServer(
-      config: HTTPServer.Configuration(
-        address: address, timeout: configuration.requestTimeout,
-        pool: NoDelaySocketPool(base: HTTPServer.defaultPool()), logger: DisabledLogger.disabled),
+      config: serverConfiguration,
       handler: Routes(batcher: batcher, name: name, configuration: configuration, inFlight: inFlight))
   }
 
@@ -65,16 +55,8 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
   /// - Throws: ``ServeError`` when the server cannot listen (the port is in use, the address is not this machine's).
   public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
     let task = Task {
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await self.server.run() }
-        group.addTask {
-          // Polled, so that cancelling stops it at once (FlyingFox's waitUntilListening waits for its timeout).
-          while await !self.server.isListening { try await Task.sleep(for: .milliseconds(2)) }
-          onListening(self.url(await self.server.listeningAddress))
-        }
-        // The first error ends the group and cancels the other task (waitForAll would wait for it).
-        while try await group.next() != nil {}
-      }
+      try await HTTPListener.run(
+        server, host: configuration.host, port: configuration.port, onListening: onListening)
     }
     serving.withLock { $0 = task }
     do {
@@ -86,7 +68,8 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
     } catch {
       if stopping.load(ordering: .sequentiallyConsistent) { return }
       batcher.shutdown()
-      throw listeningError(error)
+      throw ServeError(
+        status: 500, HTTPListener.failure(error, host: configuration.host, port: configuration.port).message)
     }
   }
 
@@ -105,34 +88,6 @@ public final class ModelServer<Scalar: MatrixScalar>: Sendable {
     serving.withLock { $0?.cancel() }
     await stopped
     batcher.shutdown()
-  }
-
-  private func url(_ address: Socket.Address?) -> String {
-    switch address {
-    case .ip4(let host, let port): "http://\(host):\(port)"
-    case .ip6(let host, let port): "http://[\(host)]:\(port)"
-    default: "http://\(configuration.host):\(configuration.port)"
-    }
-  }
-
-  /// The error of a server that could not listen, saying what to do.
-  private func listeningError(_ error: any Error) -> any Error {
-    let place = "\(configuration.host):\(configuration.port)"
-    if case SocketError.failed(_, let code, _) = error {
-      if code == EADDRINUSE {
-        return ServeError(
-          status: 500, "cannot listen on \(place): the port is in use (pick another --port, or --port 0 for a free one)"
-        )
-      }
-      if code == EADDRNOTAVAIL {
-        return ServeError(status: 500, "cannot listen on \(place): the address is not one of this machine's (--host)")
-      }
-      if code == EACCES {
-        return ServeError(
-          status: 500, "cannot listen on \(place): permission denied (ports below 1024 need privileges)")
-      }
-    }
-    return ServeError(status: 500, "cannot listen on \(place): \(error.localizedDescription)")
   }
 }
 

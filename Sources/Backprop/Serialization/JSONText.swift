@@ -1,11 +1,11 @@
 /// JSON text written as serde_json writes it, so that a header comes out
-/// byte for byte as the reference's.
-enum JSONText {
+/// byte for byte as the reference's; package-wide (`backprop serve`'s answers use it too).
+package enum JSONText {
   /// `text` as a JSON string: in quotes, with `"` and `\` escaped, the control
   /// characters below U+0020 escaped (`\b \t \n \f \r` by name, the others as
   /// `\u00xx` in lowercase hex), and everything else, `/` and non-ASCII
   /// included, as it is.
-  static func quoted(_ text: String) -> String {
+  package static func quoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
