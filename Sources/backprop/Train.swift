@@ -313,19 +313,10 @@ struct Train: ParsableCommand {
     if let initialModel {
       network = initialModel.network
     } else if let initFile {
+      // One activation for all hidden layers, or one each (the file holds W, b and α only).
       network = try CourseParameters.read(
-        path: initFile, hiddenActivation: architecture.activation, output: architecture.output, as: Scalar.self)
-      // A list of activations gives each hidden layer its own (the file holds W and b only).
-      let activations = try architecture.activations(hiddenLayers: max(network.depth - 1, 0))
-      if Set(activations).count > 1 {
-        let layers = try network.layers.enumerated().map { l, layer in
-          try Dense(
-            weight: layer.weight, bias: layer.bias,
-            activation: l < activations.count ? activations[l] : layer.activation,
-            layer: l + 1)
-        }
-        network = try Network(layers: layers, output: network.output)
-      }
+        path: initFile, hiddenActivations: architecture.givenActivation?.functions ?? [architecture.activation],
+        output: architecture.output, as: Scalar.self)
       guard network.layerSizes == sizes else {
         throw ConfigurationError(
           parameter: "--init",

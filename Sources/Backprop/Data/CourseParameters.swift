@@ -25,11 +25,29 @@ public enum CourseParameters {
   public static func read<Scalar: MatrixScalar>(
     path: String, hiddenActivation: ActivationFunction, output: Output, as _: Scalar.Type = Scalar.self
   ) throws -> Network<Scalar> {
+    try read(path: path, hiddenActivations: [hiddenActivation], output: output, as: Scalar.self)
+  }
+
+  /// Reads W1, b1, …, WL, bL into a network whose hidden layer l uses `hiddenActivations[l − 1]`
+  /// (or `hiddenActivations[0]` for every hidden layer when it has one element) and whose last
+  /// layer is `output`.
+  ///
+  /// - Throws: ``ConfigurationError`` naming `hiddenActivations` when their number is neither 1
+  ///   nor the file's L − 1, and what ``read(path:hiddenActivation:output:as:)`` throws.
+  public static func read<Scalar: MatrixScalar>(
+    path: String, hiddenActivations: [ActivationFunction], output: Output, as _: Scalar.Type = Scalar.self
+  ) throws -> Network<Scalar> {
     let arrays = try NPZArchive.read(path: path)
     var depth = 0
     while arrays["W\(depth + 1)"] != nil { depth += 1 }
     guard depth > 0 else {
       throw FileFormatError(path: path, "no W1 array; expected W1, b1, …, WL, bL (found \(arrays.keys.sorted()))")
+    }
+    guard hiddenActivations.count == 1 || hiddenActivations.count == depth - 1 else {
+      throw ConfigurationError(
+        parameter: "hiddenActivations",
+        "\(hiddenActivations.count) activations for the \(depth - 1) hidden layers of \(path); "
+          + "give one for all, or one per hidden layer")
     }
     var layers = [Dense<Scalar>]()
     for l in 1...depth {
@@ -42,7 +60,8 @@ public enum CourseParameters {
       if let index = (weight.scalars + bias.scalars).firstIndex(where: { !$0.isFinite }) {
         throw FileFormatError(path: path, "layer \(l) holds a non-finite value at element \(index)")
       }
-      let activation = l == depth ? output.activation : hiddenActivation
+      let activation =
+        l == depth ? output.activation : hiddenActivations[hiddenActivations.count == 1 ? 0 : l - 1]
       if alpha != nil, !activation.hasLearnedSlope {
         throw FileFormatError(path: path, "alpha\(l) is given but layer \(l)'s activation is \(activation), not prelu")
       }
